@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers depend downward only:
+//   skylark-ingest → Pipeline → {Skylark, S3} → HTTPEngine → CCurl
+//   CryptoPrimitives → COpenSSL; every layer may use IngestCore and CryptoPrimitives.
+//   IngestCore uses no other module of ours. The sandbox's server framework stays out of
+//   skylark-ingest's dependency graph.
+
+let package = Package(
+    name: "skylark-ingest",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "skylark-ingest", targets: ["skylark-ingest"]),
+        .executable(name: "skylark-sandbox", targets: ["skylark-sandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // C system libraries: module maps plus typed shims for variadics and macros only.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Hashes, HMAC, big numbers and checksums over libcrypto.
+        .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"]),
+
+        // Pure logic: manifest, validation, subtitles, plan, journal codec, report model, errors.
+        .target(name: "IngestCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+
+        // The only module that touches libcurl.
+        .target(name: "HTTPEngine", dependencies: ["CCurl", "IngestCore", .product(name: "Logging", package: "swift-log")]),
+
+        .target(name: "S3", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore"]),
+        .target(name: "Skylark", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore"]),
+        .target(name: "Pipeline", dependencies: ["IngestCore", "HTTPEngine", "S3", "Skylark", "CryptoPrimitives",
+                                                  .product(name: "Logging", package: "swift-log")]),
+
+        .executableTarget(name: "skylark-ingest", dependencies: [
+            "Pipeline", "IngestCore", "S3", "Skylark", "HTTPEngine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .target(name: "SkylarkSandbox", dependencies: [
+            "S3", "Skylark", "CryptoPrimitives", "IngestCore", "HTTPEngine",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "skylark-sandbox", dependencies: [
+            "SkylarkSandbox",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Test support shipped as a target: temp dirs, server processes by pid, binary runner.
+        .target(name: "IngestTestSupport", dependencies: ["IngestCore"], path: "Tests/IngestTestSupport"),
+
+        .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"]),
+        .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "IngestTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine", "IngestTestSupport"]),
+        .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
+                    resources: [.copy("Vectors")]),
+        .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
+                    resources: [.copy("Vectors")]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "IngestCore"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,2 @@
+import SkylarkSandbox
+print("skylark-sandbox: not built yet")

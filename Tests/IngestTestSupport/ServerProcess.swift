@@ -1,0 +1,100 @@
+import Foundation
+
+/// A server started by a test: launched as a child, probed for readiness, stopped by its pid.
+public final class ServerProcess: @unchecked Sendable {
+    public let process: Process
+    public let logPath: String
+
+    /// The child's pid.
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Starts `executable` with `arguments`, sending its output to `logPath`.
+    public init(executable: String, arguments: [String], environment: [String: String]? = nil,
+                logPath: String) throws {
+        self.logPath = logPath
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Waits until a TCP connection to 127.0.0.1:`port` succeeds, or throws after `timeout` seconds.
+    public func waitForPort(_ port: Int, timeout: TimeInterval = 30) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if !process.isRunning {
+                let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+                throw ServerProcessError.exited(status: process.terminationStatus, log: String(log.suffix(2000)))
+            }
+            if PortProbe.isOpen(port: port) { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw ServerProcessError.notReady(port: port)
+    }
+
+    /// Stops the server: SIGTERM to its pid, then SIGKILL after `grace` seconds.
+    public func stop(grace: TimeInterval = 5) {
+        guard process.isRunning else { return }
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(grace)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit { stop(grace: 1) }
+}
+
+public enum ServerProcessError: Error, CustomStringConvertible {
+    case exited(status: Int32, log: String)
+    case notReady(port: Int)
+
+    public var description: String {
+        switch self {
+        case .exited(let status, let log): return "server exited with status \(status) before it was ready:\n\(log)"
+        case .notReady(let port): return "server not listening on 127.0.0.1:\(port) in time"
+        }
+    }
+}
+
+/// Loopback TCP helpers for tests.
+public enum PortProbe {
+    /// Whether something accepts connections on 127.0.0.1:`port`.
+    public static func isOpen(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return result == 0
+    }
+
+    /// A port that is free on 127.0.0.1 right now (bound to 0, then released).
+    public static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
