@@ -1,0 +1,72 @@
+import Foundation
+
+/// What a request sends as its body. Files are streamed from disk in place, never read whole.
+public enum HTTPBody: Sendable, Hashable {
+    /// No body.
+    case none
+    /// Bytes held in memory (API JSON, small XML documents).
+    case bytes([UInt8])
+    /// `length` bytes of the file at `path` starting at `offset`, read with `pread` as curl asks.
+    case file(path: String, offset: Int64, length: Int64)
+
+    /// The body's length in bytes.
+    public var length: Int64 {
+        switch self {
+        case .none: return 0
+        case .bytes(let b): return Int64(b.count)
+        case .file(_, _, let length): return length
+        }
+    }
+}
+
+/// An HTTP request. `url` is complete and already percent-encoded (the signer encodes S3 keys).
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: HTTPHeaders
+    public var body: HTTPBody
+    /// Upper bound on the whole exchange; nil = no total limit (the low-speed limit still applies).
+    public var timeout: Duration?
+
+    public init(method: String, url: String, headers: HTTPHeaders = [:], body: HTTPBody = .none,
+                timeout: Duration? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+/// A complete HTTP response with its body in memory (responses here are small: JSON, XML).
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The body decoded as UTF-8 (lossy).
+    public var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Bytes sent so far for one request (called from the engine thread; keep it cheap).
+public typealias HTTPProgress = @Sendable (_ bytesSent: Int64) -> Void
+
+/// Something that executes HTTP requests: the libcurl engine, or a test double.
+public protocol HTTPClient: Sendable {
+    /// Sends `request` and returns the response for any status code; throws `TransportError`
+    /// when no response arrived (connect failure, reset, timeout, cancellation).
+    func execute(_ request: HTTPRequest, progress: HTTPProgress?) async throws -> HTTPResponse
+}
+
+extension HTTPClient {
+    /// Sends `request` without a progress callback.
+    public func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await execute(request, progress: nil)
+    }
+}

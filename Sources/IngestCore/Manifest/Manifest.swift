@@ -1,0 +1,166 @@
+/// Where a value came from: a manifest (YAML line/column, CSV row/column) or a subtitle file's line.
+/// Lines and columns are 1-based.
+public struct SourceLocation: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.file, a.line, a.column) < (b.file, b.line, b.column)
+    }
+}
+
+/// How an item is ingested (see CONTRACT.md).
+public enum IngestMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Create the asset, text tracks and documents through the API, then upload the video with `asset` metadata.
+    case advanced
+    /// Upload the video only; Skylark creates the asset (data source = file name without extension).
+    case simple
+}
+
+/// The manifest's syntax.
+public enum ManifestFormat: String, Sendable, Codable {
+    case yaml
+    case csv
+}
+
+/// One subtitle of an asset.
+public struct ManifestSubtitle: Sendable, Hashable, Codable {
+    /// The path as written in the manifest.
+    public var file: String
+    /// `file` resolved against the manifest's folder (absolute).
+    public var path: String
+    /// BCP 47 language code (after `defaults.language` was applied).
+    public var language: String
+    /// Optional display title.
+    public var title: String?
+    /// Where the subtitle entry (or CSV cell) is in the manifest.
+    public var location: SourceLocation
+
+    public init(file: String, path: String, language: String, title: String? = nil, location: SourceLocation) {
+        self.file = file
+        self.path = path
+        self.language = language
+        self.title = title
+        self.location = location
+    }
+}
+
+/// One asset item of the manifest, with `defaults` applied and paths resolved.
+public struct ManifestAsset: Sendable, Hashable, Codable {
+    public var id: String
+    public var mode: IngestMode
+    /// An existing asset to attach to, instead of creating one.
+    public var uid: String?
+    public var title: String?
+    /// The slug as given; `effectiveSlug` derives one from the title when absent.
+    public var slug: String?
+    /// Asset type uid or name.
+    public var assetType: String?
+    /// Extra asset fields sent as they are.
+    public var fields: [String: JSONValue]
+    /// The video path as written.
+    public var video: String
+    /// `video` resolved against the manifest's folder (absolute).
+    public var videoPath: String
+    /// The S3 key as given; `effectiveKey` defaults it to the video's file name.
+    public var key: String?
+    public var subtitles: [ManifestSubtitle]
+    /// Where the item starts in the manifest.
+    public var location: SourceLocation
+    /// Where each field's value is (keys: `id`, `title`, `video`, `fields.synopsis`, …).
+    public var fieldLocations: [String: SourceLocation]
+
+    public init(id: String, mode: IngestMode = .advanced, uid: String? = nil, title: String? = nil,
+                slug: String? = nil, assetType: String? = nil, fields: [String: JSONValue] = [:],
+                video: String, videoPath: String, key: String? = nil, subtitles: [ManifestSubtitle] = [],
+                location: SourceLocation, fieldLocations: [String: SourceLocation] = [:]) {
+        self.id = id
+        self.mode = mode
+        self.uid = uid
+        self.title = title
+        self.slug = slug
+        self.assetType = assetType
+        self.fields = fields
+        self.video = video
+        self.videoPath = videoPath
+        self.key = key
+        self.subtitles = subtitles
+        self.location = location
+        self.fieldLocations = fieldLocations
+    }
+
+    /// The S3 key: `key` when given, else the video's file name.
+    public var effectiveKey: String {
+        if let key, !key.isEmpty { return key }
+        return video.split(separator: "/").last.map(String.init) ?? video
+    }
+
+    /// The slug: `slug` when given, else derived from the title (lower case, runs of other
+    /// characters collapsed to `-`); nil when neither exists.
+    public var effectiveSlug: String? {
+        if let slug, !slug.isEmpty { return slug }
+        guard let title, !title.isEmpty else { return nil }
+        return Slug.derive(from: title)
+    }
+
+    /// The location of `field`, falling back to the item's own location.
+    public func location(of field: String) -> SourceLocation { fieldLocations[field] ?? location }
+}
+
+/// The `defaults:` block.
+public struct ManifestDefaults: Sendable, Hashable, Codable {
+    public var assetType: String?
+    public var language: String?
+
+    public init(assetType: String? = nil, language: String? = nil) {
+        self.assetType = assetType
+        self.language = language
+    }
+}
+
+/// A loaded manifest: every asset with defaults applied and paths resolved.
+public struct Manifest: Sendable, Hashable, Codable {
+    /// The manifest file's path as given.
+    public var path: String
+    public var format: ManifestFormat
+    public var version: Int
+    public var defaults: ManifestDefaults
+    public var assets: [ManifestAsset]
+
+    public init(path: String, format: ManifestFormat, version: Int = 1, defaults: ManifestDefaults = .init(),
+                assets: [ManifestAsset]) {
+        self.path = path
+        self.format = format
+        self.version = version
+        self.defaults = defaults
+        self.assets = assets
+    }
+}
+
+/// Slug derivation shared by the manifest, validation and the assets stage.
+public enum Slug {
+    /// Lower-cases `title`, keeps ASCII letters and digits, and joins the runs between them with `-`.
+    public static func derive(from title: String) -> String {
+        var out = ""
+        var pendingDash = false
+        for scalar in title.lowercased().unicodeScalars {
+            if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
+                if pendingDash && !out.isEmpty { out.append("-") }
+                pendingDash = false
+                out.unicodeScalars.append(scalar)
+            } else {
+                pendingDash = true
+            }
+        }
+        return out
+    }
+}
