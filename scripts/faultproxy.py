@@ -26,7 +26,9 @@ With --listen-port 0 a free port is chosen; the first line printed is "listening
 
 import argparse
 import json
+import os
 import random
+import signal
 import socket
 import socketserver
 import struct
@@ -436,6 +438,9 @@ def main(argv=None):
         if not 0.0 <= getattr(args, name) <= 1.0:
             parser.error(f"--{name.replace('_', '-')} must be within [0, 1]")
 
+    # Stop promptly on SIGTERM even if the parent left it blocked or ignored.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     Handler.state = ProxyState(args)
     Handler.upstream = (upstream.hostname, upstream.port)
     server = Server(("127.0.0.1", args.listen_port), Handler)

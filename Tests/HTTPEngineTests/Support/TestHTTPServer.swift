@@ -31,7 +31,7 @@ final class TestHTTPServer: @unchecked Sendable {
     }
 
     static let script = #"""
-import hashlib, json, socket, struct, sys, threading, time
+import hashlib, json, os, signal, socket, struct, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse, parse_qs
 
@@ -124,6 +124,9 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
 
+# Stop promptly on SIGTERM even if the parent left it blocked or ignored.
+signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 Server(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
 """#
 }
