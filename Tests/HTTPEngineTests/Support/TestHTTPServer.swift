@@ -13,15 +13,20 @@ final class TestHTTPServer: @unchecked Sendable {
     let directory: TempDirectory
     let server: ServerProcess
 
-    var base: String { "http://127.0.0.1:\(port)" }
+    let scheme: String
 
-    init() throws {
+    var base: String { "\(scheme)://127.0.0.1:\(port)" }
+
+    /// Starts the server; with `tls`, it serves HTTPS with that certificate and key (PEM paths).
+    init(tls: (certificate: String, key: String)? = nil) throws {
         directory = try TempDirectory(prefix: "httpserver")
         let script = try directory.write("server.py", TestHTTPServer.script)
         port = PortProbe.freePort()
+        scheme = tls == nil ? "http" : "https"
         let python = ProcessRunner.which("python3") ?? "/usr/bin/python3"
-        server = try ServerProcess(executable: python, arguments: [script, String(port)],
-                                   logPath: directory.path("server.log"))
+        var arguments = [script, String(port)]
+        if let tls { arguments += [tls.certificate, tls.key] }
+        server = try ServerProcess(executable: python, arguments: arguments, logPath: directory.path("server.log"))
         try server.waitForPort(port, timeout: 20)
     }
 
@@ -31,7 +36,7 @@ final class TestHTTPServer: @unchecked Sendable {
     }
 
     static let script = #"""
-import hashlib, json, os, signal, socket, struct, sys, threading, time
+import hashlib, json, os, signal, socket, ssl, struct, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse, parse_qs
 
@@ -127,6 +132,11 @@ class Server(ThreadingHTTPServer):
 # Stop promptly on SIGTERM even if the parent left it blocked or ignored.
 signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-Server(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+server = Server(("127.0.0.1", int(sys.argv[1])), Handler)
+if len(sys.argv) > 3:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[2], sys.argv[3])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+server.serve_forever()
 """#
 }
