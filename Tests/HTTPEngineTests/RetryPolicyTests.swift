@@ -112,8 +112,7 @@ import Testing
         let budget = RetryBudget(capacity: 12)
         #expect(budget.acquire(timeout: true))
         #expect(!budget.acquire(timeout: false))
-        budget.recordSuccess()
-        budget.recordSuccess()
+        for _ in 0..<3 { budget.recordSuccess() }
         #expect(budget.acquire(timeout: false))
         #expect(budget.available == 0)
     }
