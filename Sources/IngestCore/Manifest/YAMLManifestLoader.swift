@@ -313,9 +313,10 @@ struct YAMLManifestWalker {
                       field: "\(field).language")
             }
             guard let file, !file.isEmpty else { continue }
+            // The subtitle's location is its `file` value: file problems point there.
             subtitles.append(ManifestSubtitle(file: file, path: paths.absolute(file),
                                               language: language ?? defaults.language ?? "", title: title,
-                                              location: entryLocation))
+                                              location: locations["\(field).file"] ?? entryLocation))
         }
         return subtitles
     }
