@@ -53,7 +53,9 @@ enum ItemRules {
                                           item: asset.id, field: "subtitles"))
             }
         case .advanced:
-            if asset.uid == nil, asset.title?.isEmpty ?? true {
+            // A `title` of the wrong type was already reported as MANIFEST_TYPE.
+            let titleWrongType = asset.title == nil && asset.fieldLocations["title"] != nil
+            if asset.uid == nil, !titleWrongType, asset.title?.isEmpty ?? true {
                 let location = asset.fieldLocations["title"] ?? asset.location
                 diagnostics.append(.error(DiagnosticRule.titleRequired, "a new advanced-mode asset needs a `title`",
                                           hint: "add a `title`, or a `uid` to attach to an existing asset",
