@@ -154,6 +154,11 @@ struct YAMLManifestWalker {
             switch key {
             case "asset_type":
                 defaults.assetType = string(value, field: "defaults.asset_type", item: nil)
+                if let type = defaults.assetType, type.count > ManifestKeys.maxTextLength {
+                    error(DiagnosticRule.fieldTooLong,
+                          "`defaults.asset_type` is \(type.count) characters long; at most \(ManifestKeys.maxTextLength) are allowed",
+                          at: location(value), field: "defaults.asset_type")
+                }
             case "language":
                 if let language = string(value, field: "defaults.language", item: nil) {
                     defaults.language = language
@@ -222,6 +227,11 @@ struct YAMLManifestWalker {
                 if let video = string(value, field: "video", item: item) {
                     asset.video = video
                     asset.videoPath = video.isEmpty ? "" : paths.absolute(video)
+                    if video.isEmpty {
+                        error(DiagnosticRule.missingField, "`video` is empty",
+                              hint: "give the video's path, relative to the manifest's folder", at: valueLocation,
+                              item: item, field: "video")
+                    }
                 }
             case "key":
                 locations["key"] = valueLocation
@@ -311,6 +321,11 @@ struct YAMLManifestWalker {
                 error(DiagnosticRule.languageMissing, "subtitle \(index + 1) has no `language` and there is no `defaults.language`",
                       hint: "add `language: en-gb` (BCP 47) here or under `defaults:`", at: entryLocation, item: item,
                       field: "\(field).language")
+            }
+            if let file, file.isEmpty {
+                error(DiagnosticRule.missingField, "subtitle \(index + 1) has an empty `file`",
+                      hint: "give the subtitle's path, relative to the manifest's folder",
+                      at: locations["\(field).file"] ?? entryLocation, item: item, field: "\(field).file")
             }
             guard let file, !file.isEmpty else { continue }
             // The subtitle's location is its `file` value: file problems point there.

@@ -46,7 +46,7 @@ enum ItemRules {
                                           hint: "clear the cell, or use `mode: advanced`", at: asset.location(of: key),
                                           item: asset.id, field: key))
             }
-            if !asset.subtitles.isEmpty {
+            if asset.fieldLocations["subtitles"] != nil || !asset.subtitles.isEmpty {
                 let location = asset.fieldLocations["subtitles"] ?? asset.subtitles[0].location
                 diagnostics.append(.error(DiagnosticRule.simpleModeExtras, "a simple-mode asset has subtitles; Skylark ignores them",
                                           hint: "use `mode: advanced` to attach subtitles", at: location,

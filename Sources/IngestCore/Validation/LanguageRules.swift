@@ -10,6 +10,10 @@ enum LanguageRules {
                                           "`\(subtitle.language)` is not a well-formed BCP 47 language tag: \(problem)",
                                           hint: "use a tag like `en-gb` or `fr`", at: location, item: asset.id, field: field))
             }
+            if format == .yaml, subtitle.language.isEmpty, asset.fieldLocations[field] != nil {
+                diagnostics.append(.error(DiagnosticRule.languageInvalid, "`language` is empty",
+                                          hint: "use a tag like `en-gb` or `fr`", at: location, item: asset.id, field: field))
+            }
             let normalized = subtitle.language.lowercased()
             if !normalized.isEmpty {
                 if let first = seen[normalized] {
