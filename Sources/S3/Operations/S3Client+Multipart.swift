@@ -35,7 +35,7 @@ extension S3Client {
                         query: [("partNumber", String(partNumber)), ("uploadId", uploadId)], headers: headers,
                         body: body, payload: .unsigned, progress: progress, maxSendBytesPerSecond: maxSendBytesPerSecond)
         let response = try await send(call)
-        return MultipartETag.normalized(response.headers["ETag"] ?? "")
+        return MultipartETag.normalized(response.s3Header("ETag") ?? "")
     }
 
     /// CompleteMultipartUpload with the parts in order; returns the object's ETag (no quotes).

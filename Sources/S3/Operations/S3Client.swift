@@ -81,7 +81,7 @@ public struct S3Client: Sendable {
                 }
                 let error = S3Error.from(response, operation: call.label)
                 guard error.isRetryable else { throw error }
-                retryAfter = response.headers["Retry-After"]
+                retryAfter = response.s3Header("Retry-After")
                 failure = error
             } catch let error as TransportError {
                 guard error.isRetryable else { throw error }
@@ -104,7 +104,7 @@ public struct S3Client: Sendable {
     static func metadata(from headers: HTTPHeaders) -> [String: String] {
         var result: [String: String] = [:]
         for field in headers where field.name.lowercased().hasPrefix("x-amz-meta-") {
-            result[String(field.name.lowercased().dropFirst("x-amz-meta-".count))] = field.value
+            result[String(field.name.lowercased().dropFirst("x-amz-meta-".count))] = field.value.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return result
     }
@@ -115,7 +115,7 @@ public struct S3Client: Sendable {
             return try S3XML.parse(response.body)
         } catch {
             throw S3Error(code: "MalformedResponse", status: response.status,
-                          requestId: response.headers["x-amz-request-id"],
+                          requestId: response.s3Header("x-amz-request-id"),
                           message: "could not read the XML answer: \(error)", operation: operation)
         }
     }
