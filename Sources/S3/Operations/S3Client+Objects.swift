@@ -73,11 +73,9 @@ extension S3Client {
         var headers = HTTPHeaders()
         headers.add("x-amz-copy-source", "/\(S3PercentEncoding.encodeKey(sourceBucket))/\(S3PercentEncoding.encodeKey(sourceKey))")
         headers.add("x-amz-metadata-directive", "COPY")
-        let call = Call(operation: "CopyObject", method: "PUT", bucket: bucket, key: key, headers: headers)
-        let response = try await send(call)
-        // CopyObject may answer 200 with an <Error> document.
-        let xml = try S3Client.xml(response, call.label)
-        if xml.name == "Error" { throw S3Error.from(HTTPResponse(status: 500, headers: response.headers, body: response.body), operation: call.label) }
+        var call = Call(operation: "CopyObject", method: "PUT", bucket: bucket, key: key, headers: headers)
+        call.errorIn200 = true  // CopyObject may answer 200 with an <Error> document.
+        let xml = try S3Client.xml(try await send(call), call.label)
         return MultipartETag.normalized(xml["ETag"] ?? "")
     }
 
