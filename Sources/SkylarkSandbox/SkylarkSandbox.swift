@@ -52,7 +52,7 @@ public actor SkylarkSandbox {
     public func start() async throws -> Int {
         if let boundPort { return boundPort }
         let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let group = makeGroup(signals: []) { continuation.yield($0); continuation.finish() }
+        let group = makeGroup(handleSignals: false) { continuation.yield($0); continuation.finish() }
         self.group = group
         runTask = Task { try await group.run() }
         var port: Int?
@@ -76,7 +76,7 @@ public actor SkylarkSandbox {
 
     /// Serves until SIGTERM or SIGINT; `onReady` gets the port once listening.
     public func run(onReady: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let group = makeGroup(signals: [.sigterm, .sigint]) { onReady($0) }
+        let group = makeGroup(handleSignals: true) { onReady($0) }
         self.group = group
         try await group.run()
     }
@@ -89,7 +89,7 @@ public actor SkylarkSandbox {
     /// The current state (for tests).
     public func state() async -> SandboxState { await core.keeper.store.state }
 
-    private func makeGroup(signals: [UnixSignal], onListening: @escaping @Sendable (Int) -> Void) -> ServiceGroup {
+    private func makeGroup(handleSignals: Bool, onListening: @escaping @Sendable (Int) -> Void) -> ServiceGroup {
         var logger = Logger(label: "skylark-sandbox")
         logger.logLevel = .warning
         let core = self.core
@@ -110,7 +110,10 @@ public actor SkylarkSandbox {
             services.append(WatchfolderService(core: core, configuration: watch))
         }
         services.append(app)
-        return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
+        let configuration: ServiceGroupConfiguration = handleSignals
+            ? .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            : .init(services: services, logger: logger)
+        return ServiceGroup(configuration: configuration)
     }
 }
 

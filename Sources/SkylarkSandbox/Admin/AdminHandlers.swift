@@ -15,7 +15,7 @@ struct AdminHandlers {
             let faults = await core.faults.configuration
             return Responses.json(Self.dump(store, faults: faults, users: await core.cognito.userNames), status: 200)
         case (.adminReset, .post):
-            try await core.keeper.mutate { store throws(APIError) in store.reset() }
+            try await core.keeper.mutate { store in store.reset() }
             core.stateDirectory?.removeMedia()
             core.log.event("state reset")
             return Responses.json(.object(["status": .string("reset")]), status: 200)

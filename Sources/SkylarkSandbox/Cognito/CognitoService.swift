@@ -1,6 +1,7 @@
 import CryptoPrimitives
 import Foundation
 import IngestCore
+import Skylark
 
 /// A sandbox user: a name and a password (the password is only used to compute the SRP verifier).
 public struct SandboxUser: Sendable, Equatable {
@@ -41,9 +42,7 @@ public struct CognitoSettings: Sendable {
     }
 
     /// The part of the pool id after `_`, which the SRP math uses.
-    public var poolName: String {
-        poolID.split(separator: "_", maxSplits: 1).last.map(String.init) ?? poolID
-    }
+    public var poolName: String { SRPMath.poolName(poolID: poolID) }
 }
 
 /// The `/cognito/` endpoint: USER_SRP_AUTH → PASSWORD_VERIFIER → tokens, and REFRESH_TOKEN_AUTH.
@@ -52,7 +51,7 @@ public struct CognitoSettings: Sendable {
 /// start; the server keeps its private `b` per challenge (keyed by SECRET_BLOCK, single use).
 actor CognitoService {
     private struct UserEntry {
-        var salt: BigNum
+        var saltHex: String
         var verifier: BigNum
         var sub: String
     }
@@ -60,12 +59,8 @@ actor CognitoService {
     private struct Challenge {
         var username: String
         var known: Bool
-        var A: BigNum
-        var B: BigNum
-        var b: BigNum
-        var salt: BigNum
-        var verifier: BigNum
-        var issued: Date
+        var srpA: String
+        var session: SRPServerSession
     }
 
     private let settings: CognitoSettings
@@ -79,11 +74,10 @@ actor CognitoService {
         self.settings = settings
         self.signer = signer
         for user in users {
-            let salt = BigNum.random(byteCount: 16)
-            let verifier = SRPServerMath.verifier(salt: salt, poolName: settings.poolName, userID: user.name,
-                                                  password: user.password.revealed)
-            let sub = Self.sub(for: user.name)
-            self.users[user.name] = UserEntry(salt: salt, verifier: verifier, sub: sub)
+            let saltHex = SRPMath.randomSaltHex()
+            guard let verifier = SRPMath.verifier(saltHex: saltHex, poolName: settings.poolName, userID: user.name,
+                                                  password: user.password.revealed) else { continue }
+            self.users[user.name] = UserEntry(saltHex: saltHex, verifier: verifier, sub: Self.sub(for: user.name))
         }
     }
 
@@ -130,7 +124,7 @@ actor CognitoService {
             throw CognitoError.notAuthorized("Unable to verify secret hash for client \(clientID)")
         }
         let ok = usernames.contains {
-            let expected = SRPServerMath.secretHash(clientSecret: secret.revealed, username: $0, clientID: clientID)
+            let expected = SRPMath.secretHash(username: $0, clientID: clientID, clientSecret: secret)
             return TokenSigner.constantTimeEqual(Array(expected.utf8), Array(sent.utf8))
         }
         if !ok { throw CognitoError.notAuthorized("Unable to verify secret hash for client \(clientID)") }
@@ -157,26 +151,21 @@ actor CognitoService {
             let username = try Self.string(parameters, "USERNAME")
             try checkSecretHash(parameters, usernames: [username], clientID: clientID)
             let aHex = try Self.string(parameters, "SRP_A")
-            guard let A = BigNum(hex: aHex), !A.modulo(SRPServerMath.N).isZero else {
+            guard let A = BigNum(hex: aHex), !A.modulo(SRPMath.N).isZero else {
                 throw CognitoError.invalidParameter("SRP_A is not valid.")
             }
             // Unknown users get a plausible challenge and fail at the claim (no user-existence leak).
             let entry = users[username]
-            let salt = entry?.salt ?? BigNum.random(byteCount: 16)
-            let verifier = entry?.verifier ?? SRPServerMath.g.power(BigNum.random(byteCount: 32), modulo: SRPServerMath.N)
-            var b: BigNum
-            var B: BigNum
-            repeat {
-                b = BigNum.random(byteCount: 128)
-                B = SRPServerMath.publicB(verifier: verifier, b: b)
-            } while B.isZero || SRPServerMath.u(A: A, B: B).isZero
+            let saltHex = entry?.saltHex ?? SRPMath.randomSaltHex()
+            let verifier = entry?.verifier ?? SRPMath.verifier(x: SRPMath.randomPrivateValue())
+            var session = SRPServerSession(verifier: verifier)
+            while session.publicValue.isZero { session = SRPServerSession(verifier: verifier) }
             let secretBlock = Data(SecureRandom.bytes(96)).base64EncodedString()
-            remember(secretBlock, Challenge(username: username, known: entry != nil, A: A, B: B, b: b, salt: salt,
-                                            verifier: verifier, issued: now))
+            remember(secretBlock, Challenge(username: username, known: entry != nil, srpA: aHex, session: session))
             return .object([
                 "ChallengeName": .string("PASSWORD_VERIFIER"),
                 "ChallengeParameters": .object([
-                    "SALT": .string(salt.hex), "SRP_B": .string(B.hex), "SECRET_BLOCK": .string(secretBlock),
+                    "SALT": .string(saltHex), "SRP_B": .string(session.srpB), "SECRET_BLOCK": .string(secretBlock),
                     "USER_ID_FOR_SRP": .string(username), "USERNAME": .string(username),
                 ]),
             ])
@@ -203,6 +192,7 @@ actor CognitoService {
         challenges[secretBlock] = challenge
         challengeOrder.append(secretBlock)
         if challengeOrder.count > Self.maxChallenges {
+            // Bounded memory: the oldest unanswered challenge is forgotten.
             let dropped = challengeOrder.removeFirst()
             challenges.removeValue(forKey: dropped)
         }
@@ -217,7 +207,7 @@ actor CognitoService {
         let secretBlock = try Self.string(responses, "PASSWORD_CLAIM_SECRET_BLOCK")
         let signature = try Self.string(responses, "PASSWORD_CLAIM_SIGNATURE")
         let timestamp = try Self.string(responses, "TIMESTAMP")
-        guard SRPServerMath.isValidTimestamp(timestamp) else {
+        guard TimestampFormat.isValidTimestamp(timestamp) else {
             throw CognitoError.invalidParameter("TIMESTAMP format is invalid: expected 'EEE MMM d HH:mm:ss UTC yyyy'.")
         }
         try checkSecretHash(responses, usernames: [username], clientID: clientID)
@@ -225,14 +215,10 @@ actor CognitoService {
               let blockBytes = Data(base64Encoded: secretBlock) else {
             throw CognitoError.notAuthorized()
         }
-        let u = SRPServerMath.u(A: challenge.A, B: challenge.B)
-        let S = SRPServerMath.serverS(A: challenge.A, verifier: challenge.verifier, u: u, b: challenge.b)
-        let key = SRPServerMath.key(u: u, S: S)
-        let expected = SRPServerMath.signature(key: key, poolName: settings.poolName, userID: username,
-                                               secretBlock: Array(blockBytes), timestamp: timestamp)
-        guard challenge.known, TokenSigner.constantTimeEqual(Array(expected.utf8), Array(signature.utf8)) else {
-            throw CognitoError.notAuthorized()
-        }
+        let valid = challenge.session.verifyClaim(srpA: challenge.srpA, poolName: settings.poolName,
+                                                  userIDForSRP: username, secretBlock: Array(blockBytes),
+                                                  timestamp: timestamp, signature: signature)
+        guard challenge.known, valid else { throw CognitoError.notAuthorized() }
         return .object(["ChallengeParameters": .object([:]),
                         "AuthenticationResult": tokens(for: username, clientID: clientID, now: now, includeRefresh: true)])
     }

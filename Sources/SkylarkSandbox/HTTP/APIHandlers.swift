@@ -21,7 +21,7 @@ struct APIHandlers {
             return try await list { $0.assets(slug: query["slug"]).map($0.render) } paging: { paging }
         case (.assets, .post):
             let body = try await Self.jsonObject(&request)
-            return try await create { store throws(APIError) in store.render(try store.createAsset(body)) }
+            return try await create { store in store.render(try store.createAsset(body)) }
         case (.asset(let uid), .get):
             return try await one { try $0.render($0.asset(uid: uid)) }
         case (.assetByDataSource(let id), .get):
@@ -31,7 +31,7 @@ struct APIHandlers {
             return try await list { $0.textTracks.map($0.render) } paging: { paging }
         case (.textTracks, .post):
             let body = try await Self.jsonObject(&request)
-            return try await create { store throws(APIError) in store.render(try store.createTextTrack(body)) }
+            return try await create { store in store.render(try store.createTextTrack(body)) }
         case (.textTrack(let uid), .get):
             return try await one { try $0.render($0.textTrack(uid: uid)) }
         case (.documentTypes, .get):
@@ -46,7 +46,7 @@ struct APIHandlers {
             } paging: { paging }
         case (.documents, .post):
             let body = try await Self.jsonObject(&request)
-            return try await create { store throws(APIError) in
+            return try await create { store in
                 store.render(try store.createDocument(body), origin: origin)
             }
         case (.document(let uid), .get):
@@ -65,16 +65,16 @@ struct APIHandlers {
         return Responses.json(SandboxStore.renderPage(Page(all, start: p.start, limit: p.limit)), status: 200)
     }
 
-    private func one(_ body: @escaping @Sendable (SandboxStore) throws(APIError) -> JSONValue) async throws -> Response {
+    private func one(_ body: @escaping @Sendable (SandboxStore) throws -> JSONValue) async throws -> Response {
         Responses.json(try await core.keeper.read(body), status: 200)
     }
 
-    private func create(_ body: @escaping @Sendable (inout SandboxStore) throws(APIError) -> JSONValue) async throws -> Response {
+    private func create(_ body: @escaping @Sendable (inout SandboxStore) throws -> JSONValue) async throws -> Response {
         Responses.json(try await core.keeper.mutate(body), status: 201)
     }
 
     private func upload(uid: String, _ request: inout Request, origin: String) async throws -> Response {
-        _ = try await core.keeper.read { store throws(APIError) in try store.document(uid: uid) }
+        _ = try await core.keeper.read { store in try store.document(uid: uid) }
         guard let contentType = request.headers[.contentType], let boundary = Multipart.boundary(contentType: contentType) else {
             throw APIError.badRequest("Expected multipart/form-data with a 'file' field.")
         }
@@ -86,7 +86,7 @@ struct APIHandlers {
             throw APIError.form(["file": ["No file was submitted."]])
         }
         let bytes = file.body
-        let document = try await core.keeper.mutate { store throws(APIError) in
+        let document = try await core.keeper.mutate { store in
             try store.uploadDocument(uid: uid, bytes: bytes)
         }
         do {

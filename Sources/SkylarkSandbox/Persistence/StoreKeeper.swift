@@ -8,12 +8,12 @@ actor StoreKeeper {
     init(store: SandboxStore) { self.store = store }
 
     /// Runs a read-only operation on the store.
-    func read<T: Sendable>(_ body: @Sendable (SandboxStore) throws(APIError) -> T) throws(APIError) -> T {
+    func read<T: Sendable>(_ body: @Sendable (SandboxStore) throws -> T) throws -> T {
         try body(store)
     }
 
     /// Runs a mutation; the store is marked dirty (to be saved) when it succeeds.
-    func mutate<T: Sendable>(_ body: @Sendable (inout SandboxStore) throws(APIError) -> T) throws(APIError) -> T {
+    func mutate<T: Sendable>(_ body: @Sendable (inout SandboxStore) throws -> T) throws -> T {
         let result = try body(&store)
         dirty = true
         return result

@@ -4,6 +4,7 @@ import IngestCore
 import SkylarkSandbox
 
 /// `skylark-sandbox`: a local Skylark (API, Cognito SRP, watchfolder processor, fault injection) on loopback.
+@main
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "skylark-sandbox",
@@ -81,8 +82,7 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         let sandbox = try SkylarkSandbox(configuration: configuration)
         try await sandbox.run { port in
-            print("ready on http://127.0.0.1:\(port)")
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data("ready on http://127.0.0.1:\(port)\n".utf8))
         }
     }
 
@@ -106,5 +106,3 @@ struct SandboxCommand: AsyncParsableCommand {
         return users
     }
 }
-
-await SandboxCommand.main()
