@@ -1,3 +1,4 @@
+import CryptoPrimitives
 import Foundation
 import IngestCore
 import IngestTestSupport
@@ -95,6 +96,9 @@ struct WatchfolderSeaweedTests {
             let state = try await http.adminState()
             let processed = try #require((state["processed_objects"] as? [[String: Any]])?.first)
             #expect((processed["etags"] as? [String])?.count == 1)
+            #expect(processed["size"] as? Int == "video bytes".utf8.count)
+            let md5 = Hex.encode(Digest.md5(Array("video bytes".utf8)))
+            #expect(processed["etag"] as? String == md5, "ETag as S3 reports it, without quotes")
             #expect((state["assets"] as? [Any])?.count == 1)
             let asset = try await http.get("/api/assets/versions/data-source/Twice/")
             #expect((asset.json?["ovps"] as? [Any])?.count == 2)
