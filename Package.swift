@@ -35,7 +35,8 @@ let package = Package(
         .target(name: "HTTPEngine", dependencies: ["CCurl", "IngestCore", .product(name: "Logging", package: "swift-log")]),
 
         .target(name: "S3", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore"]),
-        .target(name: "Skylark", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore"]),
+        .target(name: "Skylark", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore",
+                                                 .product(name: "Logging", package: "swift-log")]),
         .target(name: "Pipeline", dependencies: ["IngestCore", "HTTPEngine", "S3", "Skylark", "CryptoPrimitives",
                                                   .product(name: "Logging", package: "swift-log")]),
 
