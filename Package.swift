@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C system libraries: module maps plus typed shims for variadics and macros only.
@@ -49,6 +50,7 @@ let package = Package(
         .target(name: "SkylarkSandbox", dependencies: [
             "S3", "Skylark", "CryptoPrimitives", "IngestCore", "HTTPEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "skylark-sandbox", dependencies: [
@@ -68,6 +70,9 @@ let package = Package(
         .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport"]),
+        .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "IngestTestSupport", "S3", "HTTPEngine",
+                                                                "CryptoPrimitives", "IngestCore"],
+                    resources: [.copy("Vectors")]),
         .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "IngestCore"]),
     ]
 )
