@@ -59,12 +59,14 @@ let package = Package(
         ]),
 
         // Test support shipped as a target: temp dirs, server processes by pid, binary runner.
-        .target(name: "IngestTestSupport", dependencies: ["IngestCore"], path: "Tests/IngestTestSupport"),
+        .target(name: "IngestTestSupport", dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")],
+                path: "Tests/IngestTestSupport"),
 
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"]),
         .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "IngestTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine", "IngestTestSupport"]),
+        .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine", "IngestTestSupport",
+                                                     .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport",

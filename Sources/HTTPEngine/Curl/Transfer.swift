@@ -135,8 +135,7 @@ final class Transfer: @unchecked Sendable {
     /// Handles one header line of a response; a status line starts a new header set, so only the
     /// last response's headers (after 100-continue or redirects) remain.
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        var line = Substring(String(decoding: bytes, as: UTF8.self))
-        while let last = line.last, last == "\r" || last == "\n" { line = line.dropLast() }
+        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if line.hasPrefix("HTTP/") {
             responseHeaders.removeAll(keepingCapacity: true)
             return
