@@ -6,20 +6,21 @@ import Logging
 /// The Skylark REST API client: JSON in and out, bearer ID token on every call, errors as
 /// `SkylarkAPIError`. GETs are retried on transient failures; POSTs only when the server said it did
 /// not process them (429, 503) or the connection was never made — the pipeline reconciles the rest.
-/// On a 401 the token is invalidated, refreshed once and the call retried once.
+/// On a 401 the token is invalidated, refreshed once and the call retried once. Pass a `RetryExecutor`
+/// with the run's `RetryBudget` so an outage fails fast.
 public struct SkylarkClient: Sendable {
     /// The API root, always ending in `/` (e.g. `http://127.0.0.1:8080/api/`).
     public let apiURL: String
     let http: any HTTPClient
     let tokens: any TokenProvider
-    let retry: SkylarkRetryPolicy
+    let retry: RetryExecutor
     let logger: Logger
     /// Requests are given this long in all (uploads included).
     let timeout: Duration
 
     /// Creates a client for the API at `apiURL`.
     public init(apiURL: String, httpClient: any HTTPClient, tokenProvider: any TokenProvider,
-                retry: SkylarkRetryPolicy = SkylarkRetryPolicy(), logger: Logger = Logger(label: "skylark.api"),
+                retry: RetryExecutor = .skylarkDefault, logger: Logger = Logger(label: "skylark.api"),
                 timeout: Duration = .seconds(120)) {
         self.apiURL = apiURL.hasSuffix("/") ? apiURL : apiURL + "/"
         self.http = httpClient
@@ -110,21 +111,34 @@ public struct SkylarkClient: Sendable {
         let request = HTTPRequest(method: method, url: target, headers: headers, body: body, timeout: timeout)
         let idempotent = method == "GET" || method == "HEAD"
         let started = ContinuousClock.now
-        let response = try await retry.run(logger: logger, operation: "\(method) \(path)", retryTransport: { error in
-            idempotent ? error.isRetryable : error.kind == .couldNotConnect
-        }, {
-            try await http.execute(request)
-        }, classify: { response in
-            switch response.status {
-            case 429, 503: return .retry(after: response.retryAfter)
-            case 408, 500, 502, 504: return idempotent ? .retry(after: response.retryAfter) : .done
-            default: return .done
-            }
+        let call = "\(method) \(path)"
+        let response = try await retry.run(operation: { _ in try await http.execute(request) }, classify: { result in
+            let decision = SkylarkClient.classify(result, idempotent: idempotent)
+            if decision.isRetryable { logger.debug("retrying", metadata: ["call": "\(call)"]) }
+            return decision
         })
         let elapsed = (ContinuousClock.now - started).components
         let milliseconds = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
         logger.debug("\(method) \(path) → \(response.status)", metadata: ["ms": "\(milliseconds)"])
         return response
+    }
+
+    /// Whether an attempt may be repeated: GETs on transient statuses and retryable transport errors;
+    /// POSTs only when the server said it did nothing (429, 503) or no connection was made.
+    static func classify(_ result: Result<HTTPResponse, any Error>, idempotent: Bool) -> RetryClassification {
+        switch result {
+        case .success(let response):
+            switch response.status {
+            case 429, 503: return .retryable(retryAfter: response.retryAfter)
+            case 408, 500, 502, 504: return idempotent ? .retryable(retryAfter: response.retryAfter) : .notRetryable
+            default: return .notRetryable
+            }
+        case .failure(let error as TransportError):
+            let retry = idempotent ? error.isRetryable : error.kind == .couldNotConnect
+            return retry ? .retryable(retryAfter: nil) : .notRetryable
+        case .failure:
+            return .notRetryable
+        }
     }
 
     // MARK: JSON

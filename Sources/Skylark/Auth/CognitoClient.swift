@@ -10,14 +10,14 @@ public struct CognitoClient: Sendable {
     /// The pool and app client.
     public let configuration: CognitoConfiguration
     private let http: any HTTPClient
-    private let retry: SkylarkRetryPolicy
+    private let retry: RetryExecutor
     private let now: @Sendable () -> Date
     private let privateValue: @Sendable () -> BigNum
     private let logger: Logger
 
     /// Creates a client; `now` and `privateValue` are injectable for tests.
     public init(configuration: CognitoConfiguration, httpClient: any HTTPClient,
-                retry: SkylarkRetryPolicy = SkylarkRetryPolicy(),
+                retry: RetryExecutor = .skylarkDefault,
                 logger: Logger = Logger(label: "skylark.cognito"),
                 now: @escaping @Sendable () -> Date = { Date() },
                 privateValue: @escaping @Sendable () -> BigNum = { SRPMath.randomPrivateValue() }) {
@@ -111,15 +111,11 @@ public struct CognitoClient: Sendable {
             "Content-Type": "application/x-amz-json-1.1",
             "X-Amz-Target": "AWSCognitoIdentityProviderService.\(action)",
         ], body: .bytes(bytes), timeout: .seconds(60))
-        let response = try await retry.run(logger: logger, operation: "Cognito \(action)") {
-            try await http.execute(request)
-        } classify: { response in
-            if response.status == 429 || response.status >= 500 { return .retry(after: response.retryAfter) }
-            if response.status == 400, CognitoClient.errorType(response) == "TooManyRequestsException" {
-                return .retry(after: nil)
-            }
-            return .done
-        }
+        let response = try await retry.run(operation: { _ in try await http.execute(request) }, classify: { result in
+            let decision = CognitoClient.classify(result)
+            if decision.isRetryable { logger.debug("retrying Cognito \(action)") }
+            return decision
+        })
         guard (200..<300).contains(response.status) else {
             throw CognitoClient.error(from: response, username: username)
         }
@@ -129,6 +125,19 @@ public struct CognitoClient: Sendable {
             throw CognitoError(type: "BadResponse", message: "\(action) answered with a body that is not the "
                                    + "expected JSON", status: response.status, username: username)
         }
+    }
+
+    /// Cognito calls create nothing, so any transient failure may be repeated: transport errors,
+    /// 429/5xx, and `TooManyRequestsException`.
+    static func classify(_ result: Result<HTTPResponse, any Error>) -> RetryClassification {
+        if case .success(let response) = result, response.status == 400,
+           errorType(response) == "TooManyRequestsException" {
+            return .retryable(retryAfter: nil)
+        }
+        if case .success(let response) = result, response.status >= 500 {
+            return .retryable(retryAfter: response.retryAfter)
+        }
+        return RetryClassification.default(for: result)
     }
 
     static func errorType(_ response: HTTPResponse) -> String? {

@@ -231,15 +231,4 @@ import Testing
         let text = String(decoding: form.body, as: UTF8.self)
         #expect(text.contains("filename=\"a%22b%0D%0A.srt\""))
     }
-
-    @Test func retryDelayUsesFullJitterUnderTheCapAndRetryAfterAsFloor() {
-        let zero = SkylarkRetryPolicy(random: { 0 })
-        #expect(zero.delay(attempt: 3, retryAfter: nil) == .zero)
-        #expect(zero.delay(attempt: 3, retryAfter: .seconds(2)) == .seconds(2))
-        #expect(zero.delay(attempt: 1, retryAfter: .seconds(600)) == .seconds(20))
-        let top = SkylarkRetryPolicy(random: { 0.5 })
-        #expect(top.delay(attempt: 1, retryAfter: nil) == .milliseconds(50))
-        #expect(top.delay(attempt: 3, retryAfter: nil) == .milliseconds(200))
-        #expect(top.delay(attempt: 40, retryAfter: nil) == .seconds(10))
-    }
 }

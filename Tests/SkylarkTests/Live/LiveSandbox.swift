@@ -34,6 +34,7 @@ actor CountingAuthenticator: CognitoAuthenticating {
 struct LiveSandbox {
     static let username = "editor@example.com"
     static let clientID = "sandboxclient01"
+    static let retry = RetryExecutor(policy: RetryPolicy(maxAttempts: 4, base: .milliseconds(10)))
 
     let sandbox: SkylarkSandbox
     let port: Int
@@ -53,7 +54,7 @@ struct LiveSandbox {
     }
 
     /// A Cognito client for this sandbox (its logs captured).
-    func cognitoClient(retry: SkylarkRetryPolicy = SkylarkRetryPolicy(baseDelay: .milliseconds(10))) -> CognitoClient {
+    func cognitoClient(retry: RetryExecutor = LiveSandbox.retry) -> CognitoClient {
         CognitoClient(configuration: LiveSandbox.cognitoConfiguration(port: port, clientSecret: clientSecret),
                       httpClient: http, retry: retry,
                       logger: logs.logger("skylark.cognito"))
@@ -62,7 +63,7 @@ struct LiveSandbox {
     /// An API client with another token provider.
     func client(tokens: any TokenProvider) -> SkylarkClient {
         SkylarkClient(apiURL: apiURL, httpClient: http, tokenProvider: tokens,
-                      retry: SkylarkRetryPolicy(baseDelay: .milliseconds(10)), logger: logs.logger("skylark.api"))
+                      retry: LiveSandbox.retry, logger: logs.logger("skylark.api"))
     }
 
     /// Starts a sandbox (`configure` may change its configuration), runs `body`, stops it whatever happens.
@@ -86,13 +87,13 @@ struct LiveSandbox {
         engine.logger = logs.logger("http.engine")
         let http = CurlHTTPClient(configuration: engine)
         let cognito = CognitoClient(configuration: cognitoConfiguration(port: port, clientSecret: clientSecret),
-                                    httpClient: http, retry: SkylarkRetryPolicy(baseDelay: .milliseconds(10)),
+                                    httpClient: http, retry: LiveSandbox.retry,
                                     logger: logs.logger("skylark.cognito"))
         let authenticator = CountingAuthenticator(client: cognito)
         let tokens = CognitoTokenProvider(authenticator: authenticator, username: username, password: password,
                                           logger: logs.logger("skylark.tokens"), now: now)
         let client = SkylarkClient(apiURL: "http://127.0.0.1:\(port)/api/", httpClient: http, tokenProvider: tokens,
-                                   retry: SkylarkRetryPolicy(baseDelay: .milliseconds(10)),
+                                   retry: LiveSandbox.retry,
                                    logger: logs.logger("skylark.api"))
         let live = LiveSandbox(sandbox: sandbox, port: port, password: password, clientSecret: clientSecret, logs: logs,
                                http: http, authenticator: authenticator, tokens: tokens, client: client)

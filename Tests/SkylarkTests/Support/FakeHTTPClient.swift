@@ -75,9 +75,9 @@ final class SleepRecorder: @unchecked Sendable {
 
     var waits: [Duration] { lock.withLock { recorded } }
 
-    /// A policy whose jitter is fixed at its maximum and whose sleeps are recorded, not slept.
-    func policy(maxAttempts: Int = 4) -> SkylarkRetryPolicy {
-        SkylarkRetryPolicy(maxAttempts: maxAttempts, sleep: { wait in self.lock.withLock { self.recorded.append(wait) } },
-                           random: { 0.999_999 })
+    /// An executor (4 attempts) whose jitter is fixed near its maximum and whose sleeps are recorded, not slept.
+    func policy(maxAttempts: Int = 4) -> RetryExecutor {
+        RetryExecutor(policy: RetryPolicy(maxAttempts: maxAttempts), random: { 0.999_999 },
+                      sleep: { wait in self.lock.withLock { self.recorded.append(wait) } })
     }
 }
