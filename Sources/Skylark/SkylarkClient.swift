@@ -71,10 +71,12 @@ public struct SkylarkClient: Sendable {
         return out
     }
 
-    /// A path relative to the API root for messages (`assets/?slug=x`), else the URL without user info.
+    /// A path relative to the API root for messages and logs (`assets/?slug=x`), else the URL without
+    /// user info.
+    /// Secret-looking query values (`token=`, `signature=`, …) are masked.
     func displayPath(_ url: String) -> String {
-        if url.hasPrefix(apiURL) { return String(url.dropFirst(apiURL.count)) }
-        if url.hasPrefix(origin) { return String(url.dropFirst(origin.count)) }
+        if url.hasPrefix(apiURL) { return Redaction.url(String(url.dropFirst(apiURL.count))) }
+        if url.hasPrefix(origin) { return Redaction.url(String(url.dropFirst(origin.count))) }
         return Redaction.url(url)
     }
 

@@ -70,3 +70,24 @@ import Testing
 
     private struct CocoaLikeError: Error {}
 }
+
+@Suite struct SkylarkClientEnvironmentTests {
+    @Test func apiURLMustBeSetAndHTTP() throws {
+        #expect(try SkylarkClient.apiURL(environment: ["SKYLARK_API_URL": "https://s.example.com/api/"])
+                    == "https://s.example.com/api/")
+        for bad in [[:], ["SKYLARK_API_URL": ""], ["SKYLARK_API_URL": "s.example.com/api/"],
+                    ["SKYLARK_API_URL": "http:///api/"]] {
+            let error = #expect(throws: IngestError.self) { _ = try SkylarkClient.apiURL(environment: bad) }
+            #expect(error?.code == "SKYLARK_NOT_CONFIGURED")
+        }
+    }
+
+    @Test func clientFromEnvironmentUsesTheStaticToken() async throws {
+        let http = FakeHTTPClient(responses: [.json(200, #"{"objects": [], "meta": {"total": 0}}"#)])
+        let client = try SkylarkClient(environment: ["SKYLARK_API_URL": "http://127.0.0.1:1/api",
+                                                     "SKYLARK_TOKEN": "env-token"], httpClient: http)
+        #expect(try await client.assetTypes(named: "Movie").isEmpty)
+        #expect(http.requests.first?.headers["Authorization"] == "Bearer env-token")
+        #expect(http.requests.first?.url.hasPrefix("http://127.0.0.1:1/api/asset-types/") == true)
+    }
+}
