@@ -81,7 +81,7 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible, Inges
 
     /// Decodes an error answer (XML body when present, else from the status alone).
     public static func from(_ response: HTTPResponse, operation: String) -> S3Error {
-        let requestId = response.headers["x-amz-request-id"]
+        let requestId = response.s3Header("x-amz-request-id")
         if let xml = try? S3XML.parse(response.body), xml.name == "Error" {
             return S3Error(code: xml["Code"] ?? "Http\(response.status)", status: response.status,
                            requestId: xml["RequestId"] ?? requestId,

@@ -16,7 +16,7 @@ public enum MultipartETag {
 
     /// An ETag without its double quotes (S3 sends `"…"`), lower-cased.
     public static func normalized(_ etag: String) -> String {
-        var value = etag.trimmingCharacters(in: .whitespaces)
+        var value = etag.trimmingCharacters(in: .whitespacesAndNewlines)
         if value.hasPrefix("W/") { value.removeFirst(2) }
         if value.hasPrefix("\"") { value.removeFirst() }
         if value.hasSuffix("\"") { value.removeLast() }

@@ -35,7 +35,7 @@ extension S3Client {
                         query: [("partNumber", String(partNumber)), ("uploadId", uploadId)], headers: headers,
                         body: body, payload: .unsigned, progress: progress, maxSendBytesPerSecond: maxSendBytesPerSecond)
         let response = try await send(call)
-        return MultipartETag.normalized(response.headers["ETag"] ?? "")
+        return MultipartETag.normalized(response.s3Header("ETag") ?? "")
     }
 
     /// CompleteMultipartUpload with the parts in order; returns the object's ETag (no quotes).
@@ -47,21 +47,12 @@ extension S3Client {
         }
         xml += "</CompleteMultipartUpload>"
         let body = Array(xml.utf8)
-        let call = Call(operation: "CompleteMultipartUpload", method: "POST", bucket: bucket, key: key,
+        var call = Call(operation: "CompleteMultipartUpload", method: "POST", bucket: bucket, key: key,
                         query: [("uploadId", uploadId)], headers: ["Content-Type": "application/xml"],
                         body: .bytes(body), payload: .bytes(body))
-        // S3 can answer 200 and then an <Error> document; retry those when they are retryable.
-        var attempt = 1
-        while true {
-            let response = try await send(call)
-            let document = try S3Client.xml(response, call.label)
-            if document.name != "Error" { return MultipartETag.normalized(document["ETag"] ?? "") }
-            let error = S3Error(code: document["Code"] ?? "InternalError", status: 200, requestId: document["RequestId"],
-                                message: document["Message"] ?? "", operation: call.label)
-            guard error.isRetryable, attempt < retryPolicy.maxAttempts, retryBudget.acquire(timeout: false) else { throw error }
-            try await Task.sleep(for: retryPolicy.delay(retry: attempt, retryAfter: nil))
-            attempt += 1
-        }
+        call.errorIn200 = true  // S3 can answer 200 and then an <Error> document.
+        let document = try S3Client.xml(try await send(call), call.label)
+        return MultipartETag.normalized(document["ETag"] ?? "")
     }
 
     /// AbortMultipartUpload (succeeds when the upload is already gone).

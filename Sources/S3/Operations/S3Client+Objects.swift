@@ -44,7 +44,7 @@ extension S3Client {
         let response = try await send(Call(operation: "PutObject", method: "PUT", bucket: bucket, key: key,
                                            headers: headers, body: body, payload: payload, progress: progress,
                                            maxSendBytesPerSecond: maxSendBytesPerSecond))
-        return MultipartETag.normalized(response.headers["ETag"] ?? "")
+        return MultipartETag.normalized(response.s3Header("ETag") ?? "")
     }
 
     /// HeadObject: size, ETag and metadata, or nil when the object does not exist.
@@ -52,10 +52,10 @@ extension S3Client {
         let response = try await send(Call(operation: "HeadObject", method: "HEAD", bucket: bucket, key: key,
                                            passStatuses: [404]))
         if response.status == 404 { return nil }
-        return S3ObjectInfo(size: Int64(response.headers["Content-Length"] ?? "") ?? 0,
-                            etag: MultipartETag.normalized(response.headers["ETag"] ?? ""),
+        return S3ObjectInfo(size: Int64(response.s3Header("Content-Length") ?? "") ?? 0,
+                            etag: MultipartETag.normalized(response.s3Header("ETag") ?? ""),
                             metadata: S3Client.metadata(from: response.headers),
-                            contentType: response.headers["Content-Type"])
+                            contentType: response.s3Header("Content-Type"))
     }
 
     /// GetObject of a small object into memory (the engine caps response sizes).
@@ -73,11 +73,9 @@ extension S3Client {
         var headers = HTTPHeaders()
         headers.add("x-amz-copy-source", "/\(S3PercentEncoding.encodeKey(sourceBucket))/\(S3PercentEncoding.encodeKey(sourceKey))")
         headers.add("x-amz-metadata-directive", "COPY")
-        let call = Call(operation: "CopyObject", method: "PUT", bucket: bucket, key: key, headers: headers)
-        let response = try await send(call)
-        // CopyObject may answer 200 with an <Error> document.
-        let xml = try S3Client.xml(response, call.label)
-        if xml.name == "Error" { throw S3Error.from(HTTPResponse(status: 500, headers: response.headers, body: response.body), operation: call.label) }
+        var call = Call(operation: "CopyObject", method: "PUT", bucket: bucket, key: key, headers: headers)
+        call.errorIn200 = true  // CopyObject may answer 200 with an <Error> document.
+        let xml = try S3Client.xml(try await send(call), call.label)
         return MultipartETag.normalized(xml["ETag"] ?? "")
     }
 

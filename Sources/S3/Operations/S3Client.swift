@@ -3,7 +3,8 @@ import Foundation
 import HTTPEngine
 import IngestCore
 
-/// An S3 client over any `HTTPClient`: signs with SigV4 and retries idempotent calls per `S3RetryPolicy`.
+/// An S3 client over any `HTTPClient`: signs with SigV4 and retries every call (all are idempotent here)
+/// through the engine's `RetryExecutor` with the S3 classification (`S3Error.isRetryable`).
 public struct S3Client: Sendable {
     /// The HTTP engine.
     public let http: any HTTPClient
@@ -11,23 +12,20 @@ public struct S3Client: Sendable {
     public let configuration: S3Configuration
     /// Where the keys come from (asked once per request; cheap for static and environment sources).
     public let credentialProvider: any CredentialProvider
-    /// Backoff and attempts.
-    public let retryPolicy: S3RetryPolicy
-    /// The run's shared retry quota.
-    public let retryBudget: RetryBudget
+    /// Backoff, attempts and the run's shared retry budget.
+    public let retry: RetryExecutor
     /// The clock used for signatures.
     public let clock: @Sendable () -> Date
     let signer: SigV4Signer
     let stats: S3RequestStats
 
     public init(http: any HTTPClient, configuration: S3Configuration, credentials: any CredentialProvider,
-                retryPolicy: S3RetryPolicy = S3RetryPolicy(), retryBudget: RetryBudget = RetryBudget(),
+                retry: RetryExecutor = RetryExecutor(policy: .uploads, budget: RetryBudget()),
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.http = http
         self.configuration = configuration
         self.credentialProvider = credentials
-        self.retryPolicy = retryPolicy
-        self.retryBudget = retryBudget
+        self.retry = retry
         self.clock = clock
         self.signer = SigV4Signer(region: configuration.region)
         self.stats = S3RequestStats()
@@ -50,18 +48,19 @@ public struct S3Client: Sendable {
         var passStatuses: Set<Int> = []
         var progress: HTTPProgress?
         var maxSendBytesPerSecond: Int64?
+        /// Whether a 200 answer may carry an `<Error>` document (CompleteMultipartUpload, CopyObject).
+        var errorIn200 = false
 
         var label: String { "\(operation) \(bucket)\(key.map { "/" + $0 } ?? "")" }
     }
 
-    /// Signs and sends `call`, retrying what may succeed later; throws `S3Error` or `TransportError`.
+    /// Signs and sends `call` (re-signed on every attempt), retrying what may succeed later;
+    /// throws `S3Error`, `TransportError` or `RetryBudgetExhaustedError`.
     func send(_ call: Call) async throws -> HTTPResponse {
         let location = configuration.location(bucket: call.bucket, key: call.key, query: call.query)
         let url = location.url
-        var attempt = 1
-        while true {
-            try Task.checkCancellation()
-            let credentials = try await credentialProvider.credentials()
+        let credentials = try await credentialProvider.credentials()
+        let attemptOutcome = try await retry.run(operation: { attempt -> Outcome in
             let signature = signer.sign(method: call.method, canonicalURI: location.path, query: location.queryString,
                                         host: location.signedHost, headers: call.headers, payload: call.payload,
                                         credentials: credentials, date: clock())
@@ -69,30 +68,38 @@ public struct S3Client: Sendable {
             for (name, value) in signature.addedHeaders { headers.set(name, value) }
             let request = HTTPRequest(method: call.method, url: url, headers: headers, body: call.body,
                                       maxSendBytesPerSecond: call.maxSendBytesPerSecond)
-            stats.sent()
-            let failure: any Error
-            var retryAfter: String?
-            var timedOut = false
-            do {
-                let response = try await http.execute(request, progress: call.progress)
-                if (200..<300).contains(response.status) || call.passStatuses.contains(response.status) {
-                    retryBudget.recordSuccess()
-                    return response
-                }
-                let error = S3Error.from(response, operation: call.label)
-                guard error.isRetryable else { throw error }
-                retryAfter = response.headers["Retry-After"]
-                failure = error
-            } catch let error as TransportError {
-                guard error.isRetryable else { throw error }
-                timedOut = error.kind == .timedOut
-                failure = error
+            stats.sent(retry: attempt > 1)
+            let response = try await http.execute(request, progress: call.progress)
+            return Outcome(response: response, error: S3Client.failure(of: response, call: call))
+        }, classify: { result in
+            switch result {
+            case .success(let outcome):
+                guard let error = outcome.error, error.isRetryable else { return .notRetryable }
+                return .retryable(retryAfter: outcome.response.s3Header("Retry-After")
+                    .flatMap { RetryClassification.parseRetryAfter($0) })
+            case .failure(let error):
+                return RetryClassification.default(for: error)
             }
-            guard attempt < retryPolicy.maxAttempts, retryBudget.acquire(timeout: timedOut) else { throw failure }
-            stats.retried()
-            try await Task.sleep(for: retryPolicy.delay(retry: attempt, retryAfter: retryAfter))
-            attempt += 1
+        })
+        if let error = attemptOutcome.error { throw error }
+        return attemptOutcome.response
+    }
+
+    /// One attempt's answer and the S3 error it carries, if any.
+    struct Outcome: Sendable {
+        var response: HTTPResponse
+        var error: S3Error?
+    }
+
+    /// The S3 error in `response`: a status outside 2xx (and `passStatuses`), or an `<Error>` document in a 200.
+    static func failure(of response: HTTPResponse, call: Call) -> S3Error? {
+        if (200..<300).contains(response.status) {
+            guard call.errorIn200, let xml = try? S3XML.parse(response.body), xml.name == "Error" else { return nil }
+            return S3Error(code: xml["Code"] ?? "InternalError", status: response.status, requestId: xml["RequestId"],
+                           message: xml["Message"] ?? "error document in a 200 answer", operation: call.label)
         }
+        if call.passStatuses.contains(response.status) { return nil }
+        return S3Error.from(response, operation: call.label)
     }
 
     /// Headers for user metadata: `x-amz-meta-NAME` per entry, sorted by name.
@@ -104,7 +111,7 @@ public struct S3Client: Sendable {
     static func metadata(from headers: HTTPHeaders) -> [String: String] {
         var result: [String: String] = [:]
         for field in headers where field.name.lowercased().hasPrefix("x-amz-meta-") {
-            result[String(field.name.lowercased().dropFirst("x-amz-meta-".count))] = field.value
+            result[String(field.name.lowercased().dropFirst("x-amz-meta-".count))] = field.value.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return result
     }
@@ -115,7 +122,7 @@ public struct S3Client: Sendable {
             return try S3XML.parse(response.body)
         } catch {
             throw S3Error(code: "MalformedResponse", status: response.status,
-                          requestId: response.headers["x-amz-request-id"],
+                          requestId: response.s3Header("x-amz-request-id"),
                           message: "could not read the XML answer: \(error)", operation: operation)
         }
     }
@@ -127,8 +134,12 @@ final class S3RequestStats: @unchecked Sendable {
     private var sentCount = 0
     private var retriedCount = 0
 
-    func sent() { lock.lock(); sentCount += 1; lock.unlock() }
-    func retried() { lock.lock(); retriedCount += 1; lock.unlock() }
+    func sent(retry: Bool) {
+        lock.lock()
+        sentCount += 1
+        if retry { retriedCount += 1 }
+        lock.unlock()
+    }
     var snapshot: (sent: Int, retried: Int) {
         lock.lock()
         defer { lock.unlock() }

@@ -29,8 +29,9 @@ actor FaultInjector {
         generator = SeededGenerator(seed: seed)
     }
 
-    /// The decision for the next request.
-    func decide() -> FaultDecision {
+    /// The decision for the next request; Cognito calls are spared unless `faultsOnCognito` is set.
+    func decide(cognito: Bool = false) -> FaultDecision {
+        if cognito && !configuration.faultsOnCognito { return FaultDecision(fault: nil, delayMs: 0) }
         let pick = generator.unit()
         let spike = generator.unit()
         return configuration.decide(pick: pick, spike: spike)

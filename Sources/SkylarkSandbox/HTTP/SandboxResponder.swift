@@ -17,10 +17,8 @@ struct SandboxResponder: HTTPResponder {
             : "\(method) \(route.template)"
         let counted = route.area == .api || route.area == .cognito || route.area == .unknown
         let isWrite = route.area == .api && ["POST", "PUT", "PATCH", "DELETE"].contains(method)
-        let faultable = route.area == .api || (route.area == .cognito && core.configuration.faults.faultsOnCognito)
-
         var decision = FaultDecision(fault: nil, delayMs: 0)
-        if faultable { decision = await core.faults.decide() }
+        if route.area == .api || route.area == .cognito { decision = await core.faults.decide(cognito: route.area == .cognito) }
         if decision.delayMs > 0 { try? await Task.sleep(for: .milliseconds(decision.delayMs)) }
 
         let response: Response
