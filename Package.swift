@@ -36,7 +36,8 @@ let package = Package(
         .target(name: "HTTPEngine", dependencies: ["CCurl", "IngestCore", .product(name: "Logging", package: "swift-log")]),
 
         .target(name: "S3", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore"]),
-        .target(name: "Skylark", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore"]),
+        .target(name: "Skylark", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore",
+                                                 .product(name: "Logging", package: "swift-log")]),
         .target(name: "Pipeline", dependencies: ["IngestCore", "HTTPEngine", "S3", "Skylark", "CryptoPrimitives",
                                                   .product(name: "Logging", package: "swift-log")]),
 
@@ -68,7 +69,8 @@ let package = Package(
                                                      .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
+        .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport",
+                                                      .product(name: "Logging", package: "swift-log")],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport"]),
         .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "IngestTestSupport", "S3", "HTTPEngine",
