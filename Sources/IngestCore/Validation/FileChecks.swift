@@ -3,33 +3,31 @@
 /// `FileProbe`); each distinct file is opened once.
 enum FileChecks {
     static func check(_ manifest: Manifest, paths: ManifestPaths, into diagnostics: inout [Diagnostic]) {
-        var videoResults: [String: Result<FileProbe.Header, FileProbe.Problem>] = [:]
-        var subtitleResults: [String: Result<[UInt8], FileProbe.Problem>] = [:]
-        var checkedSubtitleContent: Set<String> = []
+        // Per distinct path, only the small outcome is kept (never the bytes): memory stays flat.
+        var videoResults: [String: Result<VideoContainer?, FileProbe.Problem>] = [:]
+        var subtitleProblems: [String: FileProbe.Problem?] = [:]
         for asset in manifest.assets {
             checkVideo(asset, cache: &videoResults, into: &diagnostics)
             for (index, subtitle) in asset.subtitles.enumerated() {
                 let field = asset.subtitleFileField(index, format: manifest.format)
-                let result: Result<[UInt8], FileProbe.Problem>
-                if let cached = subtitleResults[subtitle.path] {
-                    result = cached
-                } else {
-                    result = FileProbe.readAll(subtitle.path)
-                    subtitleResults[subtitle.path] = result
+                if let cached = subtitleProblems[subtitle.path] {
+                    // Seen before: repeat a file problem at this use; content issues were reported once.
+                    if let problem = cached {
+                        diagnostics.append(problem.diagnostic(at: subtitle.location, what: "subtitle", path: subtitle.file,
+                                                              item: asset.id, field: field))
+                    }
+                    continue
                 }
+                var result = FileProbe.readAll(subtitle.path)
+                if case .success(let bytes) = result, bytes.isEmpty { result = .failure(.empty) }
                 switch result {
                 case .failure(let problem):
+                    subtitleProblems[subtitle.path] = .some(problem)
                     diagnostics.append(problem.diagnostic(at: subtitle.location, what: "subtitle", path: subtitle.file,
                                                           item: asset.id, field: field))
                 case .success(let bytes):
-                    if bytes.isEmpty {
-                        diagnostics.append(FileProbe.Problem.empty.diagnostic(at: subtitle.location, what: "subtitle",
-                                                                              path: subtitle.file, item: asset.id, field: field))
-                        continue
-                    }
-                    // A file used by several assets has its content reported once.
-                    guard let format = SubtitleFormat.from(path: subtitle.path),
-                          checkedSubtitleContent.insert(subtitle.path).inserted else { continue }
+                    subtitleProblems[subtitle.path] = .some(nil)
+                    guard let format = SubtitleFormat.from(path: subtitle.path) else { continue }
                     let display = paths.display(subtitle.file)
                     for issue in SubtitleChecker.check(bytes, format: format).issues {
                         diagnostics.append(Diagnostic(.error, rule: issue.rule, message: issue.message, hint: issue.hint,
@@ -41,22 +39,23 @@ enum FileChecks {
         }
     }
 
-    private static func checkVideo(_ asset: ManifestAsset, cache: inout [String: Result<FileProbe.Header, FileProbe.Problem>],
+    private static func checkVideo(_ asset: ManifestAsset, cache: inout [String: Result<VideoContainer?, FileProbe.Problem>],
                                    into diagnostics: inout [Diagnostic]) {
         let location = asset.location(of: "video")
-        let result: Result<FileProbe.Header, FileProbe.Problem>
+        let result: Result<VideoContainer?, FileProbe.Problem>
         if let cached = cache[asset.videoPath] {
             result = cached
         } else {
             result = FileProbe.header(asset.videoPath, headerLength: VideoContainer.sniffLength)
+                .map { VideoContainer.sniff($0.bytes) }
             cache[asset.videoPath] = result
         }
         switch result {
         case .failure(let problem):
             diagnostics.append(problem.diagnostic(at: location, what: "video", path: asset.video, item: asset.id, field: "video"))
-        case .success(let header):
+        case .success(let sniffed):
             let ext = ManifestPaths.fileExtension(of: asset.video)
-            guard let container = VideoContainer.sniff(header.bytes) else {
+            guard let container = sniffed else {
                 diagnostics.append(.error(DiagnosticRule.videoNotAVideo,
                                           "video file `\(asset.video)` is not a recognised video container",
                                           hint: "expected MP4/MOV (ISO-BMFF), MXF, Matroska/WebM or MPEG-TS; check the file is not a placeholder",
