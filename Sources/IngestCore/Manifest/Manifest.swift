@@ -101,7 +101,8 @@ public struct ManifestAsset: Sendable, Hashable, Codable {
     /// The S3 key: `key` when given, else the video's file name.
     public var effectiveKey: String {
         if let key, !key.isEmpty { return key }
-        return video.split(separator: "/").last.map(String.init) ?? video
+        guard let slash = video.utf8.lastIndex(of: UInt8(ascii: "/")) else { return video }
+        return String(video[video.utf8.index(after: slash)...])
     }
 
     /// The slug: `slug` when given, else derived from the title (lower case, runs of other
