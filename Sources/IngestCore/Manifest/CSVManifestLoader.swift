@@ -117,7 +117,7 @@ enum CSVManifestLoader {
                             diagnostics: inout [Diagnostic]) -> ManifestAsset? {
         let rowLocation = SourceLocation(file: path, line: line, column: 1)
         var asset = ManifestAsset(id: "", video: "", videoPath: "", location: rowLocation)
-        var locations: [String: SourceLocation] = [:]
+        var locations = FieldLocations()
         var id: String?
         var modeText: String?
         for (index, column) in columns.enumerated() {

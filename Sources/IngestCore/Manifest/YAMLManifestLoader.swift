@@ -242,7 +242,7 @@ struct YAMLManifestWalker {
         let item = id
         var asset = ManifestAsset(id: id ?? "", video: "", videoPath: "", location: itemLocation)
         var sawVideo = false, subtitleNodes: YAMLNode?
-        var locations: [String: SourceLocation] = [:]
+        var locations = FieldLocations()
         for (keyNode, value) in mapping.pairs {
             guard let key = keyName(keyNode, context: item.map { "asset `\($0)`" }) else { continue }
             let valueLocation = location(value)
@@ -314,7 +314,7 @@ struct YAMLManifestWalker {
         return asset
     }
 
-    mutating func walkFields(_ node: YAMLNode, item: String?, locations: inout [String: SourceLocation]) -> [String: JSONValue] {
+    mutating func walkFields(_ node: YAMLNode, item: String?, locations: inout FieldLocations) -> [String: JSONValue] {
         guard case .mapping(let mapping) = node else {
             error(DiagnosticRule.type, "`fields` must be a mapping of field names to values, found \(describe(node))",
                   at: location(node), item: item, field: "fields")
@@ -329,7 +329,7 @@ struct YAMLManifestWalker {
         return fields
     }
 
-    mutating func walkSubtitles(_ node: YAMLNode, item: String?, locations: inout [String: SourceLocation]) -> [ManifestSubtitle] {
+    mutating func walkSubtitles(_ node: YAMLNode, item: String?, locations: inout FieldLocations) -> [ManifestSubtitle] {
         guard case .sequence(let list) = node else {
             error(DiagnosticRule.type, "`subtitles` must be a list, found \(describe(node))",
                   hint: "write each subtitle as `- file: ...` with its `language`", at: location(node), item: item,
