@@ -13,12 +13,15 @@ let package = Package(
     products: [
         .executable(name: "skylark-ingest", targets: ["skylark-ingest"]),
         .executable(name: "skylark-sandbox", targets: ["skylark-sandbox"]),
+        // For the fuzzing package in Fuzz/, which depends on this one by path.
+        .library(name: "IngestCore", targets: ["IngestCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C system libraries: module maps plus typed shims for variadics and macros only.
@@ -35,7 +38,8 @@ let package = Package(
         .target(name: "HTTPEngine", dependencies: ["CCurl", "IngestCore", .product(name: "Logging", package: "swift-log")]),
 
         .target(name: "S3", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore"]),
-        .target(name: "Skylark", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore"]),
+        .target(name: "Skylark", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore",
+                                                 .product(name: "Logging", package: "swift-log")]),
         .target(name: "Pipeline", dependencies: ["IngestCore", "HTTPEngine", "S3", "Skylark", "CryptoPrimitives",
                                                   .product(name: "Logging", package: "swift-log")]),
 
@@ -48,6 +52,7 @@ let package = Package(
         .target(name: "SkylarkSandbox", dependencies: [
             "S3", "Skylark", "CryptoPrimitives", "IngestCore", "HTTPEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "skylark-sandbox", dependencies: [
@@ -66,10 +71,14 @@ let package = Package(
                                                      .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
+        .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport", "S3",
+                                                      .product(name: "Logging", package: "swift-log")],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "IngestCore"]),
+        .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "IngestTestSupport", "S3", "HTTPEngine",
+                                                                "CryptoPrimitives", "IngestCore"],
+                    resources: [.copy("Vectors")]),
+        .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "IngestCore", "CryptoPrimitives"]),
     ]
 )
 

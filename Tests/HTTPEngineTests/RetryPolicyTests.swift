@@ -108,6 +108,15 @@ import Testing
         #expect(budget.available == 500)
     }
 
+    @Test func booleanAcquireSpendsTheSameTokens() {
+        let budget = RetryBudget(capacity: 12)
+        #expect(budget.acquire(timeout: true))
+        #expect(!budget.acquire(timeout: false))
+        for _ in 0..<3 { budget.recordSuccess() }
+        #expect(budget.acquire(timeout: false))
+        #expect(budget.available == 0)
+    }
+
     @Test func exhaustedBudgetErrorSaysTheServiceLooksDown() {
         let error = RetryBudgetExhaustedError(lastFailure: "HTTP 503").ingestError
         #expect(error.code == "RETRY_BUDGET_EXHAUSTED")

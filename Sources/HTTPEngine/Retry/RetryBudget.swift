@@ -54,6 +54,18 @@ public final class RetryBudget: @unchecked Sendable {
     }
 }
 
+extension RetryBudget {
+    /// Takes the cost of one retry; false when the budget is exhausted (`acquireRetry` as a Bool).
+    public func acquire(timeout: Bool) -> Bool {
+        acquireRetry(afterTimeout: timeout) != nil
+    }
+
+    /// Records a success without tracking which retry it followed: refills `successRefund`.
+    public func recordSuccess() {
+        recordSuccess(retryCost: nil)
+    }
+}
+
 /// Retries were stopped because the run's retry budget is empty: the service looks down.
 public struct RetryBudgetExhaustedError: Error, Sendable, CustomStringConvertible, IngestErrorConvertible {
     /// The failure that would have been retried (already redacted: status or transport error).
