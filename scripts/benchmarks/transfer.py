@@ -145,9 +145,11 @@ def main():
         }
         results = {}
         for case, size in (("big", args.big_mib * MIB), ("small", args.small_count * args.small_mib * MIB)):
-            # one warm-up of each tool (page cache, connection setup paths), not counted
-            for name, cmds in tools.items():
-                timed(cmds[case], env)
+            # small files: one uncounted warm-up of each tool (page cache, server-side directory creation)
+            if case == "small":
+                for name, cmds in tools.items():
+                    timed(cmds[case], env)
+                s3_cleanup(env, endpoint, bucket)
             samples = {name: [] for name in tools}
             for run in range(args.runs):
                 order = list(tools) if run % 2 == 0 else list(reversed(list(tools)))
