@@ -37,7 +37,11 @@ public struct JournalState: Sendable {
 }
 
 /// Replays journal bytes: decode each line, apply it, and decide what a bad line means.
-public enum JournalReplay {
+///
+/// Feed lines in order with `consume`, then call `finish`. A bad line followed only by blank
+/// space is a torn tail (dropped, reported); a bad line followed by any good line is corruption
+/// and `CHECKPOINT_CORRUPT` names its line number.
+public struct JournalReplay: Sendable {
     /// The outcome of replaying a whole file.
     public struct Result: Sendable {
         public var state: JournalState
@@ -47,72 +51,84 @@ public enum JournalReplay {
         public var tornTail: JournalReplayWarning?
     }
 
-    /// Replays `bytes` (the whole journal). A bad last line is a torn tail (dropped, reported in
-    /// `tornTail`); a bad line followed by good ones is corruption and throws `CHECKPOINT_CORRUPT`.
+    private var state = JournalState()
+    private var lineNumber = 0
+    private var offset = 0
+    private var validLength = 0
+    private var bad: (line: Int, reason: String)?
+    private let path: String
+
+    /// A replay of the journal at `path` (the path only appears in messages).
+    public init(path: String = "checkpoint") { self.path = path }
+
+    /// Consumes the next line (without its newline); `complete` is false for a last line with no newline.
+    public mutating func consume(_ line: UnsafeBufferPointer<UInt8>, complete: Bool) throws {
+        lineNumber += 1
+        offset += line.count + (complete ? 1 : 0)
+        if isBlank(line) {
+            // Only a truly empty line extends the valid prefix: a run of NULs (a file extended but
+            // never written) is cut off by repair so the next append starts on a clean line.
+            if bad == nil && line.isEmpty && complete { validLength = offset }
+            return
+        }
+        if let bad {
+            throw IngestError(code: "CHECKPOINT_CORRUPT", message:
+                "\(path):\(bad.line): corrupt record in the middle of the checkpoint (\(bad.reason))",
+                hint: "the file was damaged after it was written; restore it from a backup or move it aside to start over")
+        }
+        do {
+            guard complete else { throw JournalDecodeError.missingChecksum }
+            let record = try JournalCodec.decode(line)
+            if case .header(let header) = record, header.format > JournalHeader.currentFormat {
+                throw IngestError(code: "CHECKPOINT_FORMAT", message:
+                    "\(path) uses journal format \(header.format); this tool reads format \(JournalHeader.currentFormat)",
+                    hint: "use a newer skylark-ingest, or start a new checkpoint with --checkpoint")
+            }
+            state.apply(record)
+            validLength = offset
+        } catch let error as IngestError {
+            throw error
+        } catch {
+            let reason: String
+            switch error as? JournalDecodeError {
+            case .checksumMismatch?: reason = "checksum mismatch"
+            case .missingChecksum?: reason = complete ? "no checksum trailer" : "incomplete line"
+            case .malformed(let why)?: reason = why
+            case nil: reason = "\(error)"
+            }
+            bad = (lineNumber, reason)
+        }
+    }
+
+    /// The replayed state once every line was consumed.
+    public func finish() -> Result {
+        let torn = bad.map { JournalReplayWarning(line: $0.line, message:
+            "torn last record dropped (\($0.reason)); the work it described will be reconciled") }
+        return Result(state: state, validLength: validLength, tornTail: torn)
+    }
+
+    /// Replays `bytes` (a whole journal).
     public static func replay(_ bytes: UnsafeBufferPointer<UInt8>, path: String = "checkpoint") throws -> Result {
-        var state = JournalState()
+        var replay = JournalReplay(path: path)
         var lineStart = 0
-        var lineNumber = 0
-        var validLength = 0
         let count = bytes.count
         while lineStart < count {
-            lineNumber += 1
             var lineEnd = lineStart
             while lineEnd < count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
             let complete = lineEnd < count
-            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
-            let next = complete ? lineEnd + 1 : lineEnd
-            if line.isEmpty && complete {
-                lineStart = next
-                validLength = next
-                continue
-            }
-            do {
-                guard complete else { throw JournalDecodeError.missingChecksum }
-                let record = try JournalCodec.decode(line)
-                if case .header(let header) = record, header.format > JournalHeader.currentFormat {
-                    throw IngestError(code: "CHECKPOINT_FORMAT", message:
-                        "\(path) uses journal format \(header.format); this tool reads format \(JournalHeader.currentFormat)",
-                        hint: "use a newer skylark-ingest, or start a new checkpoint with --checkpoint")
-                }
-                state.apply(record)
-                validLength = next
-            } catch let error as IngestError {
-                throw error
-            } catch {
-                let reason: String
-                switch error as? JournalDecodeError {
-                case .checksumMismatch?: reason = "checksum mismatch"
-                case .missingChecksum?: reason = complete ? "no checksum trailer" : "incomplete line"
-                case .malformed(let why)?: reason = why
-                case nil: reason = "\(error)"
-                }
-                if isOnlyWhitespace(bytes, from: next) {
-                    return Result(state: state, validLength: validLength,
-                                  tornTail: JournalReplayWarning(line: lineNumber, message:
-                                    "torn last record dropped (\(reason)); the work it described will be reconciled"))
-                }
-                throw IngestError(code: "CHECKPOINT_CORRUPT", message:
-                    "\(path):\(lineNumber): corrupt record in the middle of the checkpoint (\(reason))",
-                    hint: "the file was damaged after it was written; restore it from a backup or move it aside to start over")
-            }
-            lineStart = next
+            try replay.consume(UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]), complete: complete)
+            lineStart = complete ? lineEnd + 1 : lineEnd
         }
-        return Result(state: state, validLength: validLength, tornTail: nil)
+        return replay.finish()
     }
 
-    /// Replays `bytes` (the whole journal).
+    /// Replays `bytes` (a whole journal).
     public static func replay(_ bytes: [UInt8], path: String = "checkpoint") throws -> Result {
         try bytes.withUnsafeBufferPointer { try replay($0, path: path) }
     }
 
-    private static func isOnlyWhitespace(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
-        var index = start
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte != 0x0A && byte != 0x20 && byte != 0x0D && byte != 0 { return false }
-            index += 1
-        }
+    private func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in line where byte != 0x20 && byte != 0x0D && byte != 0 { return false }
         return true
     }
 }
