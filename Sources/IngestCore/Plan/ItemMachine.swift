@@ -89,7 +89,9 @@ public struct ItemMachine: Sendable {
             switch stageState.status {
             case .done:
                 continue
-            case .failed where !retryFailed:
+            case .failed where !retryFailed && !(stageState.error?.retryable ?? false):
+                // Retryable failures (outages, timeouts) are retried by a plain re-run;
+                // the others wait for --retry-failed.
                 current = nil
                 finished = true
                 return .finish(.failed, stageState.error)
