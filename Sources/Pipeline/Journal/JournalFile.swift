@@ -366,6 +366,33 @@ public final class JournalFile: Sendable {
         if let failure { throw failure }
     }
 
+    /// Simulates a crash (tests): records not yet written are lost, the file and the lock are
+    /// closed, and every later append fails. What is on disk is exactly what a killed process leaves.
+    package func abandon() {
+        let waiters: [CheckedContinuation<Void, any Error>] = core.withLock { core in
+            let crash = IngestError(code: "CHECKPOINT_CLOSED", message: "simulated crash")
+            core.failure = crash
+            core.closing = true
+            core.closed = true
+            core.pending = []
+            core.pendingCount = 0
+            let waiters = core.waiters
+            core.waiters = []
+            return waiters
+        }
+        // Let a batch already being written finish before the descriptor is closed, so its
+        // number cannot be reused by a new journal while the writer still holds it.
+        while core.withLock({ $0.writerBusy }) { usleep(500) }
+        core.withLock { core in
+            Foundation.close(core.fd)
+            core.fd = -1
+        }
+        for waiter in waiters { waiter.resume(throwing: IngestError(code: "CHECKPOINT_CLOSED", message: "simulated crash")) }
+        flock(lockFD, LOCK_UN)
+        Foundation.close(lockFD)
+        signal()
+    }
+
     // MARK: Helpers
 
     static func writeAll(fd: Int32, _ bytes: [UInt8], path: String) throws {
