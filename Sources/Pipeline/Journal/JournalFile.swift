@@ -369,7 +369,8 @@ public final class JournalFile: Sendable {
     /// Simulates a crash (tests): records not yet written are lost, the file and the lock are
     /// closed, and every later append fails. What is on disk is exactly what a killed process leaves.
     package func abandon() {
-        let waiters: [CheckedContinuation<Void, any Error>] = core.withLock { core in
+        let waiters: [CheckedContinuation<Void, any Error>]? = core.withLock { core in
+            if core.closed { return nil }
             let crash = IngestError(code: "CHECKPOINT_CLOSED", message: "simulated crash")
             core.failure = crash
             core.closing = true
@@ -380,6 +381,7 @@ public final class JournalFile: Sendable {
             core.waiters = []
             return waiters
         }
+        guard let waiters else { return }
         // Let a batch already being written finish before the descriptor is closed, so its
         // number cannot be reused by a new journal while the writer still holds it.
         while core.withLock({ $0.writerBusy }) { usleep(500) }
