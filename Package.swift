@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .executable(name: "skylark-ingest", targets: ["skylark-ingest"]),
         .executable(name: "skylark-sandbox", targets: ["skylark-sandbox"]),
+        // For the fuzzing package in Fuzz/, which depends on this one by path.
+        .library(name: "IngestCore", targets: ["IngestCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,15 +1,35 @@
 import ArgumentParser
+import IngestCore
 
+/// `skylark-ingest validate MANIFEST [--format text|json]`: offline checks, every problem at once.
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a manifest offline and report every problem at once."
+        abstract: "Check a manifest offline and report every problem at once.",
+        discussion: """
+            Checks structure, ids, slugs, S3 keys, languages, and every video and subtitle file the
+            manifest names. Exit status: 0 when there are no errors (warnings allowed), 2 otherwise.
+            """
     )
 
-    @Argument(help: "The manifest (YAML or CSV).")
+    @Argument(help: "The manifest (.yaml, .yml or .csv).")
     var manifest: String
 
+    @Option(help: "Output format: text or json.")
+    var format: DiagnosticOutputFormat = .text
+
     func run() async throws {
-        throw ExitCode(2)
+        let path = manifest
+        // Validation reads many files: run it off the cooperative pool.
+        let result = await Task.detached(priority: .userInitiated) {
+            ManifestValidator.validate(path: path)
+        }.value
+        let output: String
+        switch format {
+        case .text: output = DiagnosticFormatter.text(result, manifestPath: path)
+        case .json: output = DiagnosticFormatter.json(result, manifestPath: path)
+        }
+        StandardOutput.write(output)
+        if result.hasErrors { throw ExitCode(2) }
     }
 }

@@ -1,0 +1,117 @@
+/// One CSV cell: its text and where it starts (1-based line and column, columns in characters).
+public struct CSVCell: Sendable, Hashable {
+    public var value: String
+    public var line: Int
+    public var column: Int
+}
+
+/// A CSV syntax error and where it is.
+public struct CSVSyntaxError: Error, Sendable, Hashable {
+    public var message: String
+    public var hint: String?
+    public var line: Int
+    public var column: Int
+}
+
+/// An RFC 4180 parser over bytes that tracks the line and column of every cell, including cells
+/// that span lines inside quotes. CRLF, LF and a missing final newline are accepted.
+public enum CSVParser {
+    /// Parses `bytes` (UTF-8, BOM already removed) and calls `record` once per record with its
+    /// cells and its first line. Blank lines are skipped. Stops at the first syntax error.
+    public static func parse(_ bytes: ArraySlice<UInt8>,
+                             record: (_ cells: [CSVCell], _ line: Int) -> Void) throws(CSVSyntaxError) {
+        try bytes.withUnsafeBufferPointer { buffer throws(CSVSyntaxError) in
+            try parse(buffer, record: record)
+        }
+    }
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>,
+                              record: (_ cells: [CSVCell], _ line: Int) -> Void) throws(CSVSyntaxError) {
+        let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+        let n = buffer.count
+        var i = 0
+        var line = 1
+        var lineStart = 0   // byte offset where the current line starts
+        var cells: [CSVCell] = []
+        var recordLine = 1
+        var scratch: [UInt8] = []
+
+        @inline(__always) func column(at offset: Int) -> Int {
+            var c = 1
+            var k = lineStart
+            while k < offset {
+                if buffer[k] & 0xC0 != 0x80 { c += 1 }
+                k += 1
+            }
+            return c
+        }
+
+        while i <= n {
+            // Start of a cell.
+            let cellLine = line
+            let cellColumn = column(at: i)
+            if cells.isEmpty { recordLine = line }
+            var value: String
+            if i < n && buffer[i] == quote {
+                let openLine = line, openColumn = cellColumn
+                i += 1
+                scratch.removeAll(keepingCapacity: true)
+                var closed = false
+                while i < n {
+                    let b = buffer[i]
+                    if b == quote {
+                        if i + 1 < n && buffer[i + 1] == quote {
+                            scratch.append(quote)
+                            i += 2
+                            continue
+                        }
+                        i += 1
+                        closed = true
+                        break
+                    }
+                    if b == lf { line += 1; lineStart = i + 1 }
+                    scratch.append(b)
+                    i += 1
+                }
+                guard closed else {
+                    throw CSVSyntaxError(message: "a quoted cell is never closed",
+                                         hint: "add the closing `\"`; a quote inside a quoted cell is written `\"\"`",
+                                         line: openLine, column: openColumn)
+                }
+                value = String(decoding: scratch, as: UTF8.self)
+                if i < n, buffer[i] != comma, buffer[i] != lf, !(buffer[i] == cr && (i + 1 == n || buffer[i + 1] == lf)) {
+                    throw CSVSyntaxError(message: "text follows the closing quote of a cell",
+                                         hint: "put the whole cell in quotes and write inner quotes as `\"\"`",
+                                         line: line, column: column(at: i))
+                }
+            } else {
+                let start = i
+                while i < n {
+                    let b = buffer[i]
+                    if b == comma || b == lf { break }
+                    if b == cr && (i + 1 == n || buffer[i + 1] == lf) { break }
+                    if b == quote {
+                        throw CSVSyntaxError(message: "a quote appears inside an unquoted cell",
+                                             hint: "quote the whole cell and write inner quotes as `\"\"`",
+                                             line: line, column: column(at: i))
+                    }
+                    i += 1
+                }
+                value = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self)
+            }
+            cells.append(CSVCell(value: value, line: cellLine, column: cellColumn))
+            // After a cell: comma, end of line, or end of input.
+            if i < n && buffer[i] == comma {
+                i += 1
+                continue
+            }
+            if i < n && buffer[i] == cr { i += 1 }
+            let atEnd = i >= n
+            if !atEnd { i += 1; line += 1; lineStart = i }   // the LF
+            // A record of one empty cell is a blank line: skipped.
+            if !(cells.count == 1 && cells[0].value.isEmpty) { record(cells, recordLine) }
+            cells.removeAll(keepingCapacity: true)
+            if atEnd { break }
+        }
+    }
+}

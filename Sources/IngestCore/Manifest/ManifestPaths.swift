@@ -1,0 +1,73 @@
+import Foundation
+
+/// Resolves the paths written in a manifest against the manifest's folder.
+///
+/// Two forms are kept: an absolute path (what the stages open) and a display path relative to
+/// where the user ran the tool when the manifest was named relatively (what diagnostics print).
+public struct ManifestPaths: Sendable {
+    /// The manifest's folder as the user named it (`manifests`, `.`, `/data/batch`).
+    public let displayFolder: String
+    /// The manifest's folder, absolute.
+    public let absoluteFolder: String
+
+    /// Paths for a manifest at `manifestPath`, relative paths taken from `currentDirectory`.
+    public init(manifestPath: String, currentDirectory: String = FileManager.default.currentDirectoryPath) {
+        let folder = ManifestPaths.folder(of: manifestPath)
+        displayFolder = folder
+        if folder.hasPrefix("/") {
+            absoluteFolder = ManifestPaths.normalize(folder)
+        } else {
+            absoluteFolder = ManifestPaths.normalize(ManifestPaths.join(currentDirectory, folder))
+        }
+    }
+
+    /// The absolute path of `written` (a path as it appears in the manifest).
+    public func absolute(_ written: String) -> String {
+        if written.hasPrefix("/") { return ManifestPaths.normalize(written) }
+        return ManifestPaths.normalize(ManifestPaths.join(absoluteFolder, written))
+    }
+
+    /// The path of `written` as diagnostics show it: relative to the user's folder when the manifest was.
+    public func display(_ written: String) -> String {
+        if written.hasPrefix("/") { return written }
+        if displayFolder == "." || displayFolder.isEmpty { return written }
+        return ManifestPaths.join(displayFolder, written)
+    }
+
+    /// The folder part of `path` (`.` when it has none).
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    /// The last component of `path`.
+    public static func fileName(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// The extension of `path`'s file name, lower-cased, without the dot (empty when none).
+    public static func fileExtension(of path: String) -> String {
+        let name = fileName(of: path)
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return name[name.index(after: dot)...].lowercased()
+    }
+
+    static func join(_ a: String, _ b: String) -> String {
+        if a.hasSuffix("/") { return a + b }
+        return a + "/" + b
+    }
+
+    /// Removes `.` components, resolves `..` lexically and collapses repeated slashes.
+    static func normalize(_ path: String) -> String {
+        guard path.contains("/.") || path.contains("//") else { return path }
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(part)
+        }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
+}

@@ -1,0 +1,179 @@
+/// Rules about one asset on its own: id, mode, uid, slug, lengths, S3 key, metadata. Pure.
+enum ItemRules {
+    static func check(_ asset: ManifestAsset, into diagnostics: inout [Diagnostic]) {
+        checkID(asset, into: &diagnostics)
+        checkModeFields(asset, into: &diagnostics)
+        checkUID(asset, into: &diagnostics)
+        checkSlug(asset, into: &diagnostics)
+        checkLengths(asset, into: &diagnostics)
+        checkKey(asset, into: &diagnostics)
+        checkMetadata(asset, into: &diagnostics)
+    }
+
+    /// Whether `id` uses only `[A-Za-z0-9._-]`.
+    static func isValidIDCharset(_ id: String) -> Bool {
+        id.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x2D
+        }
+    }
+
+    static func checkID(_ asset: ManifestAsset, into diagnostics: inout [Diagnostic]) {
+        let id = asset.id
+        let location = asset.location(of: "id")
+        if id.isEmpty {
+            diagnostics.append(.error(DiagnosticRule.idInvalid, "`id` is empty",
+                                      hint: "use 1–255 letters, digits, `.`, `_` or `-`", at: location, field: "id"))
+        } else if !isValidIDCharset(id) {
+            diagnostics.append(.error(DiagnosticRule.idInvalid, "`id` \"\(id)\" contains characters other than letters, digits, `.`, `_` and `-`",
+                                      hint: "replace spaces and other characters with `-`", at: location, item: id, field: "id"))
+        } else if id.utf8.count > ManifestKeys.maxIDLength {
+            diagnostics.append(.error(DiagnosticRule.idInvalid, "`id` is \(id.utf8.count) characters long; at most \(ManifestKeys.maxIDLength) are allowed",
+                                      at: location, item: id, field: "id"))
+        }
+    }
+
+    static func checkModeFields(_ asset: ManifestAsset, into diagnostics: inout [Diagnostic]) {
+        switch asset.mode {
+        case .simple:
+            // Skylark ignores everything but the video in simple mode: saying so beats silently dropping it.
+            for field in ["uid", "title", "slug", "asset_type", "fields"] where asset.fieldLocations[field] != nil {
+                diagnostics.append(.error(DiagnosticRule.simpleModeExtras, "`\(field)` is set on a simple-mode asset; Skylark ignores it",
+                                          hint: "remove `\(field)`, or use `mode: advanced`", at: asset.location(of: field),
+                                          item: asset.id, field: field))
+            }
+            for key in asset.fieldLocations.keys where key.hasPrefix("fields.") && asset.fieldLocations["fields"] == nil {
+                diagnostics.append(.error(DiagnosticRule.simpleModeExtras, "the field `\(key.dropFirst(7))` is set on a simple-mode asset; Skylark ignores it",
+                                          hint: "clear the cell, or use `mode: advanced`", at: asset.location(of: key),
+                                          item: asset.id, field: key))
+            }
+            if asset.fieldLocations["subtitles"] != nil || !asset.subtitles.isEmpty {
+                let location = asset.fieldLocations["subtitles"] ?? asset.subtitles[0].location
+                diagnostics.append(.error(DiagnosticRule.simpleModeExtras, "a simple-mode asset has subtitles; Skylark ignores them",
+                                          hint: "use `mode: advanced` to attach subtitles", at: location,
+                                          item: asset.id, field: "subtitles"))
+            }
+        case .advanced:
+            // A `title` of the wrong type was already reported as MANIFEST_TYPE.
+            let titleWrongType = asset.title == nil && asset.fieldLocations["title"] != nil
+            if asset.uid == nil, !titleWrongType, asset.title?.isEmpty ?? true {
+                let location = asset.fieldLocations["title"] ?? asset.location
+                diagnostics.append(.error(DiagnosticRule.titleRequired, "a new advanced-mode asset needs a `title`",
+                                          hint: "add a `title`, or a `uid` to attach to an existing asset",
+                                          at: location, item: asset.id, field: "title"))
+            }
+        }
+    }
+
+    /// Whether `uid` has the shape `^[a-z]{4}_[0-9a-f]{32}$`.
+    static func isValidUID(_ uid: String) -> Bool {
+        let bytes = Array(uid.utf8)
+        guard bytes.count == 37, bytes[4] == 0x5F else { return false }
+        for b in bytes[0..<4] where !(b >= 0x61 && b <= 0x7A) { return false }
+        for b in bytes[5...] where !((b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66)) { return false }
+        return true
+    }
+
+    static func checkUID(_ asset: ManifestAsset, into diagnostics: inout [Diagnostic]) {
+        guard let uid = asset.uid, asset.mode == .advanced else { return }
+        if !isValidUID(uid) {
+            diagnostics.append(.error(DiagnosticRule.uidInvalid, "`uid` \"\(uid)\" is not a Skylark uid",
+                                      hint: "a uid looks like `asse_35bbd8a914c84cd3850158ec2783f42a` (4 letters, `_`, 32 hex digits)",
+                                      at: asset.location(of: "uid"), item: asset.id, field: "uid"))
+        }
+    }
+
+    /// Whether an explicit slug uses only letters, digits, `_` and `-`.
+    static func isValidSlug(_ slug: String) -> Bool {
+        !slug.isEmpty && isValidIDCharset(slug) && !slug.contains(".")
+    }
+
+    static func checkSlug(_ asset: ManifestAsset, into diagnostics: inout [Diagnostic]) {
+        guard asset.mode == .advanced else { return }
+        if let slug = asset.slug {
+            if !isValidSlug(slug) {
+                diagnostics.append(.error(DiagnosticRule.slugInvalid, "`slug` \"\(slug)\" may only contain letters, digits, `_` and `-`",
+                                          hint: "for example `\(Slug.derive(from: slug).isEmpty ? "my-title" : Slug.derive(from: slug))`",
+                                          at: asset.location(of: "slug"), item: asset.id, field: "slug"))
+            }
+        } else if asset.uid == nil, let title = asset.title, !title.isEmpty, Slug.derive(from: title).isEmpty {
+            diagnostics.append(.error(DiagnosticRule.slugInvalid, "no slug can be derived from the title \"\(title)\" (it has no ASCII letters or digits)",
+                                      hint: "set a `slug` explicitly", at: asset.location(of: "title"), item: asset.id, field: "slug"))
+        }
+    }
+
+    static func checkLengths(_ asset: ManifestAsset, into diagnostics: inout [Diagnostic]) {
+        func check(_ value: String?, _ field: String) {
+            guard let value else { return }
+            let count = value.count
+            guard count > ManifestKeys.maxTextLength else { return }
+            diagnostics.append(.error(DiagnosticRule.fieldTooLong, "`\(field)` is \(count) characters long; at most \(ManifestKeys.maxTextLength) are allowed",
+                                      at: asset.location(of: field), item: asset.id, field: field))
+        }
+        check(asset.title, "title")
+        check(asset.slug, "slug")
+        if asset.fieldLocations["asset_type"] != nil { check(asset.assetType, "asset_type") }
+        for (index, subtitle) in asset.subtitles.enumerated() {
+            guard let title = subtitle.title, title.count > ManifestKeys.maxTextLength else { continue }
+            let field = "subtitles[\(index)].title"
+            diagnostics.append(.error(DiagnosticRule.fieldTooLong, "`\(field)` is \(title.count) characters long; at most \(ManifestKeys.maxTextLength) are allowed",
+                                      at: asset.location(of: field), item: asset.id, field: field))
+        }
+    }
+
+    /// Why `key` is not a usable S3 key (rule and message), or nil.
+    static func keyProblem(_ key: String) -> (rule: String, message: String, hint: String?)? {
+        if key.isEmpty { return (DiagnosticRule.keyInvalid, "the S3 key is empty", "set `key`, or a `video` with a file name") }
+        let bytes = key.utf8.count
+        if bytes > ManifestKeys.maxKeyBytes {
+            return (DiagnosticRule.keyInvalid, "the S3 key is \(bytes) bytes long; S3 allows \(ManifestKeys.maxKeyBytes)", "use a shorter `key`")
+        }
+        if key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return (DiagnosticRule.keyInvalid, "the S3 key contains control characters", "remove tabs, newlines and other control characters")
+        }
+        if key.hasPrefix("/") {
+            return (DiagnosticRule.keyInvalid, "the S3 key \"\(key)\" starts with `/`", "drop the leading `/`")
+        }
+        for reserved in ["processed/", "failed/"] where key.hasPrefix(reserved) {
+            return (DiagnosticRule.keyReserved, "the S3 key \"\(key)\" is under `\(reserved)`, where Skylark moves handled videos",
+                    "choose a key outside `processed/` and `failed/`")
+        }
+        return nil
+    }
+
+    static func checkKey(_ asset: ManifestAsset, into diagnostics: inout [Diagnostic]) {
+        guard let problem = keyProblem(asset.effectiveKey) else { return }
+        let (field, location) = asset.keyField
+        diagnostics.append(.error(problem.rule, problem.message, hint: problem.hint, at: location, item: asset.id, field: field))
+    }
+
+    /// The `asset` user-metadata value sent with the video: `{"uid": "<uid>"}`.
+    public static func assetMetadataValue(uid: String) -> String {
+        var escaped = ""
+        for scalar in uid.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            default:
+                if scalar.value < 0x20 { escaped += String(format: scalar.value) } else { escaped.unicodeScalars.append(scalar) }
+            }
+        }
+        return "{\"uid\": \"\(escaped)\"}"
+    }
+
+    static func checkMetadata(_ asset: ManifestAsset, into diagnostics: inout [Diagnostic]) {
+        guard asset.mode == .advanced, let uid = asset.uid else { return }
+        let size = "asset".utf8.count + assetMetadataValue(uid: uid).utf8.count
+        guard size > ManifestKeys.maxMetadataBytes else { return }
+        diagnostics.append(.error(DiagnosticRule.metadataTooLarge,
+                                  "the `asset` metadata for this uid would be \(size) bytes; S3 allows \(ManifestKeys.maxMetadataBytes)",
+                                  hint: "check the `uid`", at: asset.location(of: "uid"), item: asset.id, field: "uid"))
+    }
+}
+
+private extension String {
+    /// `\u00XX` for a control character.
+    init(format value: UInt32) {
+        let hex = String(value, radix: 16)
+        self = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    }
+}

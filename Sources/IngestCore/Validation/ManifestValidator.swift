@@ -1,0 +1,68 @@
+/// The outcome of validating a manifest: the model (when it loaded) and every diagnostic, sorted.
+public struct ValidationResult: Sendable {
+    public var manifest: Manifest?
+    /// Sorted by position: the manifest's own first, then each other file, by line and column.
+    public var diagnostics: [Diagnostic]
+
+    public init(manifest: Manifest?, diagnostics: [Diagnostic]) {
+        self.manifest = manifest
+        self.diagnostics = diagnostics
+    }
+
+    /// Whether any diagnostic is an error (warnings alone leave a manifest valid).
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    /// The number of errors.
+    public var errorCount: Int { diagnostics.count { $0.severity == .error } }
+    /// The number of warnings.
+    public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
+}
+
+/// Offline validation: load, structural and item rules, cross-item rules, then file checks.
+public enum ManifestValidator {
+    /// Validates the manifest at `path`; `checkFiles: false` skips every file-system check.
+    public static func validate(path: String, checkFiles: Bool = true) -> ValidationResult {
+        let loaded = ManifestLoader.load(path: path)
+        return validate(loaded: loaded, path: path, paths: ManifestPaths(manifestPath: path), checkFiles: checkFiles)
+    }
+
+    /// Validates manifest `bytes` (named `path`); pure unless `checkFiles`.
+    public static func validate(bytes: [UInt8], path: String, format: ManifestFormat,
+                                checkFiles: Bool = false) -> ValidationResult {
+        let paths = ManifestPaths(manifestPath: path)
+        let loaded = ManifestLoader.load(bytes: bytes, path: path, format: format, paths: paths)
+        return validate(loaded: loaded, path: path, paths: paths, checkFiles: checkFiles)
+    }
+
+    static func validate(loaded: ManifestLoadResult, path: String, paths: ManifestPaths,
+                         checkFiles: Bool) -> ValidationResult {
+        var diagnostics = loaded.diagnostics
+        if let manifest = loaded.manifest {
+            diagnostics += rules(manifest)
+            if checkFiles { FileChecks.check(manifest, paths: paths, into: &diagnostics) }
+        }
+        return ValidationResult(manifest: loaded.manifest, diagnostics: sorted(diagnostics, manifestPath: path))
+    }
+
+    /// Every pure rule over a loaded manifest (no file-system access).
+    public static func rules(_ manifest: Manifest) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for asset in manifest.assets {
+            ItemRules.check(asset, into: &diagnostics)
+            LanguageRules.check(asset, format: manifest.format, into: &diagnostics)
+        }
+        UniquenessRules.check(manifest.assets, into: &diagnostics)
+        return diagnostics
+    }
+
+    /// Manifest diagnostics first, then other files by name; within a file by line, column, then rule.
+    static func sorted(_ diagnostics: [Diagnostic], manifestPath: String) -> [Diagnostic] {
+        diagnostics.sorted { a, b in
+            let aOwn = a.location.file == manifestPath, bOwn = b.location.file == manifestPath
+            if aOwn != bOwn { return aOwn }
+            if a.location.file != b.location.file { return a.location.file < b.location.file }
+            if a.location.line != b.location.line { return a.location.line < b.location.line }
+            if a.location.column != b.location.column { return a.location.column < b.location.column }
+            return a.rule < b.rule
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// Rules across items: ids, slugs and S3 keys unique; the same video used twice. Pure and linear.
+enum UniquenessRules {
+    static func check(_ assets: [ManifestAsset], into diagnostics: inout [Diagnostic]) {
+        duplicates(assets, rule: DiagnosticRule.idDuplicate, severity: .error, into: &diagnostics,
+                   value: { $0.id.isEmpty ? nil : $0.id },
+                   place: { ("id", $0.location(of: "id")) },
+                   message: { value, other in "the id \"\(value)\" is also used at line \(other.line)" },
+                   hint: "every asset needs its own `id`")
+        duplicates(assets, rule: DiagnosticRule.slugDuplicate, severity: .error, into: &diagnostics,
+                   value: { asset in
+                       guard asset.mode == .advanced, asset.uid == nil, let slug = asset.effectiveSlug, !slug.isEmpty else { return nil }
+                       return slug
+                   },
+                   place: { asset in asset.slug == nil ? ("title", asset.location(of: "title")) : ("slug", asset.location(of: "slug")) },
+                   message: { value, other in "the slug \"\(value)\" is also used at line \(other.line)" },
+                   hint: "Skylark slugs are unique: set a distinct `slug` (slugs are derived from titles when absent)")
+        duplicates(assets, rule: DiagnosticRule.keyDuplicate, severity: .error, into: &diagnostics,
+                   value: { $0.effectiveKey.isEmpty ? nil : $0.effectiveKey },
+                   place: { $0.keyField },
+                   message: { value, other in "the S3 key \"\(value)\" is also used at line \(other.line)" },
+                   hint: "the key defaults to the video's file name; set a distinct `key`")
+        duplicates(assets, rule: DiagnosticRule.videoReused, severity: .warning, into: &diagnostics,
+                   value: { $0.videoPath.isEmpty ? nil : $0.videoPath },
+                   place: { ("video", $0.location(of: "video")) },
+                   message: { _, other in "this video file is also used at line \(other.line)" },
+                   hint: nil)
+    }
+
+    /// Reports every item whose `value` another item shares, each pointing at one other position.
+    private static func duplicates(_ assets: [ManifestAsset], rule: String, severity: Severity,
+                                   into diagnostics: inout [Diagnostic],
+                                   value: (ManifestAsset) -> String?,
+                                   place: (ManifestAsset) -> (field: String, location: SourceLocation),
+                                   message: (String, SourceLocation) -> String, hint: String?) {
+        var first: [String: Int] = [:]
+        first.reserveCapacity(assets.count)
+        var groups: [String: [Int]] = [:]
+        for (index, asset) in assets.enumerated() {
+            guard let v = value(asset) else { continue }
+            if let existing = first[v] {
+                groups[v, default: [existing]].append(index)
+            } else {
+                first[v] = index
+            }
+        }
+        for (v, members) in groups {
+            for (position, index) in members.enumerated() {
+                // Point each occurrence at the previous one (the first at the second).
+                let other = members[position == 0 ? 1 : position - 1]
+                let here = place(assets[index])
+                let there = place(assets[other]).location
+                diagnostics.append(Diagnostic(severity, rule: rule, message: message(v, there), hint: hint,
+                                              location: here.location, itemID: assets[index].id, field: here.field))
+            }
+        }
+    }
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct IngestCoreTestsPlaceholder {
-    @Test func targetBuilds() { #expect(Bool(true)) }
-}
