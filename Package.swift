@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C system libraries: module maps plus typed shims for variadics and macros only.
@@ -37,7 +38,8 @@ let package = Package(
         .target(name: "HTTPEngine", dependencies: ["CCurl", "IngestCore", .product(name: "Logging", package: "swift-log")]),
 
         .target(name: "S3", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore"]),
-        .target(name: "Skylark", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore"]),
+        .target(name: "Skylark", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore",
+                                                 .product(name: "Logging", package: "swift-log")]),
         .target(name: "Pipeline", dependencies: ["IngestCore", "HTTPEngine", "S3", "Skylark", "CryptoPrimitives",
                                                   .product(name: "Logging", package: "swift-log")]),
 
@@ -50,6 +52,7 @@ let package = Package(
         .target(name: "SkylarkSandbox", dependencies: [
             "S3", "Skylark", "CryptoPrimitives", "IngestCore", "HTTPEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "skylark-sandbox", dependencies: [
@@ -58,17 +61,23 @@ let package = Package(
         ]),
 
         // Test support shipped as a target: temp dirs, server processes by pid, binary runner.
-        .target(name: "IngestTestSupport", dependencies: ["IngestCore"], path: "Tests/IngestTestSupport"),
+        .target(name: "IngestTestSupport", dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")],
+                path: "Tests/IngestTestSupport"),
 
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"]),
         .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "IngestTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine", "IngestTestSupport"]),
+        .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine", "IngestTestSupport",
+                                                     .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
+        .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport",
+                                                      .product(name: "Logging", package: "swift-log")],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport"]),
+        .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "IngestTestSupport", "S3", "HTTPEngine",
+                                                                "CryptoPrimitives", "IngestCore"],
+                    resources: [.copy("Vectors")]),
         .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "IngestCore"]),
     ]
 )

@@ -27,14 +27,17 @@ public struct HTTPRequest: Sendable {
     public var body: HTTPBody
     /// Upper bound on the whole exchange; nil = no total limit (the low-speed limit still applies).
     public var timeout: Duration?
+    /// Upload rate cap for this request in bytes per second (CURLOPT_MAX_SEND_SPEED_LARGE); nil = none.
+    public var maxSendBytesPerSecond: Int64?
 
     public init(method: String, url: String, headers: HTTPHeaders = [:], body: HTTPBody = .none,
-                timeout: Duration? = nil) {
+                timeout: Duration? = nil, maxSendBytesPerSecond: Int64? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.maxSendBytesPerSecond = maxSendBytesPerSecond
     }
 }
 

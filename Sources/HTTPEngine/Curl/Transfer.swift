@@ -1,0 +1,172 @@
+import CCurl
+import Foundation
+
+/// One request in flight: its easy handle, body source, response buffers and continuation.
+///
+/// Concurrency: a `Transfer` is made on the caller's task and handed to the engine thread through
+/// the lock-protected submission queue. From then on only the engine thread touches its state,
+/// except `cancelRequested`, which `cancelLock` protects. Hence `@unchecked Sendable`.
+final class Transfer: @unchecked Sendable {
+    let request: HTTPRequest
+    let progress: HTTPProgress?
+    /// Set before the transfer is submitted; resumed exactly once by the engine thread.
+    var continuation: CheckedContinuation<HTTPResponse, any Error>?
+
+    private let cancelLock = NSLock()
+    private var cancelFlag = false
+
+    // Engine-thread state.
+    var easy: EasyHandle?
+    var headerList: UnsafeMutablePointer<curl_slist>?
+    var fileDescriptor: Int32 = -1
+    /// Bytes of the body handed to curl since the last rewind.
+    var bodyPosition: Int64 = 0
+    var responseHeaders: [(String, String)] = []
+    var responseBody: [UInt8] = []
+    var responseTooLarge = false
+    var maxResponseBytes = Int.max
+    /// Why the read callback aborted, when it did.
+    var readFailure: String?
+    var lastReportedProgress: Int64 = 0
+    var startedAt = ContinuousClock.now
+    let errorBuffer: UnsafeMutablePointer<CChar>
+
+    init(request: HTTPRequest, progress: HTTPProgress?) {
+        self.request = request
+        self.progress = progress
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit {
+        releaseResources()
+        errorBuffer.deallocate()
+    }
+
+    /// Marks the transfer cancelled (any thread).
+    func requestCancel() {
+        cancelLock.lock()
+        cancelFlag = true
+        cancelLock.unlock()
+    }
+
+    /// Whether cancellation was requested (any thread).
+    var cancelRequested: Bool {
+        cancelLock.lock()
+        defer { cancelLock.unlock() }
+        return cancelFlag
+    }
+
+    /// Closes the file and frees the header list (idempotent).
+    func releaseResources() {
+        if fileDescriptor >= 0 {
+            close(fileDescriptor)
+            fileDescriptor = -1
+        }
+        if let list = headerList {
+            curl_slist_free_all(list)
+            headerList = nil
+        }
+    }
+
+    /// Resumes the caller with `result` (once).
+    func complete(_ result: Result<HTTPResponse, TransportError>) {
+        releaseResources()
+        guard let continuation else { return }
+        self.continuation = nil
+        continuation.resume(with: result.mapError { $0 as any Error })
+    }
+
+    /// The request URL without its query string, for errors.
+    var urlForErrors: String { Redaction.urlWithoutQuery(request.url) }
+
+    /// Opens the body file when there is one.
+    func openBody() -> TransportError? {
+        guard case .file(let path, let offset, let length) = request.body else { return nil }
+        guard offset >= 0, length >= 0 else {
+            return TransportError(kind: .fileReadFailed, message: "invalid file range \(offset)+\(length) of \(path)",
+                                  url: urlForErrors)
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            return TransportError(kind: .fileReadFailed, message: "cannot open \(path): \(reason)", url: urlForErrors)
+        }
+        fileDescriptor = fd
+        return nil
+    }
+
+    /// Fills `buffer` with up to `capacity` body bytes; returns the count, 0 at the end, or
+    /// `nil` when the body cannot be read (the transfer is then aborted).
+    func readBody(into buffer: UnsafeMutableRawPointer, capacity: Int) -> Int? {
+        let remaining = request.body.length - bodyPosition
+        let wanted = Int(min(Int64(capacity), max(0, remaining)))
+        if wanted == 0 { return 0 }
+        switch request.body {
+        case .none:
+            return 0
+        case .bytes(let bytes):
+            let start = Int(bodyPosition)
+            bytes.withUnsafeBytes { source in
+                buffer.copyMemory(from: source.baseAddress! + start, byteCount: wanted)
+            }
+            bodyPosition += Int64(wanted)
+            return wanted
+        case .file(let path, let offset, _):
+            var got = 0
+            while got < wanted {
+                let n = pread(fileDescriptor, buffer + got, wanted - got, off_t(offset + bodyPosition + Int64(got)))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    readFailure = "reading \(path): \(String(cString: strerror(errno)))"
+                    return nil
+                }
+                if n == 0 {
+                    readFailure = "\(path) ended before byte \(offset + request.body.length) (was it truncated?)"
+                    return nil
+                }
+                got += n
+            }
+            bodyPosition += Int64(got)
+            return got
+        }
+    }
+
+    /// Handles one header line of a response; a status line starts a new header set, so only the
+    /// last response's headers (after 100-continue or redirects) remain.
+    func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            responseHeaders.removeAll(keepingCapacity: true)
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { return }
+        responseHeaders.append((name, value))
+    }
+
+    /// Appends body bytes; false when the response exceeds the configured maximum.
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if responseBody.count + bytes.count > maxResponseBytes {
+            responseTooLarge = true
+            return false
+        }
+        responseBody.append(contentsOf: bytes)
+        return true
+    }
+
+    /// Reports upload progress when it moved forward.
+    func reportProgress(bytesSent: Int64) {
+        guard let progress, bytesSent > lastReportedProgress else { return }
+        lastReportedProgress = bytesSent
+        progress(bytesSent)
+    }
+
+    /// The curl error text for this transfer (error buffer, else the generic message).
+    func curlMessage(_ code: CURLcode) -> String {
+        let detail = String(cString: errorBuffer)
+        return detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+    }
+}

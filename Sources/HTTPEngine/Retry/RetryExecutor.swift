@@ -1,0 +1,88 @@
+import IngestCore
+
+/// Runs an operation until it succeeds or a `RetryPolicy` and `RetryBudget` say stop.
+///
+/// It only loops and sleeps; what is retryable is the classifier's decision, and whether an
+/// operation may be repeated at all (idempotency) is the caller's.
+public struct RetryExecutor: Sendable {
+    public var policy: RetryPolicy
+    /// Shared by every executor of a run; nil = unlimited retries within `policy`.
+    public var budget: RetryBudget?
+    /// Values in [0, 1) for jitter.
+    public var random: @Sendable () -> Double
+    /// Waits; cancellation-aware (throws when the task is cancelled).
+    public var sleep: @Sendable (Duration) async throws -> Void
+
+    public init(policy: RetryPolicy = .standard, budget: RetryBudget? = nil,
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+        self.policy = policy
+        self.budget = budget
+        self.random = random
+        self.sleep = sleep
+    }
+
+    /// Runs `operation` (given the 1-based attempt number) and retries while `classify` says
+    /// `.retryable`, attempts remain and the budget allows.
+    ///
+    /// When attempts run out, the last outcome is returned or thrown as it was; when the budget
+    /// runs out, `RetryBudgetExhaustedError` is thrown. Cancellation during a wait throws
+    /// `CancellationError`.
+    public func run<T: Sendable>(operation: (_ attempt: Int) async throws -> T,
+                                 classify: (Result<T, any Error>) -> RetryClassification) async throws -> T {
+        var attempt = 1
+        var lastRetryCost: Int?
+        while true {
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await operation(attempt))
+            } catch {
+                result = .failure(error)
+            }
+            let decision = classify(result)
+            guard case .retryable(let retryAfter) = decision else {
+                if case .success = result { budget?.recordSuccess(retryCost: lastRetryCost) }
+                return try result.get()
+            }
+            try Task.checkCancellation()
+            guard policy.allowsAnotherAttempt(after: attempt) else { return try result.get() }
+            if let budget {
+                guard let cost = budget.acquireRetry(afterTimeout: RetryExecutor.isTimeout(result)) else {
+                    throw RetryBudgetExhaustedError(lastFailure: RetryExecutor.describe(result))
+                }
+                lastRetryCost = cost
+            }
+            try await sleep(policy.delay(attempt: attempt - 1, retryAfter: retryAfter, random: random))
+            attempt += 1
+        }
+    }
+
+    /// Whether the failed attempt timed out (such retries cost more).
+    static func isTimeout<T>(_ result: Result<T, any Error>) -> Bool {
+        if case .failure(let error) = result, let transport = error as? TransportError {
+            return transport.kind == .timedOut
+        }
+        return false
+    }
+
+    /// A short, secret-free description of an attempt's outcome.
+    static func describe<T>(_ result: Result<T, any Error>) -> String {
+        switch result {
+        case .success(let value as HTTPResponse): return "HTTP \(value.status)"
+        case .success: return "a retryable answer"
+        case .failure(let error as TransportError): return error.description
+        case .failure(let error as any IngestErrorConvertible): return error.ingestError.code
+        case .failure(let error): return String(describing: type(of: error))
+        }
+    }
+}
+
+extension RetryExecutor {
+    /// Executes `request` on `client` with retries, classified by `classify` (default: the
+    /// standard statuses and transport errors). Only for requests that are safe to repeat.
+    public func execute(_ request: HTTPRequest, on client: any HTTPClient, progress: HTTPProgress? = nil,
+                        classify: (Result<HTTPResponse, any Error>) -> RetryClassification = RetryClassification.default(for:))
+        async throws -> HTTPResponse {
+        try await run(operation: { _ in try await client.execute(request, progress: progress) }, classify: classify)
+    }
+}

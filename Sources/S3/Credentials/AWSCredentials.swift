@@ -1,0 +1,21 @@
+import IngestCore
+
+/// An AWS access key pair, with an optional session token; the secret parts never print.
+public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible {
+    /// The access key id (not secret; appears in `Authorization` credential scopes).
+    public var accessKeyId: String
+    /// The secret access key.
+    public var secretAccessKey: Secret
+    /// The session token of temporary credentials.
+    public var sessionToken: Secret?
+
+    public init(accessKeyId: String, secretAccessKey: Secret, sessionToken: Secret? = nil) {
+        self.accessKeyId = accessKeyId
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+    }
+
+    public var description: String {
+        "AWSCredentials(accessKeyId: \(accessKeyId), secretAccessKey: ***\(sessionToken == nil ? "" : ", sessionToken: ***"))"
+    }
+}

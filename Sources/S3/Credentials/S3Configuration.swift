@@ -1,0 +1,97 @@
+import Foundation
+
+/// Where S3 is and how to address it: region, optional custom endpoint, path- or virtual-hosted style.
+public struct S3Configuration: Sendable, Hashable {
+    /// The signing region.
+    public var region: String
+    /// A custom endpoint (`http://127.0.0.1:8333`), or nil for AWS.
+    public var endpoint: String?
+    /// Whether the bucket goes into the path (`endpoint/bucket/key`) rather than the host name.
+    public var pathStyle: Bool
+
+    public init(region: String = "us-east-1", endpoint: String? = nil, pathStyle: Bool? = nil) {
+        self.region = region
+        self.endpoint = endpoint.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.pathStyle = pathStyle ?? (endpoint != nil)
+    }
+
+    /// Resolves region and endpoint from environment variables (and the profile's `region`, when given).
+    ///
+    /// Region: `AWS_REGION`, `AWS_DEFAULT_REGION`, `profileRegion`, else `us-east-1`.
+    /// Endpoint: `AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`; path-style when one is set.
+    public static func fromEnvironment(_ environment: [String: String], profileRegion: String? = nil) -> S3Configuration {
+        func value(_ name: String) -> String? {
+            guard let v = environment[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") ?? profileRegion ?? "us-east-1"
+        let endpoint = value("AWS_ENDPOINT_URL_S3") ?? value("AWS_ENDPOINT_URL")
+        return S3Configuration(region: region, endpoint: endpoint)
+    }
+
+    /// The URL parts of a request to `bucket` (and `key`), with `query` pairs (nil value = bare name).
+    public func location(bucket: String, key: String?, query: [(String, String?)] = []) -> S3Location {
+        let scheme: String
+        let host: String
+        var path: String
+        if let endpoint {
+            let split = endpoint.range(of: "://")
+            scheme = split.map { String(endpoint[..<$0.lowerBound]) } ?? "https"
+            let rest = split.map { String(endpoint[$0.upperBound...]) } ?? endpoint
+            let hostEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+            host = String(rest[..<hostEnd])
+            let basePath = String(rest[hostEnd...])
+            path = basePath
+            if pathStyle {
+                path += "/" + S3PercentEncoding.encodeKey(bucket)
+                if let key { path += "/" + S3PercentEncoding.encodeKey(key) }
+            } else {
+                path += "/" + (key.map(S3PercentEncoding.encodeKey) ?? "")
+            }
+            if !pathStyle { return S3Location(scheme: scheme, host: "\(bucket).\(host)", path: path, query: query) }
+        } else {
+            scheme = "https"
+            if pathStyle {
+                host = region == "us-east-1" ? "s3.amazonaws.com" : "s3.\(region).amazonaws.com"
+                path = "/" + S3PercentEncoding.encodeKey(bucket) + (key.map { "/" + S3PercentEncoding.encodeKey($0) } ?? "")
+            } else {
+                host = region == "us-east-1" ? "\(bucket).s3.amazonaws.com" : "\(bucket).s3.\(region).amazonaws.com"
+                path = "/" + (key.map(S3PercentEncoding.encodeKey) ?? "")
+            }
+        }
+        return S3Location(scheme: scheme, host: host, path: path, query: query)
+    }
+}
+
+/// A request target: scheme, host (as signed), encoded path and query.
+public struct S3Location: Sendable {
+    /// `http` or `https`.
+    public var scheme: String
+    /// The host with a non-default port kept (`127.0.0.1:9000`).
+    public var host: String
+    /// The percent-encoded path, the canonical URI as is.
+    public var path: String
+    /// Query pairs before encoding; nil value = bare name (`?uploads`).
+    public var query: [(String, String?)]
+
+    /// The query string as sent (names and values encoded, `/` too), without `?`.
+    public var queryString: String {
+        query.map { name, value in
+            let encodedName = S3PercentEncoding.encode(name)
+            return value.map { "\(encodedName)=\(S3PercentEncoding.encode($0))" } ?? encodedName
+        }.joined(separator: "&")
+    }
+
+    /// The `Host` value as signed: default ports dropped.
+    public var signedHost: String {
+        if scheme == "http", host.hasSuffix(":80") { return String(host.dropLast(3)) }
+        if scheme == "https", host.hasSuffix(":443") { return String(host.dropLast(4)) }
+        return host
+    }
+
+    /// The complete URL.
+    public var url: String {
+        let q = queryString
+        return "\(scheme)://\(host)\(path)" + (q.isEmpty ? "" : "?\(q)")
+    }
+}

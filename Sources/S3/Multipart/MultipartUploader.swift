@@ -1,0 +1,227 @@
+import CryptoPrimitives
+import Foundation
+import HTTPEngine
+import IngestCore
+
+/// One file to upload.
+public struct UploadRequest: Sendable, Hashable {
+    public var path: String
+    public var bucket: String
+    public var key: String
+    /// User metadata (`asset` → `{"uid": "…"}`), sent as `x-amz-meta-*`.
+    public var metadata: [String: String]
+    public var contentType: String?
+
+    public init(path: String, bucket: String, key: String, metadata: [String: String] = [:], contentType: String? = nil) {
+        self.path = path
+        self.bucket = bucket
+        self.key = key
+        self.metadata = metadata
+        self.contentType = contentType
+    }
+}
+
+/// What an upload did.
+public struct UploadResult: Sendable, Hashable {
+    public var bucket: String
+    public var key: String
+    public var bytes: Int64
+    /// The object's ETag (no quotes), equal to the one computed locally.
+    public var etag: String
+    /// Parts of the object (0 for a single PUT).
+    public var partCount: Int
+    /// Parts (or PUTs) sent by this call — fewer than `partCount` after a resume.
+    public var partsSent: Int
+    /// Whether an earlier upload was resumed.
+    public var resumed: Bool
+}
+
+/// Uploads files to S3: one PUT below the threshold, multipart above, parts in parallel under a global
+/// byte budget, Content-MD5 on every request, the final ETag checked, resumable from an `UploadState`.
+public struct MultipartUploader: Sendable {
+    /// The S3 client.
+    public let client: S3Client
+    /// Threshold and part size.
+    public let planner: PartPlanner
+    /// Parts in flight per file.
+    public let partConcurrency: Int
+    /// The budget shared with every other uploader of the run.
+    public let budget: ByteBudget
+    /// The bandwidth limit shared by every request of this uploader (nil = none).
+    public let bandwidth: BandwidthLimit?
+
+    public init(client: S3Client, planner: PartPlanner = PartPlanner(), partConcurrency: Int = 4,
+                budget: ByteBudget = ByteBudget(), maxBytesPerSecond: Int64? = nil) {
+        self.client = client
+        self.planner = planner
+        self.partConcurrency = max(1, partConcurrency)
+        self.budget = budget
+        self.bandwidth = maxBytesPerSecond.flatMap { $0 > 0 ? BandwidthLimit(bytesPerSecond: $0) : nil }
+    }
+
+    /// Uploads `request.path` to `request.bucket`/`request.key`.
+    ///
+    /// - Parameters:
+    ///   - resume: state of an earlier multipart upload of this object, if any.
+    ///   - onStateChange: called after the upload is created and after each part, so callers persist it;
+    ///     called with nil when no multipart state needs keeping any more (completed or restarted as single PUT).
+    ///   - progress: total bytes of the file sent so far (may go back when a request is retried).
+    public func upload(_ request: UploadRequest, resume: UploadState? = nil,
+                       onStateChange: @escaping @Sendable (UploadState?) async throws -> Void = { _ in },
+                       progress: (@Sendable (Int64) -> Void)? = nil) async throws -> UploadResult {
+        let fingerprint = try FileFingerprint.of(request.path)
+        let tracker = ProgressTracker(callback: progress)
+        if !planner.usesMultipart(fileSize: fingerprint.size) {
+            if let resume { try? await client.abortMultipartUpload(bucket: resume.bucket, key: resume.key, uploadId: resume.uploadId) }
+            return try await putSingle(request, size: fingerprint.size, tracker: tracker)
+        }
+        return try await uploadMultipart(request, fingerprint: fingerprint, resume: resume, onStateChange: onStateChange,
+                                         tracker: tracker)
+    }
+
+    private func putSingle(_ request: UploadRequest, size: Int64, tracker: ProgressTracker) async throws -> UploadResult {
+        let taken = await budget.acquire(size)
+        let limit = await bandwidth?.begin()
+        let md5: [UInt8]
+        let etag: String
+        do {
+            md5 = try await FileHasher.md5(path: request.path, offset: 0, length: size)
+            etag = try await client.putObject(bucket: request.bucket, key: request.key,
+                                              body: .file(path: request.path, offset: 0, length: size), contentMD5: md5,
+                                              metadata: request.metadata, contentType: request.contentType,
+                                              progress: tracker.reporter(part: 1), maxSendBytesPerSecond: limit)
+        } catch {
+            if limit != nil { await bandwidth?.end() }
+            await budget.release(taken)
+            throw error
+        }
+        if limit != nil { await bandwidth?.end() }
+        await budget.release(taken)
+        let expected = MultipartETag.single(md5: md5)
+        try checkETag(server: etag, expected: expected, request: request)
+        tracker.finish(part: 1, bytes: size)
+        return UploadResult(bucket: request.bucket, key: request.key, bytes: size, etag: expected, partCount: 0,
+                            partsSent: 1, resumed: false)
+    }
+
+    private func uploadMultipart(_ request: UploadRequest, fingerprint: FileFingerprint, resume: UploadState?,
+                                 onStateChange: @escaping @Sendable (UploadState?) async throws -> Void,
+                                 tracker: ProgressTracker) async throws -> UploadResult {
+        var (state, known, resumed) = try await prepare(request, fingerprint: fingerprint, resume: resume)
+        try await onStateChange(state)
+        let plan = PartPlanner.parts(fileSize: fingerprint.size, partSize: state.partSize)
+        var md5s: [Int: [UInt8]] = [:]
+
+        // Parts S3 already holds: verify each against the local bytes (ETag = MD5 for plain uploads).
+        for part in plan {
+            guard let remote = known[part.number] else { continue }
+            let md5 = try await FileHasher.md5(path: request.path, offset: part.offset, length: part.length)
+            if remote.size == part.length && remote.etag == Hex.encode(md5) {
+                md5s[part.number] = md5
+                state.record(part: part.number, etag: remote.etag)
+                tracker.finish(part: part.number, bytes: part.length)
+            }
+        }
+        state.completedParts.removeAll { md5s[$0.number] == nil }
+        try await onStateChange(state)
+
+        let missing = plan.filter { md5s[$0.number] == nil }
+        let frozenState = state
+        try await withThrowingTaskGroup(of: (Int, String, [UInt8]).self) { group in
+            var iterator = missing.makeIterator()
+            func startNext() -> Bool {
+                guard let part = iterator.next() else { return false }
+                group.addTask { try await sendPart(part, request: request, uploadId: frozenState.uploadId, tracker: tracker) }
+                return true
+            }
+            for _ in 0..<partConcurrency where !startNext() { break }
+            while let (number, etag, md5) = try await group.next() {
+                md5s[number] = md5
+                state.record(part: number, etag: etag)
+                try await onStateChange(state)
+                _ = startNext()
+            }
+        }
+
+        let expected = MultipartETag.multipart(partMD5s: plan.map { md5s[$0.number]! })
+        let etag: String
+        do {
+            etag = try await client.completeMultipartUpload(bucket: request.bucket, key: request.key,
+                                                            uploadId: state.uploadId,
+                                                            parts: state.completedParts.map { ($0.number, $0.etag) })
+        } catch let error as S3Error where error.code == "NoSuchUpload" {
+            // A Complete that succeeded but whose answer was lost: the object is there with our ETag.
+            guard let head = try await client.headObject(bucket: request.bucket, key: request.key),
+                  head.etag == expected, head.size == fingerprint.size else { throw error }
+            etag = head.etag
+        }
+        try checkETag(server: etag, expected: expected, request: request)
+        try await onStateChange(nil)
+        return UploadResult(bucket: request.bucket, key: request.key, bytes: fingerprint.size, etag: expected,
+                            partCount: plan.count, partsSent: missing.count, resumed: resumed)
+    }
+
+    /// The state to continue from and the parts S3 already holds: a valid resume, or a new upload.
+    private func prepare(_ request: UploadRequest, fingerprint: FileFingerprint, resume: UploadState?)
+        async throws -> (UploadState, [Int: S3UploadedPart], Bool) {
+        if let resume, resume.bucket == request.bucket, resume.key == request.key {
+            if resume.matches(fingerprint) {
+                do {
+                    let parts = try await client.listParts(bucket: resume.bucket, key: resume.key, uploadId: resume.uploadId)
+                    return (resume, Dictionary(parts.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a }), true)
+                } catch let error as S3Error where error.code == "NoSuchUpload" || error.status == 404 {
+                    // Expired or aborted elsewhere: start again.
+                }
+            } else {
+                try? await client.abortMultipartUpload(bucket: resume.bucket, key: resume.key, uploadId: resume.uploadId)
+            }
+        } else if let resume {
+            try? await client.abortMultipartUpload(bucket: resume.bucket, key: resume.key, uploadId: resume.uploadId)
+        }
+        let uploadId = try await client.createMultipartUpload(bucket: request.bucket, key: request.key,
+                                                              metadata: request.metadata, contentType: request.contentType)
+        let state = UploadState(bucket: request.bucket, key: request.key, uploadId: uploadId,
+                                partSize: planner.partSize(fileSize: fingerprint.size), fileSize: fingerprint.size,
+                                mtime: fingerprint.mtime)
+        return (state, [:], false)
+    }
+
+    /// Hashes one part, then streams it from the file; returns its number, ETag and MD5.
+    private func sendPart(_ part: PartRange, request: UploadRequest, uploadId: String,
+                          tracker: ProgressTracker) async throws -> (Int, String, [UInt8]) {
+        let taken = await budget.acquire(part.length)
+        do {
+            let md5 = try await FileHasher.md5(path: request.path, offset: part.offset, length: part.length)
+            let limit = await bandwidth?.begin()
+            let etag: String
+            do {
+                etag = try await client.uploadPart(bucket: request.bucket, key: request.key, uploadId: uploadId,
+                                                   partNumber: part.number,
+                                                   body: .file(path: request.path, offset: part.offset, length: part.length),
+                                                   contentMD5: md5, progress: tracker.reporter(part: part.number),
+                                                   maxSendBytesPerSecond: limit)
+            } catch {
+                if limit != nil { await bandwidth?.end() }
+                throw error
+            }
+            if limit != nil { await bandwidth?.end() }
+            if etag.count == 32 && etag != Hex.encode(md5) {
+                throw IngestError(code: "S3_PART_ETAG_MISMATCH", message: "part \(part.number) of \(request.key): "
+                                  + "S3 answered ETag \(etag), local MD5 is \(Hex.encode(md5))", retryable: true)
+            }
+            tracker.finish(part: part.number, bytes: part.length)
+            await budget.release(taken)
+            return (part.number, etag, md5)
+        } catch {
+            await budget.release(taken)
+            throw error
+        }
+    }
+
+    private func checkETag(server: String, expected: String, request: UploadRequest) throws {
+        guard server.isEmpty || server == expected else {
+            throw IngestError(code: "S3_ETAG_MISMATCH", message: "\(request.bucket)/\(request.key): S3 answered ETag "
+                              + "\(server), computed locally \(expected); the object may be corrupt", retryable: true)
+        }
+    }
+}

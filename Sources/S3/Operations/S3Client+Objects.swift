@@ -1,0 +1,129 @@
+import CryptoPrimitives
+import Foundation
+import HTTPEngine
+import IngestCore
+
+/// What HEAD says about an object.
+public struct S3ObjectInfo: Sendable, Hashable {
+    /// Size in bytes.
+    public var size: Int64
+    /// The ETag without quotes.
+    public var etag: String
+    /// User metadata (`x-amz-meta-*`, names lower-case without the prefix).
+    public var metadata: [String: String]
+    /// `Content-Type`, when sent.
+    public var contentType: String?
+}
+
+/// One entry of a listing.
+public struct S3ObjectSummary: Sendable, Hashable {
+    public var key: String
+    public var size: Int64
+    public var etag: String
+}
+
+/// One page of ListObjectsV2.
+public struct S3ObjectPage: Sendable {
+    public var objects: [S3ObjectSummary]
+    /// The token for the next page; nil on the last one.
+    public var nextContinuationToken: String?
+}
+
+extension S3Client {
+    /// PutObject: uploads `body` to `bucket`/`key` with user metadata; returns the ETag (no quotes).
+    ///
+    /// `contentMD5` (raw 16 bytes) is sent as `Content-MD5` so S3 checks the bytes it got.
+    public func putObject(bucket: String, key: String, body: HTTPBody, contentMD5: [UInt8]? = nil,
+                          metadata: [String: String] = [:], contentType: String? = nil,
+                          progress: HTTPProgress? = nil, maxSendBytesPerSecond: Int64? = nil) async throws -> String {
+        var headers = HTTPHeaders(S3Client.metadataHeaders(metadata))
+        if let contentType { headers.add("Content-Type", contentType) }
+        if let contentMD5 { headers.add("Content-MD5", Data(contentMD5).base64EncodedString()) }
+        let payload: SigV4Payload
+        if case .bytes(let bytes) = body { payload = .bytes(bytes) } else { payload = .unsigned }
+        let response = try await send(Call(operation: "PutObject", method: "PUT", bucket: bucket, key: key,
+                                           headers: headers, body: body, payload: payload, progress: progress,
+                                           maxSendBytesPerSecond: maxSendBytesPerSecond))
+        return MultipartETag.normalized(response.s3Header("ETag") ?? "")
+    }
+
+    /// HeadObject: size, ETag and metadata, or nil when the object does not exist.
+    public func headObject(bucket: String, key: String) async throws -> S3ObjectInfo? {
+        let response = try await send(Call(operation: "HeadObject", method: "HEAD", bucket: bucket, key: key,
+                                           passStatuses: [404]))
+        if response.status == 404 { return nil }
+        return S3ObjectInfo(size: Int64(response.s3Header("Content-Length") ?? "") ?? 0,
+                            etag: MultipartETag.normalized(response.s3Header("ETag") ?? ""),
+                            metadata: S3Client.metadata(from: response.headers),
+                            contentType: response.s3Header("Content-Type"))
+    }
+
+    /// GetObject of a small object into memory (the engine caps response sizes).
+    public func getObject(bucket: String, key: String) async throws -> [UInt8] {
+        try await send(Call(operation: "GetObject", method: "GET", bucket: bucket, key: key)).body
+    }
+
+    /// DeleteObject (succeeds when the key is already gone).
+    public func deleteObject(bucket: String, key: String) async throws {
+        _ = try await send(Call(operation: "DeleteObject", method: "DELETE", bucket: bucket, key: key, passStatuses: [404]))
+    }
+
+    /// CopyObject within S3, metadata copied (`x-amz-metadata-directive: COPY`); returns the new ETag.
+    public func copyObject(sourceBucket: String, sourceKey: String, bucket: String, key: String) async throws -> String {
+        var headers = HTTPHeaders()
+        headers.add("x-amz-copy-source", "/\(S3PercentEncoding.encodeKey(sourceBucket))/\(S3PercentEncoding.encodeKey(sourceKey))")
+        headers.add("x-amz-metadata-directive", "COPY")
+        var call = Call(operation: "CopyObject", method: "PUT", bucket: bucket, key: key, headers: headers)
+        call.errorIn200 = true  // CopyObject may answer 200 with an <Error> document.
+        let xml = try S3Client.xml(try await send(call), call.label)
+        return MultipartETag.normalized(xml["ETag"] ?? "")
+    }
+
+    /// CreateBucket (in the client's region; succeeds when we already own it).
+    public func createBucket(_ bucket: String) async throws {
+        var body: [UInt8] = []
+        if configuration.region != "us-east-1" {
+            body = Array(("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                + "<LocationConstraint>\(configuration.region)</LocationConstraint></CreateBucketConfiguration>").utf8)
+        }
+        do {
+            _ = try await send(Call(operation: "CreateBucket", method: "PUT", bucket: bucket, key: nil,
+                                    body: body.isEmpty ? .none : .bytes(body), payload: .bytes(body)))
+        } catch let error as S3Error where error.code == "BucketAlreadyOwnedByYou" {
+            return
+        }
+    }
+
+    /// One page of ListObjectsV2 under `prefix`.
+    public func listObjectsV2(bucket: String, prefix: String? = nil, continuationToken: String? = nil,
+                              maxKeys: Int = 1000) async throws -> S3ObjectPage {
+        var query: [(String, String?)] = [("list-type", "2")]
+        if let continuationToken { query.append(("continuation-token", continuationToken)) }
+        if let prefix { query.append(("prefix", prefix)) }
+        query.append(("max-keys", String(maxKeys)))
+        query.append(("encoding-type", "url"))
+        let call = Call(operation: "ListObjectsV2", method: "GET", bucket: bucket, key: nil, query: query)
+        let xml = try S3Client.xml(try await send(call), call.label)
+        let urlEncoded = xml["EncodingType"] == "url"
+        let objects = xml.all("Contents").map { item in
+            let rawKey = item["Key"] ?? ""
+            return S3ObjectSummary(key: urlEncoded ? S3PercentEncoding.decode(rawKey.replacingOccurrences(of: "+", with: " ")) : rawKey,
+                                   size: Int64(item["Size"] ?? "") ?? 0, etag: MultipartETag.normalized(item["ETag"] ?? ""))
+        }
+        let truncated = xml["IsTruncated"] == "true"
+        return S3ObjectPage(objects: objects, nextContinuationToken: truncated ? xml["NextContinuationToken"] : nil)
+    }
+
+    /// Every object under `prefix`, following continuation tokens (bounded to `maxPages` pages).
+    public func listAllObjects(bucket: String, prefix: String? = nil, maxPages: Int = 10_000) async throws -> [S3ObjectSummary] {
+        var all: [S3ObjectSummary] = []
+        var token: String?
+        for _ in 0..<maxPages {
+            let page = try await listObjectsV2(bucket: bucket, prefix: prefix, continuationToken: token)
+            all += page.objects
+            guard let next = page.nextContinuationToken else { break }
+            token = next
+        }
+        return all
+    }
+}

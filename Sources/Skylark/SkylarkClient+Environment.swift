@@ -1,0 +1,31 @@
+import HTTPEngine
+import IngestCore
+import Logging
+
+extension SkylarkClient {
+    /// A client configured from the environment (or a `--config` file's keys in the same names):
+    /// `SKYLARK_API_URL` plus the credentials `SkylarkAuthSettings` reads.
+    /// Throws `SKYLARK_NOT_CONFIGURED` or `AUTH_NOT_CONFIGURED` naming what is missing.
+    public init(environment: [String: String], httpClient: any HTTPClient, retry: RetryExecutor = .skylarkDefault,
+                logger: Logger = Logger(label: "skylark.api")) throws {
+        let apiURL = try SkylarkClient.apiURL(environment: environment)
+        let settings = try SkylarkAuthSettings(environment: environment)
+        self.init(apiURL: apiURL, httpClient: httpClient,
+                  tokenProvider: settings.makeTokenProvider(httpClient: httpClient, logger: logger),
+                  retry: retry, logger: logger)
+    }
+
+    /// `SKYLARK_API_URL`, checked to be an http(s) URL.
+    public static func apiURL(environment: [String: String]) throws -> String {
+        guard let url = environment["SKYLARK_API_URL"], !url.isEmpty else {
+            throw IngestError(code: "SKYLARK_NOT_CONFIGURED", message: "SKYLARK_API_URL is not set",
+                              hint: "set it to the API root, e.g. https://skylark.example.com/api/")
+        }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"),
+              url.dropFirst(url.hasPrefix("https://") ? 8 : 7).first.map({ $0 != "/" }) == true else {
+            throw IngestError(code: "SKYLARK_NOT_CONFIGURED", message: "SKYLARK_API_URL is not an http(s) URL: \(url)",
+                              hint: "set it to the API root, e.g. https://skylark.example.com/api/")
+        }
+        return url
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The sandbox's live parts shared by every request handler (all immutable references to actors).
+final class SandboxCore: Sendable {
+    let configuration: SandboxConfiguration
+    let keeper: StoreKeeper
+    let cognito: CognitoService
+    let faults: FaultInjector
+    let signer: TokenSigner
+    let stateDirectory: StateDirectory?
+    let log: RequestLog
+
+    init(configuration: SandboxConfiguration, keeper: StoreKeeper, cognito: CognitoService, faults: FaultInjector,
+         signer: TokenSigner, stateDirectory: StateDirectory?) {
+        self.configuration = configuration
+        self.keeper = keeper
+        self.cognito = cognito
+        self.faults = faults
+        self.signer = signer
+        self.stateDirectory = stateDirectory
+        self.log = RequestLog(enabled: configuration.logRequests)
+    }
+}
+
+/// One line per request on stderr: method, path (no query, no headers, so no tokens), status, duration.
+struct RequestLog: Sendable {
+    let enabled: Bool
+
+    func request(method: String, path: String, status: String, milliseconds: Double, note: String? = nil) {
+        guard enabled else { return }
+        let line = "\(ISO8601DateFormatter().string(from: Date())) \(method) \(path) \(status) "
+            + String(format: "%.1fms", milliseconds) + (note.map { " \($0)" } ?? "") + "\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func event(_ message: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\(ISO8601DateFormatter().string(from: Date())) \(message)\n".utf8))
+    }
+}

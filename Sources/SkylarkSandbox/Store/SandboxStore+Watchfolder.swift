@@ -1,0 +1,91 @@
+import Foundation
+import IngestCore
+
+/// What the watchfolder processor does with one object, decided by `SandboxStore.ingestWatchfolderObject`.
+public enum WatchfolderOutcome: Sendable, Equatable {
+    /// Linked to `assetUID`: copy to `processed/<key>`, delete the original. `isNewIngestion` is false
+    /// when this exact ETag was processed before (a crash between copy and delete).
+    case ingested(assetUID: String, isNewIngestion: Bool)
+    /// Refused: copy to `failed/<key>`, delete the original.
+    case rejected(code: String, message: String)
+}
+
+extension SandboxStore {
+    /// Ingests the watchfolder object `key`: links it to an asset (advanced: the `uid` in the `asset`
+    /// metadata; simple: the asset whose data source id is the file name without extension, created when
+    /// absent), adds one OVP per provider, and records it. Idempotent per (key, ETag).
+    public mutating func ingestWatchfolderObject(key: String, etag: String, size: Int64, assetMetadata: String?,
+                                                 providers: [String], now: Date) -> WatchfolderOutcome {
+        let assetUID: String
+        if let assetMetadata {
+            guard let uid = Self.uid(fromAssetMetadata: assetMetadata) else {
+                return reject(key: key, etag: etag, code: "WATCHFOLDER_BAD_METADATA",
+                              message: "metadata 'asset' must be JSON {\"uid\": \"asse_…\"}, got \(assetMetadata)", now: now)
+            }
+            guard assetPosition(uid) != nil else {
+                return reject(key: key, etag: etag, code: "WATCHFOLDER_UNKNOWN_ASSET",
+                              message: "metadata 'asset' names \(uid), which does not exist", now: now)
+            }
+            assetUID = uid
+        } else {
+            assetUID = findOrCreateDataSourceAsset(named: Self.dataSourceID(forKey: key))
+        }
+        guard let i = assetPosition(assetUID) else {
+            return reject(key: key, etag: etag, code: "WATCHFOLDER_UNKNOWN_ASSET", message: "asset vanished", now: now)
+        }
+        updateAsset(at: i) { asset in
+            for provider in providers where !asset.ovps.contains(where: { $0.provider == provider && $0.key == key }) {
+                asset.ovps.append(OVPRecord(provider: provider, ovpID: "ovp_\(UID.make(.asset).suffix(32))", key: key))
+            }
+        }
+        var record = processedPosition(key).map { state.processedObjects[$0] }
+            ?? ProcessedObjectRecord(key: key, etag: etag, size: size, assetUID: assetUID, processedAt: now, count: 0,
+                                     etags: [])
+        let isNew = !record.etags.contains(etag)
+        if isNew { record.etags.append(etag) }
+        record.count += 1
+        record.etag = etag
+        record.size = size
+        record.assetUID = assetUID
+        record.processedAt = now
+        upsertProcessed(record)
+        return .ingested(assetUID: assetUID, isNewIngestion: isNew)
+    }
+
+    private mutating func reject(key: String, etag: String, code: String, message: String, now: Date) -> WatchfolderOutcome {
+        if !state.watchfolderErrors.contains(where: { $0.key == key && $0.etag == etag }) {
+            appendWatchfolderError(WatchfolderErrorRecord(key: key, etag: etag, code: code, message: message, at: now))
+        }
+        return .rejected(code: code, message: message)
+    }
+
+    private mutating func findOrCreateDataSourceAsset(named name: String) -> String {
+        if let i = assetPosition(dataSourceID: name) { return state.assets[i].uid }
+        let base = Slug.derive(from: name).isEmpty ? "asset" : Slug.derive(from: name)
+        var slug = base
+        var n = 2
+        while assetPosition(slug: slug) != nil {
+            slug = "\(base)-\(n)"
+            n += 1
+        }
+        let asset = AssetRecord(uid: UID.make(.asset), title: name, slug: slug, assetTypeUID: nil, textTrackUIDs: [],
+                                ovps: [], dataSourceID: name, extra: [:])
+        appendAsset(asset)
+        return asset.uid
+    }
+
+    /// The data source id of a simple-mode object: its file name without the last extension.
+    public static func dataSourceID(forKey key: String) -> String {
+        let name = key.split(separator: "/").last.map(String.init) ?? key
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
+    }
+
+    /// The uid in an `asset` metadata value `{"uid": "asse_…"}`, if well formed.
+    public static func uid(fromAssetMetadata text: String) -> String? {
+        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8)),
+              object.count == 1, case .string(let uid)? = object["uid"], UID.isValid(uid, kind: .asset)
+        else { return nil }
+        return uid
+    }
+}

@@ -1,2 +1,0 @@
-import SkylarkSandbox
-print("skylark-sandbox: not built yet")

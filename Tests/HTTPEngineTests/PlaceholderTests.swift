@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct HTTPEngineTestsPlaceholder {
-    @Test func targetBuilds() { #expect(Bool(true)) }
-}

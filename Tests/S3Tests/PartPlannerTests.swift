@@ -1,0 +1,40 @@
+import Testing
+@testable import S3
+
+@Suite struct PartPlannerTests {
+    let mib: Int64 = 1024 * 1024
+
+    @Test func fileAtTheThresholdIsASinglePutAndOneByteMoreIsMultipart() {
+        let planner = PartPlanner()
+        #expect(!planner.usesMultipart(fileSize: 16 * mib))
+        #expect(planner.usesMultipart(fileSize: 16 * mib + 1))
+        #expect(!planner.usesMultipart(fileSize: 0))
+    }
+
+    @Test func defaultPartSizeIsEightMiBForOrdinaryFiles() {
+        #expect(PartPlanner().partSize(fileSize: 4 * 1024 * mib) == 8 * mib)
+    }
+
+    @Test(arguments: [Int64(80_000) * 1024 * 1024 + 1, Int64(200) * 1024 * 1024 * 1024, Int64(5) * 1024 * 1024 * 1024 * 1024] as [Int64])
+    func anyFileFitsInTenThousandParts(_ size: Int64) {
+        let planner = PartPlanner()
+        let part = planner.partSize(fileSize: size)
+        #expect(part >= 8 * mib)
+        #expect(part <= PartPlanner.maxPartSize)
+        #expect(part % mib == 0)
+        #expect((size + part - 1) / part <= 10_000)
+    }
+
+    @Test func configuredPartSizeIsClampedToS3Limits() {
+        #expect(PartPlanner(preferredPartSize: 1).preferredPartSize == 5 * mib)
+        #expect(PartPlanner(preferredPartSize: 64 * mib).partSize(fileSize: 1024 * mib) == 64 * mib)
+        #expect(PartPlanner(preferredPartSize: 10 * 1024 * mib).preferredPartSize == PartPlanner.maxPartSize)
+    }
+
+    @Test func partsCoverTheFileExactlyWithAShortLastPart() {
+        let parts = PartPlanner.parts(fileSize: 20 * mib + 3, partSize: 8 * mib)
+        #expect(parts.map(\.length) == [8 * mib, 8 * mib, 4 * mib + 3])
+        #expect(parts.map(\.number) == [1, 2, 3])
+        #expect(parts.last!.offset + parts.last!.length == 20 * mib + 3)
+    }
+}

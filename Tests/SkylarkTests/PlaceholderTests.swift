@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct SkylarkTestsPlaceholder {
-    @Test func targetBuilds() { #expect(Bool(true)) }
-}

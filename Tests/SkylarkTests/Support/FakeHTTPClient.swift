@@ -1,0 +1,83 @@
+import Foundation
+import HTTPEngine
+import Skylark
+
+/// An `HTTPClient` that answers from a closure and records every request; for pure client tests.
+final class FakeHTTPClient: HTTPClient, @unchecked Sendable {
+    typealias Handler = @Sendable (HTTPRequest, Int) async throws -> HTTPResponse
+
+    // `lock` protects `requests`; the handler is immutable.
+    private let lock = NSLock()
+    private var recorded: [HTTPRequest] = []
+    private let handler: Handler
+
+    /// `handler` gets each request and its 0-based index.
+    init(_ handler: @escaping Handler) { self.handler = handler }
+
+    /// Answers every request with the responses in order (the last one repeats).
+    convenience init(responses: [HTTPResponse]) {
+        self.init { _, index in responses[min(index, responses.count - 1)] }
+    }
+
+    var requests: [HTTPRequest] { lock.withLock { recorded } }
+
+    func execute(_ request: HTTPRequest, progress: HTTPProgress?) async throws -> HTTPResponse {
+        let index = lock.withLock { () -> Int in
+            recorded.append(request)
+            return recorded.count - 1
+        }
+        return try await handler(request, index)
+    }
+}
+
+extension HTTPResponse {
+    /// A JSON response.
+    static func json(_ status: Int, _ text: String, headers: [(String, String)] = []) -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")] + headers),
+                     body: Array(text.utf8))
+    }
+}
+
+extension HTTPRequest {
+    /// The body bytes of an in-memory body.
+    var bodyBytes: [UInt8] {
+        if case .bytes(let bytes) = body { return bytes }
+        return []
+    }
+
+    /// The body decoded as a JSON object.
+    var jsonObject: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(bodyBytes))) as? [String: Any] ?? [:]
+    }
+}
+
+/// A clock tests move by hand.
+final class TestClock: @unchecked Sendable {
+    // `lock` protects `current`.
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = start }
+
+    var now: Date { lock.withLock { current } }
+
+    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+
+    /// The clock as the `now` closure the clients take.
+    var closure: @Sendable () -> Date { { self.now } }
+}
+
+/// A retry policy that does not sleep, recording the waits it would have made.
+final class SleepRecorder: @unchecked Sendable {
+    // `lock` protects `waits`.
+    private let lock = NSLock()
+    private var recorded: [Duration] = []
+
+    var waits: [Duration] { lock.withLock { recorded } }
+
+    /// An executor (4 attempts) whose jitter is fixed near its maximum and whose sleeps are recorded, not slept.
+    func policy(maxAttempts: Int = 4) -> RetryExecutor {
+        RetryExecutor(policy: RetryPolicy(maxAttempts: maxAttempts), random: { 0.999_999 },
+                      sleep: { wait in self.lock.withLock { self.recorded.append(wait) } })
+    }
+}
