@@ -38,3 +38,17 @@ import Testing
         #expect(parts.last!.offset + parts.last!.length == 20 * mib + 3)
     }
 }
+
+@Suite struct ByteSizeTests {
+    @Test func sizesAndRatesParseWithBinaryAndDecimalUnits() {
+        #expect(ByteSize.parse("8MiB") == 8 * 1024 * 1024)
+        #expect(ByteSize.parse("64M") == 64 * 1024 * 1024)
+        #expect(ByteSize.parse("1.5GB") == 1_500_000_000)
+        #expect(ByteSize.parse("500k") == 512_000)
+        #expect(ByteSize.parse("50MB/s") == 50_000_000)
+        #expect(ByteSize.parse("123") == 123)
+        #expect(ByteSize.parse("12 parsecs") == nil)
+        #expect(ByteSize.parse("-1") == nil)
+        #expect(ByteSize.parse("") == nil)
+    }
+}

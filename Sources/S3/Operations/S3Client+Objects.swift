@@ -58,6 +58,16 @@ extension S3Client {
                             contentType: response.s3Header("Content-Type"))
     }
 
+    /// HeadBucket: succeeds when the bucket exists and the credentials may use it; throws `S3Error` otherwise
+    /// (`NoSuchBucket` for 404, the auth error for 403).
+    public func headBucket(_ bucket: String) async throws {
+        let response = try await send(Call(operation: "HeadBucket", method: "HEAD", bucket: bucket, key: nil, passStatuses: [404]))
+        if response.status == 404 {
+            throw S3Error(code: "NoSuchBucket", status: 404, requestId: response.s3Header("x-amz-request-id"),
+                          message: "the bucket does not exist", operation: "HeadBucket \(bucket)")
+        }
+    }
+
     /// GetObject of a small object into memory (the engine caps response sizes).
     public func getObject(bucket: String, key: String) async throws -> [UInt8] {
         try await send(Call(operation: "GetObject", method: "GET", bucket: bucket, key: key)).body

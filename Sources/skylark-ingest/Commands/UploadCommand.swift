@@ -1,0 +1,185 @@
+import ArgumentParser
+import CryptoPrimitives
+import Foundation
+import HTTPEngine
+import IngestCore
+import S3
+
+/// `skylark-ingest upload FILE...`: uploads videos to the watchfolder bucket on their own (simple-mode drops,
+/// or with `asset` metadata), resumable through state files, without a manifest.
+struct UploadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upload",
+        abstract: "Upload files to the S3 watchfolder bucket (resumable multipart, checked ETags).",
+        discussion: """
+        Without --asset-uid the files are simple-mode drops (no metadata); with it each object gets
+        user metadata asset = {"uid": "<UID>"}. Credentials, region and endpoint come from the standard
+        AWS environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_S3, ...).
+        Exit codes: 0 all uploaded, 1 some failed, 2 usage, 3 credentials/auth/connectivity.
+        """
+    )
+
+    @Argument(help: "Files to upload.")
+    var files: [String]
+
+    @Option(help: "The bucket (default: $SKYLARK_WATCHFOLDER_BUCKET).")
+    var bucket: String?
+
+    @Option(help: "The object key (only with one file; default: the file's name).")
+    var key: String?
+
+    @Option(name: .customLong("key-prefix"), help: "A prefix put before each file's name to make its key.")
+    var keyPrefix: String?
+
+    @Option(name: .customLong("asset-uid"), help: "Attach the objects to this Skylark asset (x-amz-meta-asset).")
+    var assetUID: String?
+
+    @Option(help: "Files uploaded at the same time.")
+    var concurrency: Int = 8
+
+    @Option(name: .customLong("part-concurrency"), help: "Parts in flight per file.")
+    var partConcurrency: Int = 8
+
+    @Option(name: .customLong("part-size"), help: "Preferred part size, e.g. 16MiB (min 5MiB; raised to fit 10,000 parts).")
+    var partSize: String?
+
+    @Option(name: .customLong("multipart-threshold"), help: "Files larger than this go multipart (default 16MiB).")
+    var multipartThreshold: String?
+
+    @Option(name: .customLong("max-bandwidth"), help: "Total upload rate limit, e.g. 50MB/s or 20MiB.")
+    var maxBandwidth: String?
+
+    @Option(name: .customLong("max-in-flight"), help: "Bytes of parts in flight across all files (default 256MiB).")
+    var maxInFlight: String?
+
+    @Option(name: .customLong("state-dir"), help: "Keep resumable state here; re-run the same command to resume.")
+    var stateDir: String?
+
+    @Option(name: .customLong("ca-bundle"), help: "An extra CA bundle (PEM) to trust for TLS.")
+    var caBundle: String?
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one FILE") }
+        if key != nil && files.count != 1 { throw ValidationError("--key takes exactly one FILE; use --key-prefix for several") }
+        if key != nil && keyPrefix != nil { throw ValidationError("--key and --key-prefix exclude each other") }
+        if concurrency < 1 || partConcurrency < 1 { throw ValidationError("concurrency values must be at least 1") }
+        for (name, value) in [("--part-size", partSize), ("--max-bandwidth", maxBandwidth), ("--max-in-flight", maxInFlight),
+                              ("--multipart-threshold", multipartThreshold)] {
+            if let value, ByteSize.parse(value) == nil { throw ValidationError("\(name): cannot read '\(value)' as a size") }
+        }
+        if let assetUID, assetUID.isEmpty || assetUID.contains("\"") { throw ValidationError("--asset-uid: not a valid uid") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let bucket = bucket ?? environment["SKYLARK_WATCHFOLDER_BUCKET"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            throw ValidationError("no bucket: give --bucket or set SKYLARK_WATCHFOLDER_BUCKET")
+        }
+        let uploader: MultipartUploader
+        let client: S3Client
+        do {
+            let shared = SharedFileCredentialProvider(environment: environment)
+            let chain = CredentialChain([EnvironmentCredentialProvider(environment: environment), shared])
+            let credentials = try await chain.credentials()
+            var httpConfiguration = CurlHTTPClient.Configuration()
+            httpConfiguration.caBundle = caBundle
+            httpConfiguration.maxHostConnections = max(32, concurrency * partConcurrency)
+            httpConfiguration.maxTotalConnections = max(64, concurrency * partConcurrency)
+            client = S3Client(http: CurlHTTPClient(configuration: httpConfiguration),
+                              configuration: .fromEnvironment(environment, profileRegion: shared.region()),
+                              credentials: StaticCredentialProvider(credentials))
+            try await client.headBucket(bucket)
+            uploader = MultipartUploader(
+                client: client,
+                planner: PartPlanner(multipartThreshold: multipartThreshold.flatMap(ByteSize.parse) ?? 16 * 1024 * 1024,
+                                     preferredPartSize: partSize.flatMap(ByteSize.parse) ?? 8 * 1024 * 1024),
+                partConcurrency: partConcurrency,
+                budget: ByteBudget(capacity: maxInFlight.flatMap(ByteSize.parse) ?? 256 * 1024 * 1024),
+                maxBytesPerSecond: maxBandwidth.flatMap(ByteSize.parse))
+        } catch {
+            printError(error)
+            throw ExitCode(3)
+        }
+        if let stateDir {
+            try? FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
+        }
+
+        let requests = files.map { file in
+            UploadRequest(path: file, bucket: bucket, key: key ?? ((keyPrefix ?? "") + (file as NSString).lastPathComponent),
+                          metadata: assetUID.map { ["asset": "{\"uid\": \"\($0)\"}"] } ?? [:])
+        }
+        let failures = await withTaskGroup(of: Bool.self) { group -> Int in
+            var iterator = requests.makeIterator()
+            var failed = 0
+            func startNext() -> Bool {
+                guard let request = iterator.next() else { return false }
+                group.addTask { await uploadOne(request, uploader: uploader) }
+                return true
+            }
+            for _ in 0..<concurrency where !startNext() { break }
+            while let ok = await group.next() {
+                if !ok { failed += 1 }
+                _ = startNext()
+            }
+            return failed
+        }
+        if failures > 0 {
+            FileHandle.standardError.write(Data("\(failures) of \(requests.count) file(s) failed\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Uploads one file, printing its result line; false when it failed.
+    private func uploadOne(_ request: UploadRequest, uploader: MultipartUploader) async -> Bool {
+        let statePath = stateDir.map { "\($0)/\(UploadCommand.stateFileName(bucket: request.bucket, key: request.key))" }
+        let resume = statePath.flatMap { path in
+            FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(UploadState.self, from: $0) }
+        }
+        let started = ContinuousClock.now
+        do {
+            let result = try await uploader.upload(request, resume: resume, onStateChange: { state in
+                guard let statePath else { return }
+                try UploadCommand.writeState(state, to: statePath)
+            })
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let rate = seconds > 0 ? Double(result.bytes) / seconds / 1e6 : 0
+            var line = "uploaded \(request.path) -> s3://\(result.bucket)/\(result.key)  \(result.bytes) bytes  etag \(result.etag)"
+                + "  \(String(format: "%.1f", rate)) MB/s"
+            if result.resumed { line += "  (resumed: \(result.partsSent) of \(result.partCount) parts sent)" }
+            print(line)
+            return true
+        } catch {
+            printError(error, file: request.path)
+            return false
+        }
+    }
+
+    /// The state file of one object: a hash of bucket and key, so any key makes a safe file name.
+    static func stateFileName(bucket: String, key: String) -> String {
+        "upload-" + Hex.encode(Digest.sha256(Array("\(bucket)/\(key)".utf8)).prefix(16)) + ".json"
+    }
+
+    /// Writes `state` atomically (temp file + rename), or removes the file when `state` is nil.
+    static func writeState(_ state: UploadState?, to path: String) throws {
+        guard let state else {
+            try? FileManager.default.removeItem(atPath: path)
+            return
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(state)
+        let temp = path + ".tmp"
+        try data.write(to: URL(fileURLWithPath: temp))
+        guard rename(temp, path) == 0 else {
+            throw IngestError(code: "STATE_WRITE", message: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private func printError(_ error: any Error, file: String? = nil) {
+        let ingest = (error as? any IngestErrorConvertible)?.ingestError
+            ?? IngestError(code: "UNEXPECTED", message: String(describing: error))
+        let prefix = file.map { "failed \($0): " } ?? "error: "
+        FileHandle.standardError.write(Data((prefix + ingest.description + "\n").utf8))
+    }
+}

