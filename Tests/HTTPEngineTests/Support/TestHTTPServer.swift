@@ -7,7 +7,7 @@ import IngestTestSupport
 /// Endpoints: `/echo` (any method: JSON with method, body length, body MD5 and headers),
 /// `/status/N` (answers N), `/slow?seconds=S` (sleeps, then 200), `/stall` (sends headers and one
 /// byte, then waits), `/reset` (reads the request, then closes with RST), `/stats` (connections
-/// accepted so far), `/bytes?n=N` (N bytes of body), `/retry?fails=K&key=X` (503 K times per key).
+/// accepted so far), `/bytes?n=N` (N bytes of body), `/sink` (reads and discards the body), `/retry?fails=K&key=X` (503 K times per key).
 final class TestHTTPServer: @unchecked Sendable {
     let port: Int
     let directory: TempDirectory
@@ -86,6 +86,15 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
             self.close_connection = True
+            return
+        if url.path == "/sink":
+            remaining = int(self.headers.get("Content-Length") or 0)
+            while remaining > 0:
+                chunk = self.rfile.read1(min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+            self.answer(200, json.dumps({"received": int(self.headers.get("Content-Length") or 0) - remaining}).encode())
             return
         length, md5 = self.read_body()
         if url.path == "/echo":
