@@ -6,7 +6,8 @@ struct SkylarkIngest: AsyncParsableCommand {
         commandName: "skylark-ingest",
         abstract: "Ingest a video back catalogue into Skylark from one manifest.",
         version: ToolVersion.current,
-        subcommands: [ValidateCommand.self, UploadCommand.self]
+        subcommands: [ValidateCommand.self, RunCommand.self, StatusCommand.self, ReportCommand.self, UploadCommand.self,
+                      BenchJournalCommand.self]
     )
 }
 

@@ -1,0 +1,254 @@
+/// Where one stage of one item stands, as replayed from the journal.
+public enum StageStatus: String, Sendable, Hashable, Codable {
+    /// Nothing recorded yet.
+    case pending
+    /// Started (an intent or a partial result is recorded) but not finished.
+    case inProgress = "in_progress"
+    case done
+    case failed
+}
+
+/// The replayed state of one stage of one item.
+public struct StageState: Sendable, Hashable {
+    public var status: StageStatus = .pending
+    /// Operations with an intent and no result: reconcile them before doing anything again.
+    public var openIntents: [String] = []
+    /// The last failure (kept until the stage starts again).
+    public var error: IngestError?
+
+    public init() {}
+
+    /// Whether anything at all was recorded for this stage.
+    public var isUntouched: Bool { status == .pending && openIntents.isEmpty && error == nil }
+}
+
+/// One subtitle's remote objects: text track, document, and whether the file was uploaded.
+public struct TrackState: Sendable, Hashable {
+    public var language: String
+    public var textTrackUID: String?
+    public var textTrackURL: String?
+    public var documentUID: String?
+    public var documentURL: String?
+    public var uploadURL: String?
+    public var uploaded = false
+
+    public init(language: String) { self.language = language }
+}
+
+/// Everything the journal knows about one item: per-stage status and the results the next stages need.
+public struct ItemState: Sendable, Hashable {
+    public var id: String
+    /// Fingerprint of the item's definition when it was planned (see `ItemDefinition`).
+    public var definition: String?
+    /// Per-field fingerprints, `name=hash` joined by commas, to name what drifted.
+    public var definitionFields: String?
+    public var assets = StageState()
+    public var documents = StageState()
+    public var transfer = StageState()
+    public var confirm = StageState()
+    public var assetUID: String?
+    public var assetURL: String?
+    public var tracks: [TrackState] = []
+    public var bucket: String?
+    public var key: String?
+    public var etag: String?
+    public var bytes: Int64?
+    /// The multipart uploader's resumable state, opaque here.
+    public var uploadState: JSONValue?
+    public var processed = false
+    public var ovpCount: Int?
+
+    public init(id: String) { self.id = id }
+
+    /// The state of `stage` (validate has none: it is redone every run).
+    public subscript(stage: Stage) -> StageState {
+        get {
+            switch stage {
+            case .validate: return StageState()
+            case .assets: return assets
+            case .documents: return documents
+            case .transfer: return transfer
+            case .confirm: return confirm
+            }
+        }
+        set {
+            switch stage {
+            case .validate: break
+            case .assets: assets = newValue
+            case .documents: documents = newValue
+            case .transfer: transfer = newValue
+            case .confirm: confirm = newValue
+            }
+        }
+    }
+
+    /// The track for `language`, if any was recorded.
+    public func track(_ language: String) -> TrackState? { tracks.first { $0.language == language } }
+
+    /// Whether any external effect may exist for this item (an intent or a result was recorded).
+    public var hasEffects: Bool {
+        [Stage.assets, .documents, .transfer, .confirm].contains { stage in
+            let s = self[stage]
+            return s.status == .done || s.status == .inProgress || !s.openIntents.isEmpty
+        }
+    }
+
+    // MARK: Replay
+
+    /// Applies one journal entry (the entry's item must be this item).
+    public mutating func apply(_ entry: JournalEntry) {
+        if entry.stage == .validate {
+            applyDefinition(entry)
+            return
+        }
+        var stage = self[entry.stage]
+        switch entry.event {
+        case .intent:
+            if let op = entry.op, !stage.openIntents.contains(op) { stage.openIntents.append(op) }
+            if stage.status != .done { stage.status = .inProgress }
+            stage.error = nil
+        case .done:
+            if let op = entry.op {
+                stage.openIntents.removeAll { $0 == op }
+                if stage.status != .done { stage.status = .inProgress }
+            } else {
+                stage.status = .done
+                stage.openIntents = []
+                stage.error = nil
+            }
+        case .failed:
+            stage.status = .failed
+            stage.error = Self.error(from: entry.data["error"], item: id, stage: entry.stage)
+        case .summary:
+            stage = StageState()
+            stage.status = entry.data["status"]?.stringValue.flatMap(StageStatus.init(rawValue:)) ?? .pending
+            if case .array(let ops)? = entry.data["open_intents"] { stage.openIntents = ops.compactMap(\.stringValue) }
+            stage.error = Self.error(from: entry.data["error"], item: id, stage: entry.stage)
+            resetResults(of: entry.stage)
+        }
+        self[entry.stage] = stage
+        applyResults(entry.data)
+    }
+
+    private mutating func applyDefinition(_ entry: JournalEntry) {
+        guard let newDefinition = entry.data["definition"]?.stringValue else { return }
+        if let old = definition, old != newDefinition {
+            // Re-planned after drift: the planner only writes this when nothing was created, so
+            // whatever was recorded (failures) belongs to the old definition.
+            let keepID = id
+            self = ItemState(id: keepID)
+        }
+        definition = newDefinition
+        definitionFields = entry.data["fields"]?.stringValue
+    }
+
+    private mutating func resetResults(of stage: Stage) {
+        switch stage {
+        case .validate: break
+        case .assets: assetUID = nil; assetURL = nil
+        case .documents: tracks = []
+        case .transfer: bucket = nil; key = nil; etag = nil; bytes = nil; uploadState = nil
+        case .confirm: processed = false; ovpCount = nil
+        }
+    }
+
+    private mutating func applyResults(_ data: [String: JSONValue]) {
+        if data.isEmpty { return }
+        if let v = data["asset_uid"]?.stringValue { assetUID = v }
+        if let v = data["asset_url"]?.stringValue { assetURL = v }
+        if let v = data["bucket"]?.stringValue { bucket = v }
+        if let v = data["key"]?.stringValue { key = v }
+        if let v = data["etag"]?.stringValue { etag = v }
+        if let v = data["bytes"]?.int64Value { bytes = v }
+        if let v = data["upload_state"] { uploadState = v == .null ? nil : v }
+        if let v = data["processed"]?.boolValue { processed = v }
+        if let v = data["ovps"]?.int64Value { ovpCount = Int(v) }
+        if let language = data["language"]?.stringValue { applyTrack(language: language, data) }
+        if case .array(let list)? = data["tracks"] {
+            for case .object(let fields) in list {
+                if let language = fields["language"]?.stringValue { applyTrack(language: language, fields) }
+            }
+        }
+    }
+
+    private mutating func applyTrack(language: String, _ data: [String: JSONValue]) {
+        var track: TrackState
+        let index = tracks.firstIndex { $0.language == language }
+        if let index { track = tracks[index] } else { track = TrackState(language: language) }
+        if let v = data["text_track_uid"]?.stringValue { track.textTrackUID = v }
+        if let v = data["text_track_url"]?.stringValue { track.textTrackURL = v }
+        if let v = data["document_uid"]?.stringValue { track.documentUID = v }
+        if let v = data["document_url"]?.stringValue { track.documentURL = v }
+        if let v = data["upload_url"]?.stringValue { track.uploadURL = v }
+        if let v = data["uploaded"]?.boolValue { track.uploaded = v }
+        if let index { tracks[index] = track } else { tracks.append(track) }
+    }
+
+    private static func error(from value: JSONValue?, item: String, stage: Stage) -> IngestError? {
+        guard case .object(let fields)? = value else { return nil }
+        return IngestError(code: fields["code"]?.stringValue ?? "UNKNOWN", item: item, stage: stage,
+                           message: fields["message"]?.stringValue ?? "",
+                           retryable: fields["retryable"]?.boolValue ?? false)
+    }
+
+    // MARK: Compaction
+
+    /// The journal entries that replay to this item's current state: one per touched stage.
+    public func summaryEntries() -> [JournalEntry] {
+        var entries: [JournalEntry] = []
+        if let definition {
+            var data: [String: JSONValue] = ["definition": .string(definition)]
+            if let definitionFields { data["fields"] = .string(definitionFields) }
+            entries.append(JournalEntry(item: id, stage: .validate, event: .done, data: data))
+        }
+        for stage in [Stage.assets, .documents, .transfer, .confirm] {
+            let state = self[stage]
+            let results = resultData(for: stage)
+            if state.isUntouched && results.isEmpty { continue }
+            var data = results
+            data["status"] = .string(state.status.rawValue)
+            if !state.openIntents.isEmpty { data["open_intents"] = .array(state.openIntents.map { .string($0) }) }
+            if let error = state.error { data["error"] = Self.errorData(error) }
+            entries.append(JournalEntry(item: id, stage: stage, event: .summary, data: data))
+        }
+        return entries
+    }
+
+    /// The `data.error` object recorded for `error` (code, message, retryable; never secrets).
+    public static func errorData(_ error: IngestError) -> JSONValue {
+        .object(["code": .string(error.code), "message": .string(error.message), "retryable": .bool(error.retryable)])
+    }
+
+    private func resultData(for stage: Stage) -> [String: JSONValue] {
+        var data: [String: JSONValue] = [:]
+        switch stage {
+        case .validate: break
+        case .assets:
+            if let assetUID { data["asset_uid"] = .string(assetUID) }
+            if let assetURL { data["asset_url"] = .string(assetURL) }
+        case .documents:
+            if !tracks.isEmpty {
+                data["tracks"] = .array(tracks.map { track in
+                    var fields: [String: JSONValue] = ["language": .string(track.language)]
+                    if let v = track.textTrackUID { fields["text_track_uid"] = .string(v) }
+                    if let v = track.textTrackURL { fields["text_track_url"] = .string(v) }
+                    if let v = track.documentUID { fields["document_uid"] = .string(v) }
+                    if let v = track.documentURL { fields["document_url"] = .string(v) }
+                    if let v = track.uploadURL { fields["upload_url"] = .string(v) }
+                    if track.uploaded { fields["uploaded"] = .bool(true) }
+                    return .object(fields)
+                })
+            }
+        case .transfer:
+            if let bucket { data["bucket"] = .string(bucket) }
+            if let key { data["key"] = .string(key) }
+            if let etag { data["etag"] = .string(etag) }
+            if let bytes { data["bytes"] = .number(Double(bytes)) }
+            if let uploadState { data["upload_state"] = uploadState }
+        case .confirm:
+            if processed { data["processed"] = .bool(true) }
+            if let ovpCount { data["ovps"] = .number(Double(ovpCount)) }
+        }
+        return data
+    }
+}

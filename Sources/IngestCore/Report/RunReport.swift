@@ -1,0 +1,173 @@
+/// One subtitle's remote objects in a report.
+public struct TrackReport: Sendable, Hashable, Codable {
+    public var language: String
+    public var textTrackUID: String?
+    public var documentUID: String?
+    public var uploaded: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case language, uploaded
+        case textTrackUID = "text_track_uid"
+        case documentUID = "document_uid"
+    }
+}
+
+/// One item's line in every report (JSON, CSV, JUnit, Markdown are all rendered from this).
+public struct ItemReport: Sendable, Hashable, Codable {
+    public var id: String
+    public var status: ItemOutcome
+    public var mode: IngestMode
+    public var assetUID: String?
+    /// Per-stage state: `pending`, `in_progress`, `done`, `failed`, or `not_applicable`.
+    public var stages: [String: String]
+    public var textTracks: [TrackReport]
+    public var bucket: String?
+    public var key: String?
+    public var etag: String?
+    public var bytes: Int64?
+    /// The failed stage, when `status` is `failed`.
+    public var stage: Stage?
+    public var message: String?
+    public var errorCode: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, mode, stages, bucket, key, etag, bytes, stage, message
+        case assetUID = "asset_uid"
+        case textTracks = "text_tracks"
+        case errorCode = "error_code"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        // Explicit nulls: every item has every key, which spreadsheets and jq prefer.
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(status, forKey: .status)
+        try c.encode(mode, forKey: .mode)
+        try c.encode(assetUID, forKey: .assetUID)
+        try c.encode(stages, forKey: .stages)
+        try c.encode(textTracks, forKey: .textTracks)
+        try c.encode(bucket, forKey: .bucket)
+        try c.encode(key, forKey: .key)
+        try c.encode(etag, forKey: .etag)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(stage, forKey: .stage)
+        try c.encode(message, forKey: .message)
+        try c.encode(errorCode, forKey: .errorCode)
+    }
+}
+
+/// Item counts by status.
+public struct ReportCounts: Sendable, Hashable, Codable {
+    public var total = 0
+    public var succeeded = 0
+    public var failed = 0
+    public var pending = 0
+    public var skipped = 0
+
+    public init() {}
+
+    mutating func add(_ outcome: ItemOutcome) {
+        total += 1
+        switch outcome {
+        case .succeeded: succeeded += 1
+        case .failed: failed += 1
+        case .pending: pending += 1
+        case .skipped: skipped += 1
+        }
+    }
+}
+
+/// The whole report: the single source for `report.json`, `report.csv`, `junit.xml` and `summary.md`.
+public struct RunReport: Sendable, Hashable, Codable {
+    public static let schemaVersion = 1
+
+    public var schemaVersion: Int
+    public var tool: String
+    public var manifest: String
+    public var checkpoint: String
+    public var generatedAt: String
+    /// The stages the run asked for (or, for `report`, those the checkpoint covers).
+    public var stages: [Stage]
+    /// Whether the run was interrupted (SIGINT/SIGTERM) before it finished.
+    public var interrupted: Bool
+    public var counts: ReportCounts
+    public var items: [ItemReport]
+
+    enum CodingKeys: String, CodingKey {
+        case tool, manifest, checkpoint, stages, interrupted, counts, items
+        case schemaVersion = "schema_version"
+        case generatedAt = "generated_at"
+    }
+}
+
+/// Builds a `RunReport` from the manifest and the replayed journal (pure).
+public enum ReportBuilder {
+    /// Inputs that are not in the manifest or the journal.
+    public struct Context: Sendable {
+        public var tool: String
+        public var manifestPath: String
+        public var checkpointPath: String
+        public var generatedAt: String
+        public var stages: [Stage]
+        public var interrupted: Bool
+        /// Item ids outside this run (other shards): reported as `skipped`.
+        public var excluded: Set<String>
+
+        public init(tool: String, manifestPath: String, checkpointPath: String, generatedAt: String,
+                    stages: [Stage], interrupted: Bool = false, excluded: Set<String> = []) {
+            self.tool = tool
+            self.manifestPath = manifestPath
+            self.checkpointPath = checkpointPath
+            self.generatedAt = generatedAt
+            self.stages = stages
+            self.interrupted = interrupted
+            self.excluded = excluded
+        }
+    }
+
+    /// The report for `assets` (manifest order) as the journal `state` has them.
+    /// `outcomes` (from a run) override the status computed from the checkpoint alone;
+    /// `errors` carry failures that never reached the journal (e.g. drift refusals).
+    public static func build(assets: [ManifestAsset], state: JournalState, context: Context,
+                             outcomes: [String: ItemOutcome] = [:], errors: [String: IngestError] = [:]) -> RunReport {
+        let through = context.stages.filter { $0 != .validate }.max() ?? .transfer
+        var counts = ReportCounts()
+        var items: [ItemReport] = []
+        items.reserveCapacity(assets.count)
+        for asset in assets {
+            let item = state.item(asset.id)
+            var outcome: ItemOutcome
+            if context.excluded.contains(asset.id) { outcome = .skipped }
+            else if errors[asset.id] != nil { outcome = .failed }
+            else { outcome = outcomes[asset.id] ?? ItemMachine.outcome(of: item, mode: asset.mode, through: through) }
+            var stages: [String: String] = [:]
+            var failure: IngestError? = errors[asset.id]
+            for stage in ItemMachine.workStages {
+                guard ItemMachine.applies(stage, to: asset.mode) else {
+                    stages[stage.rawValue] = "not_applicable"
+                    continue
+                }
+                let stageState = item[stage]
+                stages[stage.rawValue] = stageState.status.rawValue
+                if stageState.status == .failed, failure == nil, let error = stageState.error {
+                    failure = error.attributed(item: asset.id, stage: stage)
+                }
+            }
+            if outcome == .failed && failure == nil {
+                failure = IngestError(code: "UNKNOWN", item: asset.id, message: "the item failed")
+            }
+            if outcome != .failed { failure = nil }
+            counts.add(outcome)
+            items.append(ItemReport(
+                id: asset.id, status: outcome, mode: asset.mode, assetUID: item.assetUID ?? asset.uid,
+                stages: stages,
+                textTracks: item.tracks.map { TrackReport(language: $0.language, textTrackUID: $0.textTrackUID,
+                                                          documentUID: $0.documentUID, uploaded: $0.uploaded) },
+                bucket: item.bucket, key: item.key ?? asset.effectiveKey, etag: item.etag, bytes: item.bytes,
+                stage: failure?.stage, message: failure?.message, errorCode: failure?.code))
+        }
+        return RunReport(schemaVersion: RunReport.schemaVersion, tool: context.tool, manifest: context.manifestPath,
+                         checkpoint: context.checkpointPath, generatedAt: context.generatedAt, stages: context.stages,
+                         interrupted: context.interrupted, counts: counts, items: items)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import IngestCore
+import S3
+
+/// `ObjectStore` over the S3 client and the resumable multipart uploader.
+public struct WatchfolderStore: ObjectStore {
+    public let bucket: String
+    public let client: S3Client
+    public let uploader: MultipartUploader
+
+    public init(bucket: String, client: S3Client, uploader: MultipartUploader) {
+        self.bucket = bucket
+        self.client = client
+        self.uploader = uploader
+    }
+
+    public func head(key: String) async throws -> ObjectInfo? {
+        try await client.headObject(bucket: bucket, key: key).map {
+            ObjectInfo(size: $0.size, etag: $0.etag, metadata: $0.metadata)
+        }
+    }
+
+    public func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
+                       onState: @escaping @Sendable (JSONValue) async -> Void,
+                       progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {
+        var state: UploadState?
+        if let resume, let data = resume.canonicalJSON.data(using: .utf8) {
+            state = try? JSONDecoder().decode(UploadState.self, from: data)
+        }
+        let last = ProgressDelta()
+        let result = try await uploader.upload(
+            UploadRequest(path: path, bucket: bucket, key: key, metadata: metadata), resume: state,
+            onStateChange: { newState in
+                guard let newState else {
+                    await onState(.null)
+                    return
+                }
+                let data = try JSONEncoder().encode(newState)
+                if let json = JSONValue.parse(String(decoding: data, as: UTF8.self)) { await onState(json) }
+            },
+            progress: { total in progress(last.delta(total)) })
+        return UploadOutcome(etag: result.etag, bytes: result.bytes)
+    }
+}
+
+/// Turns the uploader's running total into increments for the progress output.
+///
+/// `@unchecked Sendable`: `last` is only touched under `lock`.
+final class ProgressDelta: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: Int64 = 0
+
+    func delta(_ total: Int64) -> Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        let delta = total - last
+        last = total
+        return delta
+    }
+}

@@ -1,0 +1,148 @@
+import IngestCore
+
+/// An asset as the stages need it.
+public struct RemoteAsset: Sendable, Hashable {
+    public var uid: String
+    /// The asset's `self` path (`/api/assets/asse_…/`).
+    public var url: String
+    public var slug: String?
+    public var textTrackURLs: [String]
+    /// Number of OVPs attached (Skylark adds them after processing the video).
+    public var ovpCount: Int
+    public var dataSourceID: String?
+
+    public init(uid: String, url: String, slug: String? = nil, textTrackURLs: [String] = [], ovpCount: Int = 0,
+                dataSourceID: String? = nil) {
+        self.uid = uid
+        self.url = url
+        self.slug = slug
+        self.textTrackURLs = textTrackURLs
+        self.ovpCount = ovpCount
+        self.dataSourceID = dataSourceID
+    }
+}
+
+/// A text track.
+public struct RemoteTextTrack: Sendable, Hashable {
+    public var uid: String
+    public var url: String
+    public var language: String
+
+    public init(uid: String, url: String, language: String) {
+        self.uid = uid
+        self.url = url
+        self.language = language
+    }
+}
+
+/// A document.
+public struct RemoteDocument: Sendable, Hashable {
+    public var uid: String
+    public var url: String
+    /// The text track it belongs to (`content_url`).
+    public var contentURL: String
+    /// Where to POST the file.
+    public var uploadURL: String
+    /// The uploaded file's URL; nil until the file is uploaded.
+    public var fileURL: String?
+
+    public init(uid: String, url: String, contentURL: String, uploadURL: String, fileURL: String? = nil) {
+        self.uid = uid
+        self.url = url
+        self.contentURL = contentURL
+        self.uploadURL = uploadURL
+        self.fileURL = fileURL
+    }
+}
+
+/// What `POST assets/` sends.
+public struct NewAsset: Sendable, Hashable {
+    public var title: String
+    public var slug: String
+    public var assetTypeURL: String?
+    public var fields: [String: JSONValue]
+
+    public init(title: String, slug: String, assetTypeURL: String?, fields: [String: JSONValue] = [:]) {
+        self.title = title
+        self.slug = slug
+        self.assetTypeURL = assetTypeURL
+        self.fields = fields
+    }
+}
+
+/// What `POST documents/` sends.
+public struct NewDocument: Sendable, Hashable {
+    public var documentTypeURL: String
+    public var contentURL: String
+    public var fileName: String
+    public var language: String
+    public var title: String
+
+    public init(documentTypeURL: String, contentURL: String, fileName: String, language: String, title: String) {
+        self.documentTypeURL = documentTypeURL
+        self.contentURL = contentURL
+        self.fileName = fileName
+        self.language = language
+        self.title = title
+    }
+}
+
+/// The Skylark API calls the stages make. Reads return nil for "not found" (404).
+///
+/// Write calls may commit on the server and still throw (rclone's `Put` contract): callers
+/// reconcile through the read calls before trying a write again.
+public protocol SkylarkService: Sendable {
+    /// The `self` URL of the asset type named (or with uid) `nameOrUID`; nil when none matches.
+    func assetTypeURL(_ nameOrUID: String) async throws -> String?
+    /// The `self` URL of the document type named `name`; nil when none matches.
+    func documentTypeURL(_ name: String) async throws -> String?
+    func createAsset(_ asset: NewAsset) async throws -> RemoteAsset
+    func asset(slug: String) async throws -> RemoteAsset?
+    func asset(uid: String) async throws -> RemoteAsset?
+    func asset(dataSourceID: String) async throws -> RemoteAsset?
+    func createTextTrack(language: String, assetURL: String) async throws -> RemoteTextTrack
+    /// The text track at `url` (a `self` path from `text_track_urls`).
+    func textTrack(url: String) async throws -> RemoteTextTrack?
+    func createDocument(_ document: NewDocument) async throws -> RemoteDocument
+    func documents(contentURL: String) async throws -> [RemoteDocument]
+    /// Uploads the file at `path` as `fileName` to a document's `upload_document_url`.
+    func uploadDocumentFile(uploadURL: String, fileName: String, path: String) async throws -> RemoteDocument
+}
+
+/// An object's size and ETag from HEAD.
+public struct ObjectInfo: Sendable, Hashable {
+    public var size: Int64
+    public var etag: String
+    public var metadata: [String: String]
+
+    public init(size: Int64, etag: String, metadata: [String: String] = [:]) {
+        self.size = size
+        self.etag = etag
+        self.metadata = metadata
+    }
+}
+
+/// The result of an upload.
+public struct UploadOutcome: Sendable, Hashable {
+    public var etag: String
+    public var bytes: Int64
+
+    public init(etag: String, bytes: Int64) {
+        self.etag = etag
+        self.bytes = bytes
+    }
+}
+
+/// The watchfolder bucket, as the transfer and confirm stages need it.
+public protocol ObjectStore: Sendable {
+    /// The bucket name (reports record it).
+    var bucket: String { get }
+    /// HEAD `key`; nil when the object does not exist.
+    func head(key: String) async throws -> ObjectInfo?
+    /// Uploads the file at `path` to `key` with user `metadata`. `resume` is the state a previous
+    /// attempt reported through `onState` (opaque JSON); `onState` is called whenever the
+    /// uploader's resumable state changes (upload id created, part finished); `progress` gets bytes sent.
+    func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
+                onState: @escaping @Sendable (JSONValue) async -> Void,
+                progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome
+}

@@ -1,0 +1,176 @@
+import IngestCore
+
+/// Runs items through `assets → documents → transfer → confirm`.
+///
+/// Items pipeline through the stages concurrently: each stage has its own bound (`concurrency`
+/// for the API stages, `transferSlots` for uploads), and a bounded number of items is in flight so
+/// memory stays flat for any manifest size. One item's failure never stops the others. The item
+/// state machine decides what runs; the runner carries it out and journals the result.
+public struct Runner: Sendable {
+    public let items: [ManifestAsset]
+    public let context: StageContext
+    public let options: RunOptions
+    public let stop: StopSignal
+
+    public init(items: [ManifestAsset], context: StageContext, options: RunOptions, stop: StopSignal = StopSignal()) {
+        self.items = items
+        self.context = context
+        self.options = options
+        self.stop = stop
+    }
+
+    /// Records new and re-planned item definitions; returns the refused (drifted) items' errors.
+    public func prepare() async throws -> [String: IngestError] {
+        var refused: [String: IngestError] = [:]
+        for asset in items {
+            let definition = ItemDefinition(asset)
+            let state = context.checkpoint.item(asset.id)
+            switch DriftCheck.decide(definition, state: state) {
+            case .unchanged:
+                continue
+            case .new, .replan:
+                if case .replan(let changed) = DriftCheck.decide(definition, state: state) {
+                    context.events(PipelineEvent(kind: .warning, item: asset.id, stage: .validate, message:
+                        "changed since the last run (\(changed.joined(separator: ", "))); nothing was created yet, re-planned"))
+                }
+                try await context.checkpoint.record(asset.id, .validate, .done, data: [
+                    "definition": .string(definition.fingerprint), "fields": .string(definition.encodedFields),
+                ], durable: false)
+            case .refuse(let error):
+                refused[asset.id] = error
+            }
+        }
+        try await context.checkpoint.sync()
+        return refused
+    }
+
+    /// Runs every item (drift-refused ones fail without running) and returns what happened.
+    public func run() async throws -> RunResult {
+        let refused = try await prepare()
+        let semaphores = StageSemaphores(options: options)
+        let maxInFlight = options.concurrency * 4 + options.transferSlots
+        var outcomes: [String: ItemOutcome] = [:]
+        var errors = refused
+        for (id, error) in refused {
+            outcomes[id] = .failed
+            context.events(PipelineEvent(kind: .itemFinished, item: id, outcome: .failed, error: error))
+        }
+        var interrupted = false
+        await withTaskGroup(of: (String, ItemOutcome, IngestError?).self) { group in
+            var inFlight = 0
+            var index = 0
+            func collect(_ result: (String, ItemOutcome, IngestError?)) {
+                outcomes[result.0] = result.1
+                if let error = result.2 { errors[result.0] = error }
+            }
+            while index < items.count {
+                if stop.isRequested { interrupted = true; break }
+                let asset = items[index]
+                index += 1
+                if refused[asset.id] != nil { continue }
+                if inFlight >= maxInFlight, let result = await group.next() {
+                    inFlight -= 1
+                    collect(result)
+                    if stop.isRequested { interrupted = true; index -= 1; break }
+                }
+                let runItem = ItemRun(asset: asset, context: context, options: options, stop: stop,
+                                      semaphores: semaphores)
+                group.addTask { await runItem.run() }
+                inFlight += 1
+            }
+            for await result in group { collect(result) }
+            if stop.isRequested { interrupted = true }
+            // Items never started stay pending.
+            while index < items.count {
+                let id = items[index].id
+                if outcomes[id] == nil { outcomes[id] = .pending }
+                index += 1
+            }
+        }
+        try await context.checkpoint.sync()
+        return RunResult(outcomes: outcomes, errors: errors, interrupted: interrupted)
+    }
+}
+
+/// One bound per stage.
+struct StageSemaphores: Sendable {
+    let assets: AsyncSemaphore
+    let documents: AsyncSemaphore
+    let transfer: AsyncSemaphore
+    let confirm: AsyncSemaphore
+
+    init(options: RunOptions) {
+        assets = AsyncSemaphore(permits: options.concurrency)
+        documents = AsyncSemaphore(permits: options.concurrency)
+        transfer = AsyncSemaphore(permits: options.transferSlots)
+        confirm = AsyncSemaphore(permits: options.concurrency)
+    }
+
+    func semaphore(for stage: Stage) -> AsyncSemaphore {
+        switch stage {
+        case .validate, .assets: return assets
+        case .documents: return documents
+        case .transfer: return transfer
+        case .confirm: return confirm
+        }
+    }
+}
+
+/// One item's trip through the stages.
+struct ItemRun: Sendable {
+    let asset: ManifestAsset
+    let context: StageContext
+    let options: RunOptions
+    let stop: StopSignal
+    let semaphores: StageSemaphores
+
+    func run() async -> (String, ItemOutcome, IngestError?) {
+        let id = asset.id
+        var machine = ItemMachine(state: context.checkpoint.item(id), mode: asset.mode, requested: options.stages,
+                                  retryFailed: options.retryFailed)
+        var action = machine.start()
+        while true {
+            switch action {
+            case .finish(let outcome, let error):
+                context.events(PipelineEvent(kind: .itemFinished, item: id, outcome: outcome, error: error))
+                return (id, outcome, outcome == .failed ? error : nil)
+            case .perform(let stage, _):
+                let semaphore = semaphores.semaphore(for: stage)
+                await semaphore.acquire()
+                if stop.isRequested {
+                    await semaphore.release()
+                    action = machine.stop()
+                    continue
+                }
+                context.events(PipelineEvent(kind: .stageStarted, item: id, stage: stage))
+                do {
+                    try await perform(stage)
+                    await semaphore.release()
+                    context.events(PipelineEvent(kind: .stageSucceeded, item: id, stage: stage))
+                    action = machine.stageSucceeded()
+                } catch {
+                    await semaphore.release()
+                    let failure = IngestError.from(error, item: id, stage: stage)
+                    if failure.code == "CANCELLED" {
+                        action = machine.stop()
+                        continue
+                    }
+                    try? await context.checkpoint.record(id, stage, .failed,
+                                                         data: ["error": ItemState.errorData(failure)], durable: false)
+                    context.events(PipelineEvent(kind: .stageFailed, item: id, stage: stage, error: failure))
+                    action = machine.stageFailed(failure)
+                }
+            }
+        }
+    }
+
+    private func perform(_ stage: Stage) async throws {
+        switch stage {
+        case .validate: return
+        case .assets: try await AssetsStage.run(asset, context)
+        case .documents: try await DocumentsStage.run(asset, context)
+        case .transfer: try await TransferStage.run(asset, context)
+        case .confirm: try await ConfirmStage.run(asset, context)
+        }
+    }
+}

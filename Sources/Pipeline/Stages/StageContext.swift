@@ -1,0 +1,109 @@
+import Foundation
+import IngestCore
+
+/// What happened, for progress output and logs.
+public struct PipelineEvent: Sendable {
+    public enum Kind: Sendable, Hashable {
+        case stageStarted
+        case stageSucceeded
+        case stageFailed
+        /// The item finished this run with `outcome`.
+        case itemFinished
+        /// `bytes` more bytes of video were sent.
+        case bytesSent
+        /// A warning (drift re-plan, torn journal tail) that does not fail anything.
+        case warning
+    }
+
+    public var kind: Kind
+    public var item: String
+    public var stage: Stage?
+    public var outcome: ItemOutcome?
+    public var error: IngestError?
+    public var bytes: Int64
+    public var message: String?
+
+    public init(kind: Kind, item: String, stage: Stage? = nil, outcome: ItemOutcome? = nil,
+                error: IngestError? = nil, bytes: Int64 = 0, message: String? = nil) {
+        self.kind = kind
+        self.item = item
+        self.stage = stage
+        self.outcome = outcome
+        self.error = error
+        self.bytes = bytes
+        self.message = message
+    }
+}
+
+/// Receives pipeline events (called concurrently; keep it cheap).
+public typealias PipelineEventSink = @Sendable (PipelineEvent) -> Void
+
+/// Per-run lookups done once and shared by every item: asset type and document type URLs.
+actor LookupCache {
+    private var assetTypes: [String: String] = [:]
+    private var documentType: String?
+
+    /// The asset type URL for `name` (looked up once per run).
+    func assetTypeURL(_ name: String, skylark: any SkylarkService, retry: Retrier) async throws -> String {
+        let key = name.lowercased()
+        if let known = assetTypes[key] { return known }
+        guard let url = try await retry.read({ try await skylark.assetTypeURL(name) }) else {
+            throw IngestError(code: "SKYLARK_ASSET_TYPE_NOT_FOUND", stage: .assets,
+                              message: "no asset type named '\(name)'",
+                              hint: "use an asset type name or uid that exists in this Skylark account")
+        }
+        assetTypes[key] = url
+        return url
+    }
+
+    /// The "Text track" document type URL (looked up once per run).
+    func textTrackDocumentTypeURL(skylark: any SkylarkService, retry: Retrier) async throws -> String {
+        if let documentType { return documentType }
+        guard let url = try await retry.read({ try await skylark.documentTypeURL("Text track") }) else {
+            throw IngestError(code: "SKYLARK_DOCUMENT_TYPE_NOT_FOUND", stage: .documents,
+                              message: "the Skylark account has no 'Text track' document type")
+        }
+        documentType = url
+        return url
+    }
+}
+
+/// Everything a stage needs: the checkpoint, the two services, shared lookups and settings.
+public struct StageContext: Sendable {
+    public var checkpoint: Checkpoint
+    public var skylark: any SkylarkService
+    public var store: any ObjectStore
+    public var retry: Retrier
+    /// Longest wait for Skylark to process a video in `confirm`.
+    public var confirmTimeout: Duration
+    /// Pause between polls in `confirm`.
+    public var pollInterval: Duration
+    public var events: PipelineEventSink
+    let cache = LookupCache()
+
+    public init(checkpoint: Checkpoint, skylark: any SkylarkService, store: any ObjectStore, retry: Retrier = Retrier(),
+                confirmTimeout: Duration = .seconds(300), pollInterval: Duration = .seconds(2),
+                events: @escaping PipelineEventSink = { _ in }) {
+        self.checkpoint = checkpoint
+        self.skylark = skylark
+        self.store = store
+        self.retry = retry
+        self.confirmTimeout = confirmTimeout
+        self.pollInterval = pollInterval
+        self.events = events
+    }
+}
+
+extension IngestError {
+    /// Any error as an `IngestError` attributed to `item` and `stage`.
+    public static func from(_ error: any Error, item: String? = nil, stage: Stage? = nil) -> IngestError {
+        if let convertible = error as? any IngestErrorConvertible {
+            return convertible.ingestError.attributed(item: item, stage: stage)
+        }
+        if error is CancellationError {
+            return IngestError(code: "CANCELLED", item: item, stage: stage, message: "the run was cancelled",
+                               retryable: true)
+        }
+        return IngestError(code: "INTERNAL", item: item, stage: stage, message: "\(error)")
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// A value guarded by a lock.
+///
+/// `@unchecked Sendable` is sound here: every access to `value` goes through `withLock`, which
+/// holds `lock` for the duration of the closure.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    /// Runs `body` with exclusive access to the value.
+    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}

@@ -1,0 +1,231 @@
+import ArgumentParser
+import CryptoPrimitives
+import Dispatch
+import Foundation
+import HTTPEngine
+import IngestCore
+import Pipeline
+import S3
+import Skylark
+
+/// `skylark-ingest run MANIFEST`: validate, then run the stages with the checkpoint journal.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Ingest the manifest: assets, documents, transfer (and confirm), resumable.",
+        discussion: """
+            Run the same command again to resume: work recorded as done in the checkpoint is skipped and
+            nothing is created twice. Exit status: 0 all requested stages succeeded for every item, 1 some
+            items failed (see the report), 2 usage error or invalid manifest (nothing sent), 3 configuration,
+            authentication or connectivity error before work started, 130 interrupted (run again to resume).
+            --shard I/N takes the items whose position in the manifest (0-based) modulo N equals I-1.
+            """
+    )
+
+    @Argument(help: "The manifest (.yaml, .yml or .csv).")
+    var manifest: String
+
+    @OptionGroup var checkpointOptions: CheckpointOptions
+
+    @Option(name: .customLong("report-dir"), help: "Where reports go (default: MANIFEST.report/).")
+    var reportDir: String?
+
+    @Option(help: "Stages to run: a comma list of validate, assets, documents, transfer, confirm, or 'all'.")
+    var stages: String = "validate,assets,documents,transfer"
+
+    @Option(help: "API calls in flight per stage.")
+    var concurrency: Int = 8
+
+    @Flag(name: .customLong("dry-run"), help: "Validate and print the plan; send nothing.")
+    var dryRun = false
+
+    @Flag(name: .customLong("retry-failed"), help: "Retry items whose failure was not retryable.")
+    var retryFailed = false
+
+    @Option(help: "Run one shard of the items: I/N.")
+    var shard: String?
+
+    @Option(help: "A YAML file with the same keys as the environment variables, in lower case.")
+    var config: String?
+
+    @Flag(name: .customLong("no-progress"), help: "Plain log lines instead of a live progress line.")
+    var noProgress = false
+
+    @Option(name: .customLong("confirm-timeout"), help: "Seconds the confirm stage waits for processing.")
+    var confirmTimeout: Int = 300
+
+    func validate() throws {
+        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if confirmTimeout < 0 { throw ValidationError("--confirm-timeout must not be negative") }
+        do { _ = try Stage.parseList(stages) } catch { throw ValidationError(IngestError.from(error).message) }
+        if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError(IngestError.from(error).message) } }
+    }
+
+    func run() async throws {
+        let requested = Set(try Stage.parseList(stages))
+        let checkpointPath = checkpointOptions.path(for: manifest)
+        let reportPath = reportDir ?? manifest + ".report"
+
+        // 1. Validate: errors → exit 2, nothing sent.
+        let path = manifest
+        let validation = await Task.detached { ManifestValidator.validate(path: path) }.value
+        guard let loaded = validation.manifest, !validation.hasErrors else {
+            StandardOutput.writeError(DiagnosticFormatter.text(validation, manifestPath: manifest))
+            throw ExitCode(ExitStatus.usage)
+        }
+        if !validation.diagnostics.isEmpty {
+            StandardOutput.writeError(DiagnosticFormatter.text(validation, manifestPath: manifest))
+        }
+        var items = loaded.assets
+        var excluded: Set<String> = []
+        if let shard, let parsed = try? Shard(parsing: shard) {
+            var kept: [ManifestAsset] = []
+            for (position, asset) in items.enumerated() {
+                if parsed.contains(position: position) { kept.append(asset) } else { excluded.insert(asset.id) }
+            }
+            items = kept
+        }
+        let workStages = requested.subtracting([.validate])
+        if dryRun {
+            try await runDry(items: items, requested: workStages, checkpointPath: checkpointPath)
+            return
+        }
+        if workStages.isEmpty {
+            print("\(manifest): valid; no work stage requested")
+            return
+        }
+
+        // 2. Configuration, authentication and connectivity → exit 3 before any work.
+        let services: (any SkylarkService, any ObjectStore)
+        do {
+            let configuration = try Configuration.load(configFile: config)
+            services = try await Self.connect(configuration, stages: workStages, concurrency: concurrency)
+        } catch {
+            throw ExitStatus.fail(error)
+        }
+
+        // 3. The checkpoint (exclusive lock).
+        let opened: JournalFile.Opened
+        do {
+            let bytes = FileManager.default.contents(atPath: manifest) ?? Data()
+            let sha = Hex.encode(Digest.sha256([UInt8](bytes)))
+            opened = try JournalFile.open(path: checkpointPath, header: JournalHeader(
+                toolVersion: ToolVersion.current, manifestPath: manifest, manifestSHA256: sha, createdAt: Timestamp.now()))
+        } catch {
+            throw ExitStatus.fail(error)
+        }
+        for warning in opened.warnings { Console.printError("warning: \(warning)") }
+        if JournalFile.shouldCompact(opened.state) { try? await opened.journal.compact(opened.state) }
+
+        // 4. Run, stopping gracefully on SIGINT/SIGTERM.
+        let checkpoint = Checkpoint(journal: opened.journal, state: opened.state)
+        let totalBytes = items.reduce(Int64(0)) { sum, asset in
+            sum + ((try? FileManager.default.attributesOfItem(atPath: asset.videoPath)[.size] as? Int).map(Int64.init) ?? 0)
+        }
+        let console = Console(total: items.count, totalBytes: requested.contains(.transfer) ? totalBytes : 0,
+                              noProgress: noProgress)
+        let stop = StopSignal()
+        let signals = SignalTrap(stop: stop)
+        let context = StageContext(checkpoint: checkpoint, skylark: services.0, store: services.1,
+                                   confirmTimeout: .seconds(confirmTimeout), events: { console.handle($0) })
+        let options = RunOptions(stages: workStages, concurrency: concurrency, retryFailed: retryFailed,
+                                 confirmTimeout: .seconds(confirmTimeout))
+        let result: RunResult
+        do {
+            result = try await Runner(items: items, context: context, options: options, stop: stop).run()
+        } catch {
+            signals.cancel()
+            try? await opened.journal.close()
+            throw ExitStatus.fail(error)
+        }
+        signals.cancel()
+        console.finish()
+
+        // 5. Reports, compaction, exit code.
+        let state = checkpoint.snapshot
+        let report = ReportBuilder.build(
+            assets: loaded.assets, state: state,
+            context: .init(tool: ToolVersion.current, manifestPath: manifest, checkpointPath: checkpointPath,
+                           generatedAt: Timestamp.now(), stages: Stage.allCases.filter { requested.contains($0) },
+                           interrupted: result.interrupted, excluded: excluded),
+            outcomes: result.outcomes, errors: result.errors)
+        do { try ReportWriter.write(report, to: reportPath) } catch {
+            Console.printError("error: \(IngestError.from(error).description)")
+        }
+        if JournalFile.shouldCompact(state) { try? await opened.journal.compact(state) }
+        try? await opened.journal.close()
+        Console.printError("reports: \(reportPath)/{report.json,report.csv,junit.xml,summary.md}")
+        if result.interrupted {
+            Console.printError("interrupted: the checkpoint is consistent; run the same command again to resume")
+        }
+        let code = ExitStatus.code(for: result)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// `--dry-run`: the plan from the checkpoint and the manifest, with no network and no writes.
+    private func runDry(items: [ManifestAsset], requested: Set<Stage>, checkpointPath: String) async throws {
+        let state = try CheckpointReader.state(checkpointPath)
+        let log = PlanLog()
+        let bucket = (try? Configuration.load(configFile: config))?.bucket ?? "SKYLARK_WATCHFOLDER_BUCKET"
+        let context = StageContext(checkpoint: .inMemory(state), skylark: DryRunSkylark(base: OfflineSkylark(), log: log),
+                                   store: DryRunObjectStore(base: OfflineObjectStore(bucket: bucket), log: log))
+        let stages = requested.subtracting([.confirm])
+        let result = try await Runner(items: items, context: context,
+                                      options: RunOptions(stages: stages, concurrency: 1, retryFailed: retryFailed)).run()
+        for line in log.all { print("would \(line)") }
+        if requested.contains(.confirm) { print("would wait up to \(confirmTimeout)s per item for processed/<key> and OVPs") }
+        let already = items.filter { ItemMachine.outcome(of: state.item($0.id), mode: $0.mode, through: .transfer) == .succeeded }
+        print("plan: \(items.count) item(s), \(already.count) already done, \(log.all.count) write(s); "
+              + "\(result.count(.failed)) item(s) would fail; nothing was sent")
+    }
+
+    /// Builds the API and S3 services the requested stages need, and checks auth and connectivity.
+    static func connect(_ configuration: Configuration, stages: Set<Stage>, concurrency: Int) async throws
+        -> (any SkylarkService, any ObjectStore) {
+        let environment = configuration.environment
+        var httpConfiguration = CurlHTTPClient.Configuration()
+        httpConfiguration.maxHostConnections = max(32, concurrency * 4)
+        httpConfiguration.maxTotalConnections = max(64, concurrency * 8)
+        let http = CurlHTTPClient(configuration: httpConfiguration)
+        var skylark: any SkylarkService = UnconfiguredSkylark()
+        var store: any ObjectStore = OfflineObjectStore(bucket: configuration.bucket ?? "")
+        if !stages.isDisjoint(with: [.assets, .documents, .confirm]) {
+            let client = try SkylarkClient(environment: environment, httpClient: http)
+            // Authentication and connectivity, before any work.
+            _ = try await client.documentTypes(named: "Text track")
+            skylark = SkylarkAPIService(client: client)
+        }
+        if !stages.isDisjoint(with: [.transfer, .confirm]) {
+            guard let bucket = configuration.bucket else {
+                throw IngestError(code: "S3_NOT_CONFIGURED", message: "SKYLARK_WATCHFOLDER_BUCKET is not set",
+                                  hint: "set it to the watchfolder bucket's name")
+            }
+            let shared = SharedFileCredentialProvider(environment: environment)
+            let chain = CredentialChain([EnvironmentCredentialProvider(environment: environment), shared])
+            let credentials = try await chain.credentials()
+            let client = S3Client(http: http, configuration: .fromEnvironment(environment, profileRegion: shared.region()),
+                                  credentials: StaticCredentialProvider(credentials))
+            try await client.headBucket(bucket)
+            store = WatchfolderStore(bucket: bucket, client: client, uploader: MultipartUploader(client: client))
+        }
+        return (skylark, store)
+    }
+}
+
+/// The Skylark service of a run whose stages never call the API (e.g. `--stages transfer`).
+struct UnconfiguredSkylark: SkylarkService {
+    private var error: IngestError {
+        IngestError(code: "SKYLARK_NOT_CONFIGURED", message: "this run's stages do not use the Skylark API")
+    }
+    func assetTypeURL(_ nameOrUID: String) async throws -> String? { throw error }
+    func documentTypeURL(_ name: String) async throws -> String? { throw error }
+    func createAsset(_ asset: NewAsset) async throws -> RemoteAsset { throw error }
+    func asset(slug: String) async throws -> RemoteAsset? { throw error }
+    func asset(uid: String) async throws -> RemoteAsset? { throw error }
+    func asset(dataSourceID: String) async throws -> RemoteAsset? { throw error }
+    func createTextTrack(language: String, assetURL: String) async throws -> RemoteTextTrack { throw error }
+    func textTrack(url: String) async throws -> RemoteTextTrack? { throw error }
+    func createDocument(_ document: NewDocument) async throws -> RemoteDocument { throw error }
+    func documents(contentURL: String) async throws -> [RemoteDocument] { throw error }
+    func uploadDocumentFile(uploadURL: String, fileName: String, path: String) async throws -> RemoteDocument { throw error }
+}

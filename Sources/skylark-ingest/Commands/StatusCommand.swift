@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import IngestCore
+import Pipeline
+
+/// `skylark-ingest status MANIFEST`: per-stage counts and failures from the checkpoint (read only).
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show per-stage progress and failures recorded in the checkpoint."
+    )
+
+    @Argument(help: "The manifest (.yaml, .yml or .csv).")
+    var manifest: String
+
+    @OptionGroup var checkpointOptions: CheckpointOptions
+
+    @Option(help: "Output format: text or json.")
+    var format: DiagnosticOutputFormat = .text
+
+    func run() async throws {
+        let assets = try CheckpointReader.manifestAssets(manifest)
+        let checkpointPath = checkpointOptions.path(for: manifest)
+        let state: JournalState
+        do { state = try CheckpointReader.state(checkpointPath) } catch { throw ExitStatus.fail(error) }
+        let status = StatusSummary(assets: assets, state: state)
+        switch format {
+        case .text: StandardOutput.write(status.text(manifest: manifest, checkpoint: checkpointPath))
+        case .json: StandardOutput.write(try status.json(manifest: manifest, checkpoint: checkpointPath))
+        }
+    }
+}
+
+/// Counts per stage and status, items by outcome, and the failures (pure; rendered as text or JSON).
+struct StatusSummary {
+    struct Failure: Encodable {
+        var id: String
+        var stage: String
+        var errorCode: String
+        var message: String
+        enum CodingKeys: String, CodingKey { case id, stage, message; case errorCode = "error_code" }
+    }
+
+    var stages: [String: [String: Int]] = [:]
+    var items: [String: Int] = [:]
+    var failures: [Failure] = []
+    var total = 0
+
+    init(assets: [ManifestAsset], state: JournalState) {
+        total = assets.count
+        for asset in assets {
+            let item = state.item(asset.id)
+            for stage in ItemMachine.workStages {
+                let key = ItemMachine.applies(stage, to: asset.mode) ? item[stage].status.rawValue : "not_applicable"
+                stages[stage.rawValue, default: [:]][key, default: 0] += 1
+                if item[stage].status == .failed {
+                    failures.append(Failure(id: asset.id, stage: stage.rawValue, errorCode: item[stage].error?.code ?? "UNKNOWN",
+                                            message: item[stage].error?.message ?? ""))
+                }
+            }
+            let through: Stage = item.confirm.isUntouched ? .transfer : .confirm
+            items[ItemMachine.outcome(of: item, mode: asset.mode, through: through).rawValue, default: 0] += 1
+        }
+    }
+
+    func text(manifest: String, checkpoint: String) -> String {
+        var out = "\(manifest) — checkpoint \(checkpoint)\n"
+        out += "items: \(total) total, \(items["succeeded"] ?? 0) succeeded, \(items["failed"] ?? 0) failed, "
+            + "\(items["pending"] ?? 0) pending\n"
+        for stage in ItemMachine.workStages.map(\.rawValue) {
+            let counts = stages[stage] ?? [:]
+            let parts = ["done", "in_progress", "failed", "pending", "not_applicable"].compactMap { key in
+                counts[key].map { "\($0) \(key.replacingOccurrences(of: "_", with: " "))" }
+            }
+            out += "  \(stage.padding(toLength: 10, withPad: " ", startingAt: 0)) \(parts.joined(separator: ", "))\n"
+        }
+        if !failures.isEmpty {
+            out += "failures:\n"
+            for failure in failures {
+                out += "  \(failure.id) (\(failure.stage)): [\(failure.errorCode)] \(failure.message)\n"
+            }
+        }
+        return out
+    }
+
+    func json(manifest: String, checkpoint: String) throws -> String {
+        struct Output: Encodable {
+            var manifest: String
+            var checkpoint: String
+            var total: Int
+            var items: [String: Int]
+            var stages: [String: [String: Int]]
+            var failures: [Failure]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(Output(manifest: manifest, checkpoint: checkpoint, total: total, items: items,
+                                             stages: stages, failures: failures))
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

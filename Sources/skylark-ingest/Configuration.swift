@@ -1,0 +1,55 @@
+import Foundation
+import IngestCore
+import Yams
+
+/// The run's settings: the environment, overlaid with `--config FILE` (YAML with the same keys as
+/// the environment variables, in lower case). A key in the config file wins over the environment,
+/// because the file was named on the command line. Secrets are held as `Secret` for display.
+struct Configuration: Sendable {
+    /// The keys a config file may set.
+    static let keys = [
+        "SKYLARK_API_URL", "SKYLARK_TOKEN", "SKYLARK_USERNAME", "SKYLARK_PASSWORD", "SKYLARK_COGNITO_USER_POOL_ID",
+        "SKYLARK_COGNITO_CLIENT_ID", "SKYLARK_COGNITO_CLIENT_SECRET", "SKYLARK_COGNITO_REGION", "SKYLARK_COGNITO_ENDPOINT",
+        "SKYLARK_WATCHFOLDER_BUCKET", "AWS_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE",
+    ]
+    static let secretKeys: Set<String> = ["SKYLARK_TOKEN", "SKYLARK_PASSWORD", "SKYLARK_COGNITO_CLIENT_SECRET",
+                                          "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
+
+    /// The merged settings, by upper-case variable name (what the API and S3 clients read).
+    let environment: [String: String]
+
+    /// The watchfolder bucket.
+    var bucket: String? { environment["SKYLARK_WATCHFOLDER_BUCKET"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// A secret setting, wrapped.
+    func secret(_ key: String) -> Secret? { environment[key].map(Secret.init) }
+
+    /// Loads the environment and, when given, the config file.
+    static func load(configFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> Configuration {
+        var merged = environment
+        if let configFile {
+            guard let text = try? String(contentsOfFile: configFile, encoding: .utf8) else {
+                throw IngestError(code: "CONFIG_UNREADABLE", message: "cannot read the config file \(configFile)")
+            }
+            let parsed: Any?
+            do { parsed = try Yams.load(yaml: text) } catch {
+                throw IngestError(code: "CONFIG_SYNTAX", message: "\(configFile) is not valid YAML",
+                                  hint: "write `key: value` lines, e.g. skylark_api_url: https://…/api/")
+            }
+            guard let map = parsed as? [String: Any] else {
+                throw IngestError(code: "CONFIG_SYNTAX", message: "\(configFile) must be a YAML mapping of settings")
+            }
+            for (key, value) in map {
+                let upper = key.uppercased()
+                guard keys.contains(upper) else {
+                    throw IngestError(code: "CONFIG_UNKNOWN_KEY", message: "\(configFile): unknown setting '\(key)'",
+                                      hint: "known settings: " + keys.map { $0.lowercased() }.joined(separator: ", "))
+                }
+                merged[upper] = "\(value)"
+            }
+        }
+        return Configuration(environment: merged)
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import IngestCore
+import Pipeline
+
+/// The one mapping from outcomes and errors to the exit codes of CONTRACT.md (restic's `main.go` switch).
+enum ExitStatus {
+    static let success: Int32 = 0
+    static let itemsFailed: Int32 = 1
+    static let usage: Int32 = 2
+    static let fatal: Int32 = 3
+    static let interrupted: Int32 = 130
+
+    /// The exit code for a finished (or stopped) run.
+    static func code(for result: RunResult) -> Int32 {
+        if result.interrupted { return interrupted }
+        if result.outcomes.values.contains(.failed) { return itemsFailed }
+        return success
+    }
+
+    /// The exit code for an error that ended a command before or outside the item work.
+    static func code(for error: any Error) -> Int32 {
+        if error is CancellationError { return interrupted }
+        if let exit = error as? ExitCode { return exit.rawValue }
+        if error is ValidationError { return usage }
+        let ingest = IngestError.from(error)
+        switch ingest.code {
+        case "CANCELLED": return interrupted
+        case let code where code.hasPrefix("USAGE_") || code.hasPrefix("MANIFEST_"): return usage
+        default: return fatal
+        }
+    }
+
+    /// Prints `error` (never secrets: `IngestError` messages carry none) and exits with its code.
+    static func fail(_ error: any Error) -> ExitCode {
+        let ingest = IngestError.from(error)
+        Console.printError("error: \(ingest.description)")
+        return ExitCode(code(for: error))
+    }
+}

@@ -1,0 +1,36 @@
+import Dispatch
+import Foundation
+import Pipeline
+
+/// SIGINT/SIGTERM → a graceful stop: no new work, in-flight stages finish and are checkpointed,
+/// reports are written, exit 130. A second signal exits at once (the journal is still consistent:
+/// every effect had its intent recorded first).
+final class SignalTrap {
+    private let sources: [any DispatchSourceSignal]
+
+    init(stop: StopSignal) {
+        var sources: [any DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if stop.isRequested {
+                    FileHandle.standardError.write(Data("\nsecond signal: exiting now\n".utf8))
+                    exit(130)
+                }
+                FileHandle.standardError.write(Data("\nstopping: finishing in-flight work (signal again to exit now)\n".utf8))
+                stop.request()
+            }
+            source.resume()
+            sources.append(source)
+        }
+        self.sources = sources
+    }
+
+    /// Stops listening and restores the default handlers.
+    func cancel() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}

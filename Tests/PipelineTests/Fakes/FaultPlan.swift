@@ -1,0 +1,54 @@
+import IngestCore
+
+/// What a fake does to one write call.
+enum Fault: Sendable {
+    case none
+    /// Fail with a retryable 500 before changing anything.
+    case fail
+    /// Change the server state, then fail with a retryable 500 (the ambiguous case).
+    case commitThenFail
+}
+
+/// A seeded source of faults (and of crash points) so failing runs can be replayed.
+struct SeededRandom: Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+
+    /// splitmix64.
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A value in `0..<bound`.
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(1, bound))) }
+
+    /// A double in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
+
+/// Decides the fault of each write call: `failRate` and `commitThenFailRate` are probabilities.
+struct FaultPlan: Sendable {
+    var random: SeededRandom
+    var failRate: Double
+    var commitThenFailRate: Double
+
+    static let none = FaultPlan(random: SeededRandom(seed: 0), failRate: 0, commitThenFailRate: 0)
+
+    mutating func next() -> Fault {
+        let roll = random.unit()
+        if roll < failRate { return .fail }
+        if roll < failRate + commitThenFailRate { return .commitThenFail }
+        return .none
+    }
+}
+
+/// The error fakes throw for an injected 500.
+let injected500 = IngestError(code: "SKYLARK_SERVER_ERROR", message: "injected 500", retryable: true)
+
+/// The error fakes throw once a simulated crash happened (the process is "dead").
+struct SimulatedCrash: Error {}

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct PipelineTestsPlaceholder {
-    @Test func targetBuilds() { #expect(Bool(true)) }
-}

@@ -1,0 +1,68 @@
+import IngestCore
+import Testing
+
+@Suite struct ReplayTests {
+    func entry(_ item: String, _ stage: Stage, _ event: JournalEvent, op: String? = nil,
+               _ data: [String: JSONValue] = [:]) -> JournalEntry {
+        JournalEntry(item: item, stage: stage, event: event, op: op, data: data)
+    }
+
+    @Test func intentWithoutResultIsOpenUntilDone() {
+        var state = JournalState()
+        state.apply(entry("a", .assets, .intent, op: "create"))
+        #expect(state.item("a").assets.openIntents == ["create"])
+        #expect(state.item("a").assets.status == .inProgress)
+        state.apply(entry("a", .assets, .done, ["asset_uid": .string("asse_1"), "asset_url": .string("/api/assets/asse_1/")]))
+        #expect(state.item("a").assets.openIntents.isEmpty)
+        #expect(state.item("a").assets.status == .done)
+        #expect(state.item("a").assetUID == "asse_1")
+    }
+
+    @Test func failureKeepsTheIntentOpenForReconcile() {
+        var state = JournalState()
+        state.apply(entry("a", .assets, .intent, op: "create"))
+        state.apply(entry("a", .assets, .failed, ["error": .object(["code": .string("X"), "message": .string("m")])]))
+        let item = state.item("a")
+        #expect(item.assets.status == .failed)
+        #expect(item.assets.openIntents == ["create"])
+        #expect(item.assets.error?.code == "X")
+    }
+
+    @Test func tracksAreCollectedPerLanguage() {
+        var state = JournalState()
+        state.apply(entry("a", .documents, .done, op: "text_track:en", ["language": .string("en"), "text_track_uid": .string("t1")]))
+        state.apply(entry("a", .documents, .done, op: "text_track:fr", ["language": .string("fr"), "text_track_uid": .string("t2")]))
+        state.apply(entry("a", .documents, .done, op: "document:en", ["language": .string("en"), "document_uid": .string("d1")]))
+        state.apply(entry("a", .documents, .done, op: "upload:en", ["language": .string("en"), "uploaded": .bool(true)]))
+        let item = state.item("a")
+        #expect(item.track("en")?.documentUID == "d1")
+        #expect(item.track("en")?.uploaded == true)
+        #expect(item.track("fr")?.textTrackUID == "t2")
+        #expect(item.track("fr")?.uploaded == false)
+    }
+
+    @Test func summaryEntriesReplayToTheSameState() {
+        var state = JournalState()
+        state.apply(entry("a", .validate, .done, ["definition": .string("d"), "fields": .string("x=1")]))
+        state.apply(entry("a", .assets, .intent, op: "create"))
+        state.apply(entry("a", .assets, .done, ["asset_uid": .string("u"), "asset_url": .string("/u/")]))
+        state.apply(entry("a", .documents, .intent, op: "text_track:en", ["language": .string("en")]))
+        state.apply(entry("a", .documents, .done, op: "text_track:en", ["language": .string("en"), "text_track_uid": .string("t")]))
+        state.apply(entry("a", .documents, .intent, op: "document:en"))
+        state.apply(entry("a", .transfer, .done, op: "upload_state", ["upload_state": .object(["upload_id": .string("x")])]))
+        state.apply(entry("a", .transfer, .failed, ["error": .object(["code": .string("S3"), "message": .string("m")])]))
+        let original = state.item("a")
+        var compacted = JournalState()
+        for entry in original.summaryEntries() { compacted.apply(entry) }
+        #expect(compacted.item("a") == original)
+    }
+
+    @Test func newDefinitionResetsARePlannedItem() {
+        var state = JournalState()
+        state.apply(entry("a", .validate, .done, ["definition": .string("d1")]))
+        state.apply(entry("a", .assets, .failed, ["error": .object(["code": .string("SKYLARK_ASSET_TYPE_NOT_FOUND"), "message": .string("m")])]))
+        state.apply(entry("a", .validate, .done, ["definition": .string("d2")]))
+        #expect(state.item("a").assets.status == .pending)
+        #expect(state.item("a").definition == "d2")
+    }
+}
