@@ -27,63 +27,82 @@ struct IngestEndToEndTests {
         let catalogue = try Catalogue.generate(assets: 50, simple: 10, large: 3)
         defer { catalogue.directory.remove() }
 
-        let first = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress"], stack)
+        // The tool's S3 traffic goes through a counting proxy (no faults) so the second run's writes can be seen.
+        let proxy = try FaultProxy(upstream: stack.s3.endpoint)
+        defer { proxy.stop() }
+        let viaProxy = ["AWS_ENDPOINT_URL_S3": proxy.endpoint]
+        let first = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress"], stack, extraEnvironment: viaProxy)
         #expect(first.exitCode == 0, "first run: \(first.stdout.suffix(3000))\n\(first.stderr.suffix(3000))")
         try expectExactEndState(stack, catalogue, "after the first run")
 
         let verifier = EndStateVerifier(stack: stack, catalogue: catalogue)
         let writesBefore = try verifier.writeRequests()
         let objectsBefore = try verifier.bucketObjects()
-        let second = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress"], stack)
+        try proxy.resetStats()
+        let second = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress"], stack, extraEnvironment: viaProxy)
         #expect(second.exitCode == 0, "second run: \(second.stderr.suffix(3000))")
         settleWatchfolder()
         #expect(try verifier.writeRequests() == writesBefore, "the second run sent write requests to the API")
+        let s3Writes = try proxy.stats().requests.filter { ["PUT", "POST", "DELETE"].contains(String($0.key.prefix { $0 != " " })) }
+        #expect(s3Writes.isEmpty, "the second run sent S3 writes: \(s3Writes)")
         #expect(try verifier.bucketObjects().keys.sorted() == objectsBefore.keys.sorted())
         try expectExactEndState(stack, catalogue, "after the second run")
     }
 
     @Test func sigkillAtTwentyRandomMomentsConvergesToTheExactEndState() throws {
-        let stack = try SandboxStack(sandboxArguments: ["--latency-ms", "5"])
+        // 50 ms per API call and two calls at a time make each run slow enough that every kill lands
+        // while work remains, at a random moment in assets, documents, transfer or confirm.
+        let stack = try SandboxStack(sandboxArguments: ["--latency-ms", "50"])
         defer { stack.stop() }
-        let catalogue = try Catalogue.generate(assets: 24, simple: 4, large: 2)
+        let catalogue = try Catalogue.generate(assets: 40, simple: 4, large: 2)
         defer { catalogue.directory.remove() }
         var rng = SplitMix64(seed: 20_261_125)
         var kills = 0
-        for _ in 0..<20 {
+        var finishedEarly = false
+        for _ in 0..<40 where kills < 20 && !finishedEarly {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.binary)
-            process.arguments = ["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "4"]
+            process.arguments = ["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "2"]
             process.environment = stack.environment
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let delay = 0.1 + Double(rng.next() % 1500) / 1000
+            let delay = 0.2 + Double(rng.next() % 600) / 1000
             let deadline = Date().addingTimeInterval(delay)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 kills += 1
+            } else {
+                finishedEarly = true
             }
             process.waitUntilExit()
         }
         var final = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress"], stack)
         if final.exitCode != 0 { final = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--retry-failed"], stack) }
         #expect(final.exitCode == 0, "final run: \(final.stderr.suffix(3000))")
-        #expect(kills >= 10, "only \(kills) of the runs were still going when killed")
+        #expect(kills >= 20, "only \(kills) runs were still going when killed")
         try expectExactEndState(stack, catalogue, "after \(kills) kills")
     }
 
-    @Test func apiFaultsStillConvergeToTheExactEndState() throws {
+    @Test func apiAndS3FaultsStillConvergeToTheExactEndState() throws {
         let stack = try SandboxStack(sandboxArguments: [
             "--seed", "7", "--p-500", "0.05", "--p-commit-then-500", "0.03", "--p-503", "0.03", "--p-drop", "0.02",
         ])
         defer { stack.stop() }
         let catalogue = try Catalogue.generate(assets: 30, simple: 5, large: 1)
         defer { catalogue.directory.remove() }
-        var result = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress"], stack)
+        // The same mix on S3: 500s, "committed but no answer", 503 SlowDown with Retry-After, resets mid-body.
+        let proxy = try FaultProxy(upstream: stack.s3.endpoint,
+                                   faults: .init(p503: 0.03, p500: 0.05, pReset: 0.02, pResetAfter: 0.03), seed: 11)
+        defer { proxy.stop() }
+        let viaProxy = ["AWS_ENDPOINT_URL_S3": proxy.endpoint]
+        var result = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress"], stack, extraEnvironment: viaProxy)
         if result.exitCode != 0 {
-            result = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--retry-failed"], stack)
+            result = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--retry-failed"], stack,
+                                extraEnvironment: viaProxy)
         }
+        #expect(try proxy.stats().faults.values.reduce(0, +) > 0, "the S3 proxy injected no fault")
         #expect(result.exitCode == 0, "run under faults: \(result.stderr.suffix(3000))")
         try stack.adminPost("/_admin/faults", json: #"{"p_500": 0, "p_503": 0, "p_429": 0, "p_commit_then_500": 0, "p_drop": 0}"#)
         try expectExactEndState(stack, catalogue, "after faults")
