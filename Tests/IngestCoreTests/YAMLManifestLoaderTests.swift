@@ -91,7 +91,7 @@ import Testing
 
     @Test func subtitleWithoutLanguageNeedsADefault() {
         let result = loadManifest("version: 1\nassets:\n  - id: a\n    title: T\n    video: v.mp4\n    subtitles:\n      - file: s.srt\n")
-        #expect(result.diagnostics.positions == ["7:15 LANGUAGE_MISSING"])
+        #expect(result.diagnostics.positions == ["7:9 LANGUAGE_MISSING"])
     }
 
     @Test func syntaxErrorIsReportedAtItsPositionAndStopsStructureChecks() {
