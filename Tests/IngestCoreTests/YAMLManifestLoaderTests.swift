@@ -91,7 +91,7 @@ import Testing
 
     @Test func subtitleWithoutLanguageNeedsADefault() {
         let result = loadManifest("version: 1\nassets:\n  - id: a\n    title: T\n    video: v.mp4\n    subtitles:\n      - file: s.srt\n")
-        #expect(result.diagnostics.positions == ["7:15 LANGUAGE_MISSING"])
+        #expect(result.diagnostics.positions == ["7:9 LANGUAGE_MISSING"])
     }
 
     @Test func syntaxErrorIsReportedAtItsPositionAndStopsStructureChecks() {
@@ -140,5 +140,14 @@ import Testing
         #expect(loadManifest("version: 1\nassets:\n  - {id: a, title: ~, video: v.mp4}\n").diagnostics.rules == [DiagnosticRule.type])
         #expect(loadManifest("version: 1\nassets:\n  - {id: a, title: 3.5e2, video: v.mp4}\n").diagnostics.rules == [DiagnosticRule.type])
         #expect(loadManifest("version: 1\nassets:\n  - {id: a, title: Yesterday, video: v.mp4}\n").diagnostics.isEmpty)
+    }
+
+    @Test func deeplyNestedYAMLIsASyntaxErrorNotACrash() {
+        let depth = 100_000
+        let yaml = "version: 1\nassets:\n  - id: a\n    fields: {x: " + String(repeating: "[", count: depth)
+            + String(repeating: "]", count: depth) + "}\n"
+        let result = loadManifest(yaml)
+        #expect(result.diagnostics.rules == [DiagnosticRule.syntax])
+        #expect(result.diagnostics.first?.location.line == 4)
     }
 }

@@ -87,8 +87,16 @@ final class YAMLEventStream {
         return Event(kind: kind, line: line, column: column)
     }
 
+    /// Deepest nesting composed; deeper input is rejected rather than risking the stack.
+    static let maxDepth = 200
+
     /// Composes the node that starts with `event` (consuming its events up to its end).
-    func compose(_ event: Event) throws(YAMLParseError) -> YAMLNode {
+    func compose(_ event: Event, depth: Int = 0) throws(YAMLParseError) -> YAMLNode {
+        if depth > Self.maxDepth {
+            throw YAMLParseError(problem: "the YAML is nested more than \(Self.maxDepth) levels deep",
+                                 line: event.line, column: event.column, context: nil, contextLine: 0, contextColumn: 0,
+                                 isReaderError: false)
+        }
         switch event.kind {
         case .scalar(let scalar, let anchor):
             let node = YAMLNode.scalar(scalar)
@@ -105,7 +113,7 @@ final class YAMLEventStream {
             while true {
                 let next = try self.next()
                 if case .sequenceEnd = next.kind { break }
-                items.append(try compose(next))
+                items.append(try compose(next, depth: depth + 1))
             }
             let node = YAMLNode.sequence(YAMLSequence(items: items, line: event.line, column: event.column))
             if let anchor { anchors[anchor] = node }
@@ -116,11 +124,11 @@ final class YAMLEventStream {
             while true {
                 let next = try self.next()
                 if case .mappingEnd = next.kind { break }
-                let key = try compose(next)
+                let key = try compose(next, depth: depth + 1)
                 if case .scalar(let scalar) = key, !seen.insert(scalar.string).inserted {
                     duplicateKeys.append(YAMLDuplicateKey(key: scalar.string, line: scalar.line, column: scalar.column))
                 }
-                let value = try compose(try self.next())
+                let value = try compose(try self.next(), depth: depth + 1)
                 pairs.append((key, value))
             }
             let node = YAMLNode.mapping(YAMLMapping(pairs: pairs, line: event.line, column: event.column))

@@ -192,7 +192,8 @@ struct YAMLManifestWalker {
                 error(DiagnosticRule.languageMissing,
                       "subtitle \(index + 1) has no `language` and there is no `defaults.language`",
                       hint: "add `language: en-gb` (BCP 47) here or under `defaults:`",
-                      at: asset.subtitles[index].location, item: asset.id, field: "subtitles[\(index)].language")
+                      at: asset.fieldLocations["subtitles[\(index)]"] ?? asset.subtitles[index].location,
+                      item: asset.id, field: "subtitles[\(index)].language")
             }
         }
     }
@@ -361,6 +362,10 @@ struct YAMLManifestWalker {
                 default:
                     unknownKey(key, at: location(keyNode), known: ManifestKeys.subtitle, item: item, field: "\(field).\(key)")
                 }
+            }
+            if mapping["language"] == nil {
+                // Kept for LANGUAGE_MISSING, decided once `defaults` is known.
+                locations[field] = entryLocation
             }
             if mapping["file"] == nil {
                 error(DiagnosticRule.missingField, "subtitle \(index + 1) has no `file`",
