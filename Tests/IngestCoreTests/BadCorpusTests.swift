@@ -54,11 +54,9 @@ struct BadCorpusCase: Sendable, CustomTestStringConvertible {
 
     /// Cases where the validator disagrees with the position the corpus expects, and why. Each is run
     /// under `withKnownIssue`, so the test fails once the disagreement is fixed (then remove the entry).
-    static let knownDisagreements: [String: String] = [
-        "yaml-duplicate-mapping-key":
-            "Yams's duplicatedKeysInMapping error carries only the first occurrence's mark (line 4); "
-            + "the key given twice is the second one (line 5)",
-    ]
+    /// Cases whose expected position the validator does not produce yet (none since the YAML loader
+    /// reports a duplicate key at its second occurrence).
+    static let knownDisagreements: [String: String] = [:]
 
     static let binary = ProcessRunner.product("skylark-ingest")
     static var binaryExists: Bool { FileManager.default.isExecutableFile(atPath: binary) }

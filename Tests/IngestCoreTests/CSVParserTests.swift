@@ -80,4 +80,11 @@ import Testing
             #expect(error.column == 3)
         }
     }
+
+    @Test func veryLongLineIsParsedWithRightColumns() throws {
+        let cells = 200_000
+        let records = try parse(String(repeating: "ab,", count: cells) + "z\n")
+        #expect(records[0].0.count == cells + 1)
+        #expect(records[0].0.last?.column == 3 * cells + 1)
+    }
 }

@@ -36,14 +36,20 @@ public enum CSVParser {
         var recordLine = 1
         var scratch: [UInt8] = []
 
-        @inline(__always) func column(at offset: Int) -> Int {
-            var c = 1
-            var k = lineStart
-            while k < offset {
-                if buffer[k] & 0xC0 != 0x80 { c += 1 }
-                k += 1
+        // Columns are counted incrementally from the last position asked for on the same line, so a
+        // very long line costs linear time, not quadratic.
+        var countedLineStart = 0, countedOffset = 0, countedColumn = 1
+        func column(at offset: Int) -> Int {
+            if countedLineStart != lineStart || offset < countedOffset {
+                countedLineStart = lineStart
+                countedOffset = lineStart
+                countedColumn = 1
             }
-            return c
+            while countedOffset < offset {
+                if buffer[countedOffset] & 0xC0 != 0x80 { countedColumn += 1 }
+                countedOffset += 1
+            }
+            return countedColumn
         }
 
         while i <= n {

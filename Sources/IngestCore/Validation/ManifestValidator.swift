@@ -1,3 +1,5 @@
+import Foundation
+
 /// The outcome of validating a manifest: the model (when it loaded) and every diagnostic, sorted.
 public struct ValidationResult: Sendable {
     public var manifest: Manifest?
@@ -37,8 +39,19 @@ public enum ManifestValidator {
                          checkFiles: Bool) -> ValidationResult {
         var diagnostics = loaded.diagnostics
         if let manifest = loaded.manifest {
-            diagnostics += rules(manifest)
-            if checkFiles { FileChecks.check(manifest, paths: paths, into: &diagnostics) }
+            if checkFiles {
+                // The pure rules run on a GCD worker while this thread does the file checks.
+                let ruleResults = RuleResults()
+                let group = DispatchGroup()
+                DispatchQueue.global().async(group: group) { ruleResults.set(rules(manifest)) }
+                var fileDiagnostics: [Diagnostic] = []
+                FileChecks.check(manifest, paths: paths, into: &fileDiagnostics)
+                group.wait()
+                diagnostics += ruleResults.get()
+                diagnostics += fileDiagnostics
+            } else {
+                diagnostics += rules(manifest)
+            }
         }
         return ValidationResult(manifest: loaded.manifest, diagnostics: sorted(diagnostics, manifestPath: path))
     }
@@ -64,5 +77,24 @@ public enum ManifestValidator {
             if a.location.column != b.location.column { return a.location.column < b.location.column }
             return a.rule < b.rule
         }
+    }
+}
+
+/// The rule diagnostics handed from the worker that computed them.
+/// `@unchecked Sendable`: every access holds `lock`.
+private final class RuleResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var diagnostics: [Diagnostic] = []
+
+    func set(_ value: [Diagnostic]) {
+        lock.lock()
+        diagnostics = value
+        lock.unlock()
+    }
+
+    func get() -> [Diagnostic] {
+        lock.lock()
+        defer { lock.unlock() }
+        return diagnostics
     }
 }
