@@ -2,7 +2,7 @@ import IngestCore
 
 /// Invariants every manifest load must satisfy, whatever the input.
 public enum LoaderInvariants {
-    /// Loads `bytes` as a manifest in `format` and verifies the result.
+    /// Loads `bytes` as a manifest in `format`, runs the pure validation rules, and verifies both results.
     public static func run(_ bytes: [UInt8], format: ManifestFormat) {
         let path = format == .yaml ? "/fuzz/manifest.yaml" : "/fuzz/manifest.csv"
         let result = ManifestLoader.load(bytes: bytes, path: path, format: format)
@@ -21,5 +21,13 @@ public enum LoaderInvariants {
         if result.manifest == nil {
             precondition(result.diagnostics.contains { $0.severity == .error }, "no manifest and no error")
         }
+        // The pure rules over whatever loaded (no file-system checks).
+        let validated = ManifestValidator.validate(bytes: bytes, path: path, format: format, checkFiles: false)
+        for diagnostic in validated.diagnostics {
+            precondition(diagnostic.location.line >= 1 && diagnostic.location.line <= lineCount + 1,
+                         "rule \(diagnostic.rule) at line \(diagnostic.location.line) outside 1...\(lineCount + 1)")
+            precondition(diagnostic.location.column >= 1, "rule \(diagnostic.rule) at column \(diagnostic.location.column)")
+        }
+        precondition(validated.hasErrors || result.manifest != nil, "no manifest but valid")
     }
 }
