@@ -91,6 +91,19 @@ def timed(cmd, env):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
+def tree_cpu(pid):
+    """user+sys seconds used so far by pid and its direct children (the S3 server), from /proc."""
+    total = 0.0
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    for p in [pid] + [int(c) for c in children]:
+        try:
+            fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            pass
+    return total
+
+
 def s3_cleanup(env, endpoint, bucket):
     subprocess.run(["s5cmd", "--endpoint-url", endpoint, "rm", f"s3://{bucket}/*"], env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -151,16 +164,20 @@ def main():
                     timed(cmds[case], env)
                 s3_cleanup(env, endpoint, bucket)
             samples = {name: [] for name in tools}
+            server = {name: [] for name in tools}
             for run in range(args.runs):
                 order = list(tools) if run % 2 == 0 else list(reversed(list(tools)))
                 for name in order:
+                    before = tree_cpu(weed.pid)
                     samples[name].append(timed(tools[name][case], env))
+                    server[name].append(tree_cpu(weed.pid) - before)
                 s3_cleanup(env, endpoint, bucket)
             for name, runs in samples.items():
                 wall = statistics.median(r[0] for r in runs)
                 cpu = statistics.median(r[1] for r in runs)
                 rss = max(r[2] for r in runs) / 1024
                 results[(case, name)] = {"wall": wall, "mbps": size / wall / 1e6, "cpu": cpu, "rss_mib": rss,
+                                         "server_cpu": statistics.median(server[name]),
                                          "walls": [round(r[0], 2) for r in runs]}
         os.remove(big)
 
@@ -181,13 +198,14 @@ def main():
             shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"\nTransfer benchmark (SeaweedFS on loopback, median of {args.runs} alternating runs; CPU = user+sys seconds)\n")
-    print(f"| case | tool | wall s | MB/s | CPU s | peak RSS MiB | walls |")
-    print(f"|---|---|---|---|---|---|---|")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (server CPU = SeaweedFS user+sys)\n")
+    print(f"| case | tool | wall s | MB/s | CPU s | server CPU s | peak RSS MiB | walls |")
+    print(f"|---|---|---|---|---|---|---|---|")
     labels = {"big": f"1 file x {args.big_mib} MiB", "small": f"{args.small_count} files x {args.small_mib} MiB"}
     for (case, name), r in results.items():
-        print(f"| {labels[case]} | {name} | {r['wall']:.2f} | {r['mbps']:.0f} | {r['cpu']:.2f} | {r['rss_mib']:.1f} | {r['walls']} |")
+        print(f"| {labels[case]} | {name} | {r['wall']:.2f} | {r['mbps']:.0f} | {r['cpu']:.2f} | {r['server_cpu']:.2f} | {r['rss_mib']:.1f} | {r['walls']} |")
     print(f"| 1 file x {args.huge_gib} GiB (sparse) | skylark-ingest | {huge_result['wall']:.2f} | {huge_result['mbps']:.0f} "
-          f"| {huge_result['cpu']:.2f} | {huge_result['rss_mib']:.1f} | |")
+          f"| {huge_result['cpu']:.2f} | | {huge_result['rss_mib']:.1f} | |")
     print("\nRatios (ours / other; < 1 is better for ours):")
     ratio_lines = []
     for case in ("big", "small"):
