@@ -91,12 +91,10 @@ public enum JournalCodec {
         }
         let body = UnsafeBufferPointer(rebasing: line[0..<trailerStart])
         guard JournalChecksum.crc32(body) == expected else { throw .checksumMismatch }
-        // Parse the object: the body plus a closing brace.
-        var object = Array(body)
-        object.append(UInt8(ascii: "}"))
+        // Parse the object: the body is the object without its closing brace.
         let value: JSONValue
         do {
-            value = try object.withUnsafeBufferPointer { try JournalJSON.parse($0) }
+            value = try JournalJSON.parseOpenObject(body)
         } catch {
             throw .malformed("not JSON")
         }
