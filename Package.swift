@@ -71,7 +71,7 @@ let package = Package(
                                                      .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport",
+        .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport", "S3",
                                                       .product(name: "Logging", package: "swift-log")],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport"],
@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "IngestTestSupport", "S3", "HTTPEngine",
                                                                 "CryptoPrimitives", "IngestCore"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "IngestCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "IngestCore", "CryptoPrimitives"]),
     ]
 )
 

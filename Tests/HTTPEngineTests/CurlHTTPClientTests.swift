@@ -239,6 +239,13 @@ func residentKilobytes() -> Int {
         #expect(error?.url == "http://127.0.0.1:\(port)/x")
     }
 
+    @Test func clientWithoutOtherReferencesStaysAliveUntilItsAnswer() async throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let response = try await CurlHTTPClient().execute(HTTPRequest(method: "GET", url: "\(server.base)/slow?seconds=0.3"))
+        #expect(response.status == 200)
+    }
+
     @Test func cancellingTheTaskCancelsTheRequestPromptly() async throws {
         try await withServer { server, client in
             let clock = ContinuousClock()

@@ -98,3 +98,25 @@ import Testing
         #expect(ManifestPaths(manifestPath: "m.yaml", currentDirectory: "/w").display("s.srt") == "s.srt")
     }
 }
+
+@Suite struct ParallelFileChecksTests {
+    @Test func largeManifestsAreCheckedInChunksWithSharedFilesReportedOnce() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        _ = try dir.write("v.mp4", Data(FileChecksTests.ftyp))
+        _ = try dir.write("bad.srt", "1\n00:00:02,000 --> 00:00:01,000\nBackwards\n")
+        let count = FileChecks.parallelThreshold + 501
+        var yaml = "version: 1\nassets:\n"
+        for i in 0..<count {
+            yaml += "  - {id: i\(i), title: T\(i), video: v.mp4, key: k\(i).mp4, subtitles: [{file: bad.srt, language: en}]}\n"
+        }
+        yaml += "  - {id: last, title: Last, video: missing.mp4}\n"
+        let path = dir.path("m.yaml")
+        let result = ManifestValidator.validate(bytes: Array(yaml.utf8), path: path, format: .yaml, checkFiles: true)
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        #expect(errors.map(\.rule) == [DiagnosticRule.fileMissing, "SUBTITLE_TIMING"])
+        #expect(errors.first?.location.line == count + 3)
+        #expect(errors.last?.itemID == "i0")
+        #expect(result.diagnostics.filter { $0.rule == DiagnosticRule.videoReused }.count == count)
+    }
+}

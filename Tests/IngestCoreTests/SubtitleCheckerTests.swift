@@ -79,6 +79,20 @@ private func positions(_ result: SubtitleCheckResult) -> [String] {
         }
     }
 
+    @Test(arguments: try SubtitleTestFixtures.index())
+    func everyPrefixOfAFixtureIsCheckedWithPositionsInsideIt(_ entry: SubtitleTestFixtures.Entry) throws {
+        let bytes = try SubtitleTestFixtures.bytes(entry.file)
+        let format = try #require(SubtitleFormat.from(path: entry.file))
+        for end in 0...bytes.count {
+            let prefix = Array(bytes[0..<end])
+            let lines = prefix.reduce(1) { $0 + ($1 == 0x0A || $1 == 0x0D ? 1 : 0) }
+            let result = SubtitleChecker.check(prefix, format: format)
+            #expect(result.issues.allSatisfy { $0.line >= 1 && $0.line <= lines && $0.column >= 1 }, "\(entry.file)[..<\(end)]")
+            #expect(result.issues.map(\.line) == result.issues.map(\.line).sorted())
+            #expect(!result.issues.isEmpty || result.cueCount > 0)
+        }
+    }
+
     @Test func validFixturesCountTheirCues() throws {
         let counts = try ["valid-simple.srt", "valid-header-notes-styles.vtt", "valid-no-final-newline.srt"]
             .map { SubtitleChecker.check(try SubtitleTestFixtures.bytes($0), format: SubtitleFormat.from(path: $0)!).cueCount }

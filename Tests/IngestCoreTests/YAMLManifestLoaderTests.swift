@@ -91,7 +91,7 @@ import Testing
 
     @Test func subtitleWithoutLanguageNeedsADefault() {
         let result = loadManifest("version: 1\nassets:\n  - id: a\n    title: T\n    video: v.mp4\n    subtitles:\n      - file: s.srt\n")
-        #expect(result.diagnostics.positions == ["7:9 LANGUAGE_MISSING"])
+        #expect(result.diagnostics.positions == ["7:15 LANGUAGE_MISSING"])
     }
 
     @Test func syntaxErrorIsReportedAtItsPositionAndStopsStructureChecks() {
@@ -111,5 +111,34 @@ import Testing
         let result = loadManifest("version: 1\nassets:\n  - id: a\n    mode: simpel\n    video: v.mp4\n")
         #expect(result.diagnostics.positions == ["4:11 MODE_INVALID"])
         #expect(result.diagnostics[0].hint == "did you mean `simple`?")
+    }
+
+    @Test func defaultsAfterAssetsStillApply() throws {
+        let result = loadManifest("version: 1\nassets:\n  - id: a\n    title: T\n    video: v.mp4\n    subtitles: [{file: s.srt}]\ndefaults: {language: fr, asset_type: episode}\n")
+        #expect(result.diagnostics.isEmpty)
+        let asset = try #require(result.manifest?.assets.first)
+        #expect(asset.subtitles.first?.language == "fr")
+        #expect(asset.assetType == "episode")
+    }
+
+    @Test func secondDocumentIsASyntaxError() {
+        let result = loadManifest("version: 1\nassets:\n  - {id: a, title: T, video: v.mp4}\n---\nversion: 1\n")
+        #expect(result.diagnostics.positions == ["4:1 MANIFEST_SYNTAX"])
+        #expect(result.manifest == nil)
+    }
+
+    @Test func anchorsAndAliasesAreExpanded() throws {
+        let yaml = "version: 1\nassets:\n  - id: a\n    title: T\n    fields: &common {genre: drama}\n    video: a.mp4\n  - id: b\n    title: U\n    fields: *common\n    video: b.mp4\n"
+        let result = loadManifest(yaml)
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.manifest?.assets[1].fields == ["genre": .string("drama")])
+    }
+
+    @Test func quotedNumbersAreStringsAndPlainOnesAreNot() {
+        #expect(loadManifest("version: 1\nassets:\n  - {id: '123', title: \"1984\", video: v.mp4}\n").diagnostics.isEmpty)
+        #expect(loadManifest("version: 1\nassets:\n  - {id: a, title: yes, video: v.mp4}\n").diagnostics.rules == [DiagnosticRule.type])
+        #expect(loadManifest("version: 1\nassets:\n  - {id: a, title: ~, video: v.mp4}\n").diagnostics.rules == [DiagnosticRule.type])
+        #expect(loadManifest("version: 1\nassets:\n  - {id: a, title: 3.5e2, video: v.mp4}\n").diagnostics.rules == [DiagnosticRule.type])
+        #expect(loadManifest("version: 1\nassets:\n  - {id: a, title: Yesterday, video: v.mp4}\n").diagnostics.isEmpty)
     }
 }

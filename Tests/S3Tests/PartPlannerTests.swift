@@ -41,8 +41,8 @@ import Testing
 
 @Suite struct ByteSizeTests {
     @Test func sizesAndRatesParseWithBinaryAndDecimalUnits() {
-        #expect(ByteSize.parse("8MiB") == 8 * 1024 * 1024)
-        #expect(ByteSize.parse("64M") == 64 * 1024 * 1024)
+        #expect(ByteSize.parse("8MiB") == Int64(8 * 1024 * 1024))
+        #expect(ByteSize.parse("64M") == Int64(64 * 1024 * 1024))
         #expect(ByteSize.parse("1.5GB") == 1_500_000_000)
         #expect(ByteSize.parse("500k") == 512_000)
         #expect(ByteSize.parse("50MB/s") == 50_000_000)
@@ -50,5 +50,25 @@ import Testing
         #expect(ByteSize.parse("12 parsecs") == nil)
         #expect(ByteSize.parse("-1") == nil)
         #expect(ByteSize.parse("") == nil)
+    }
+}
+
+@Suite struct BandwidthAndBudgetTests {
+    @Test func bandwidthIsSplitEvenlySoTheTotalNeverExceedsTheLimit() {
+        let limit = BandwidthLimit(bytesPerSecond: 40_000_000, slots: 8)
+        #expect(limit.perRequest == 5_000_000)
+        #expect(limit.perRequest * Int64(limit.slots) <= limit.bytesPerSecond)
+        #expect(BandwidthLimit(bytesPerSecond: 3, slots: 8).perRequest == 1)
+    }
+
+    @Test func byteBudgetMakesLaterAcquirersWaitUntilBytesAreReleased() async {
+        let budget = ByteBudget(capacity: 10)
+        #expect(await budget.acquire(6) == 6)
+        let waiter = Task { await budget.acquire(6) }
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(await budget.free == 4)
+        await budget.release(6)
+        #expect(await waiter.value == 6)
+        #expect(await budget.free == 4)
     }
 }

@@ -2,6 +2,9 @@ import Foundation
 
 /// The libcurl HTTP engine: one multi handle driven on its own thread, shared connection cache,
 /// request bodies streamed from memory or file ranges, responses to memory.
+///
+/// Make one per run and share it: each client owns a thread and a connection cache. Progress
+/// callbacks run on the engine thread and must be cheap.
 public final class CurlHTTPClient: HTTPClient {
     /// The settings this client was made with.
     public let configuration: Configuration
@@ -22,6 +25,9 @@ public final class CurlHTTPClient: HTTPClient {
     public func execute(_ request: HTTPRequest, progress: HTTPProgress?) async throws -> HTTPResponse {
         let transfer = Transfer(request: request, progress: progress)
         let engine = self.engine
+        // Keep the client (whose deinit shuts the engine down) alive until the answer arrives, even
+        // when the caller holds no other reference to it.
+        defer { withExtendedLifetime(self) {} }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 transfer.continuation = continuation

@@ -6,8 +6,9 @@
 enum CSVManifestLoader {
     private enum Column {
         case base(String)
-        case subtitle(language: String)
-        case field(name: String)
+        /// `key` is the `fieldLocations` key, built once per column rather than once per row.
+        case subtitle(language: String, key: String)
+        case field(name: String, key: String)
         case ignored
     }
 
@@ -84,9 +85,10 @@ enum CSVManifestLoader {
                                               "`\(language)` in column `\(name)` is not a well-formed BCP 47 language tag: \(problem)",
                                               hint: "name the column like `subtitle.en-gb`", at: location, field: name))
                 }
-                columns.append(.subtitle(language: language))
+                columns.append(.subtitle(language: language, key: "subtitle.\(language)"))
             } else if name.hasPrefix("field.") && name.count > "field.".count {
-                columns.append(.field(name: String(name.dropFirst("field.".count))))
+                let field = String(name.dropFirst("field.".count))
+                columns.append(.field(name: field, key: "fields.\(field)"))
             } else {
                 let known = ManifestKeys.csvColumns + ["subtitle.<language>", "field.<name>"]
                 var hint = ManifestKeys.unknownKeyHint(name, known: ManifestKeys.csvColumns + ["subtitle", "field"])
@@ -115,7 +117,7 @@ enum CSVManifestLoader {
                             diagnostics: inout [Diagnostic]) -> ManifestAsset? {
         let rowLocation = SourceLocation(file: path, line: line, column: 1)
         var asset = ManifestAsset(id: "", video: "", videoPath: "", location: rowLocation)
-        var locations: [String: SourceLocation] = [:]
+        var locations = FieldLocations()
         var id: String?
         var modeText: String?
         for (index, column) in columns.enumerated() {
@@ -136,12 +138,12 @@ enum CSVManifestLoader {
                 case "key": asset.key = cell.value
                 default: break
                 }
-            case .subtitle(let language):
-                locations["subtitle.\(language)"] = location
+            case .subtitle(let language, let key):
+                locations[key] = location
                 asset.subtitles.append(ManifestSubtitle(file: cell.value, path: paths.absolute(cell.value),
                                                         language: language, location: location))
-            case .field(let name):
-                locations["fields.\(name)"] = location
+            case .field(let name, let key):
+                locations[key] = location
                 asset.fields[name] = .string(cell.value)
             case .ignored:
                 break

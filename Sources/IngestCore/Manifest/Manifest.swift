@@ -77,12 +77,12 @@ public struct ManifestAsset: Sendable, Hashable, Codable {
     /// Where the item starts in the manifest.
     public var location: SourceLocation
     /// Where each field's value is (keys: `id`, `title`, `video`, `fields.synopsis`, …).
-    public var fieldLocations: [String: SourceLocation]
+    public var fieldLocations: FieldLocations
 
     public init(id: String, mode: IngestMode = .advanced, uid: String? = nil, title: String? = nil,
                 slug: String? = nil, assetType: String? = nil, fields: [String: JSONValue] = [:],
                 video: String, videoPath: String, key: String? = nil, subtitles: [ManifestSubtitle] = [],
-                location: SourceLocation, fieldLocations: [String: SourceLocation] = [:]) {
+                location: SourceLocation, fieldLocations: FieldLocations = [:]) {
         self.id = id
         self.mode = mode
         self.uid = uid
@@ -101,7 +101,8 @@ public struct ManifestAsset: Sendable, Hashable, Codable {
     /// The S3 key: `key` when given, else the video's file name.
     public var effectiveKey: String {
         if let key, !key.isEmpty { return key }
-        return video.split(separator: "/").last.map(String.init) ?? video
+        guard let slash = video.utf8.lastIndex(of: UInt8(ascii: "/")) else { return video }
+        return String(video[video.utf8.index(after: slash)...])
     }
 
     /// The slug: `slug` when given, else derived from the title (lower case, runs of other

@@ -59,9 +59,19 @@ public struct ManifestPaths: Sendable {
         return a + "/" + b
     }
 
+    /// Whether `path` has a `/.` or `//` (or starts with `./`), i.e. something `normalize` would change.
+    private static func needsNormalizing(_ path: String) -> Bool {
+        var previous: UInt8 = UInt8(ascii: "/")
+        for byte in path.utf8 {
+            if previous == UInt8(ascii: "/") && (byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")) { return true }
+            previous = byte
+        }
+        return false
+    }
+
     /// Removes `.` components, resolves `..` lexically and collapses repeated slashes.
     static func normalize(_ path: String) -> String {
-        guard path.contains("/.") || path.contains("//") else { return path }
+        guard needsNormalizing(path) else { return path }
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }

@@ -1,42 +1,40 @@
 import Yams
 
-/// Loads the YAML form of a manifest through `Yams.compose`, keeping each value's line and column.
+/// Loads the YAML form of a manifest from libyaml events (LibYAML inside Yams), one asset at a
+/// time, keeping each value's line and column.
 enum YAMLManifestLoader {
     static func load(text: String, path: String, paths: ManifestPaths) -> ManifestLoadResult {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            return ManifestLoadResult(manifest: nil, diagnostics: [syntaxDiagnostic(error, path: path)])
+        var text = text
+        return text.withUTF8 { buffer in
+            let stream = YAMLEventStream(buffer: buffer)
+            var walker = YAMLManifestWalker(path: path, paths: paths)
+            do throws(YAMLParseError) {
+                let manifest = try walker.walkStream(stream)
+                for duplicate in stream.duplicateKeys {
+                    walker.diagnostics.append(.error(
+                        DiagnosticRule.duplicateKey, "the key `\(duplicate.key)` is given twice in one mapping",
+                        hint: "keep one of them", at: SourceLocation(file: path, line: duplicate.line, column: duplicate.column)))
+                }
+                return ManifestLoadResult(manifest: manifest, diagnostics: walker.diagnostics)
+            } catch {
+                // A syntax error stops the structure checks: it alone is reported, at its position.
+                return ManifestLoadResult(manifest: nil, diagnostics: [syntaxDiagnostic(error, path: path)])
+            }
         }
-        var walker = YAMLManifestWalker(path: path, paths: paths)
-        let manifest = walker.walk(root)
-        return ManifestLoadResult(manifest: manifest, diagnostics: walker.diagnostics)
     }
 
-    /// A `MANIFEST_SYNTAX` (or `MANIFEST_DUPLICATE_KEY`) diagnostic at the position libyaml reported.
-    static func syntaxDiagnostic(_ error: any Error, path: String) -> Diagnostic {
-        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: path, line: mark.line, column: mark.column) }
-        let start = SourceLocation(file: path, line: 1, column: 1)
-        guard let yamlError = error as? YamlError else {
-            return .error(DiagnosticRule.syntax, "the YAML cannot be parsed: \(error)", at: start)
+    /// A `MANIFEST_SYNTAX` (or `MANIFEST_ENCODING`) diagnostic at the position libyaml reported.
+    static func syntaxDiagnostic(_ error: YAMLParseError, path: String) -> Diagnostic {
+        let location = SourceLocation(file: path, line: error.line, column: error.column)
+        if error.isReaderError {
+            return .error(DiagnosticRule.encoding, "the YAML cannot be read: \(error.problem)",
+                          hint: "save the manifest as UTF-8 text", at: location)
         }
-        switch yamlError {
-        case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            var message = "invalid YAML: \(problem)"
-            if let context { message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
-            return .error(DiagnosticRule.syntax, message, hint: syntaxHint(problem), at: at(mark))
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
-            return .error(DiagnosticRule.duplicateKey, "a mapping gives the key \(keys) more than once",
-                          hint: "keep one of them", at: at(context.mark))
-        case .reader(let problem, _, _, _):
-            return .error(DiagnosticRule.encoding, "the YAML cannot be read: \(problem)", at: start)
-        default:
-            return .error(DiagnosticRule.syntax, "the YAML cannot be parsed: \(yamlError)", at: start)
+        var message = "invalid YAML: \(error.problem)"
+        if let context = error.context {
+            message += " (\(context) at line \(error.contextLine), column \(error.contextColumn))"
         }
+        return .error(DiagnosticRule.syntax, message, hint: syntaxHint(error.problem), at: location)
     }
 
     private static func syntaxHint(_ problem: String) -> String? {
@@ -49,7 +47,7 @@ enum YAMLManifestLoader {
     }
 }
 
-/// Walks the composed node tree into the model, collecting diagnostics.
+/// Turns composed nodes into the model, collecting diagnostics.
 struct YAMLManifestWalker {
     let path: String
     let paths: ManifestPaths
@@ -60,9 +58,9 @@ struct YAMLManifestWalker {
         self.paths = paths
     }
 
-    func location(_ node: Node) -> SourceLocation {
-        guard let mark = node.mark else { return SourceLocation(file: path, line: 1, column: 1) }
-        return SourceLocation(file: path, line: mark.line, column: mark.column)
+    func location(_ node: YAMLNode) -> SourceLocation {
+        let (line, column) = node.position
+        return SourceLocation(file: path, line: line, column: column)
     }
 
     mutating func error(_ rule: String, _ message: String, hint: String? = nil, at location: SourceLocation,
@@ -70,32 +68,78 @@ struct YAMLManifestWalker {
         diagnostics.append(.error(rule, message, hint: hint, at: location, item: item, field: field))
     }
 
-    mutating func walk(_ root: Node?) -> Manifest? {
+    /// Reads the whole stream: the top-level mapping, composing and converting each asset on its own.
+    mutating func walkStream(_ stream: YAMLEventStream) throws(YAMLParseError) -> Manifest? {
         let start = SourceLocation(file: path, line: 1, column: 1)
-        guard let root else {
+        _ = try stream.next()   // stream start
+        let first = try stream.next()
+        if case .streamEnd = first.kind {
             error(DiagnosticRule.empty, "the manifest is empty", hint: "start with `version: 1` and an `assets:` list",
                   at: start)
             return nil
         }
-        guard case .mapping(let top) = root else {
-            error(DiagnosticRule.type, "the manifest must be a mapping with `version` and `assets`, found \(describe(root))",
-                  at: location(root))
+        let rootEvent = try stream.next()   // after document start
+        guard case .mappingStart = rootEvent.kind else {
+            let root = try stream.compose(rootEvent)
+            try finishDocument(stream)
+            if root.scalarType == .null {
+                error(DiagnosticRule.empty, "the manifest is empty", hint: "start with `version: 1` and an `assets:` list",
+                      at: start)
+            } else {
+                error(DiagnosticRule.type, "the manifest must be a mapping with `version` and `assets`, found \(describe(root))",
+                      at: location(root))
+            }
             return nil
         }
+        let rootLocation = SourceLocation(file: path, line: rootEvent.line, column: rootEvent.column)
         var version: Int?
         var defaults = ManifestDefaults()
-        var assetsNode: Node?
-        for (keyNode, value) in top {
-            guard let key = keyName(keyNode, context: nil) else { continue }
+        var sawAssets = false
+        var assetsAreList = false
+        var assets: [ManifestAsset] = []
+        while true {
+            let keyEvent = try stream.next()
+            if case .mappingEnd = keyEvent.kind { break }
+            let keyNode = try stream.compose(keyEvent)
+            let key = keyName(keyNode, context: nil)
+            if key == "assets" {
+                sawAssets = true
+                let valueEvent = try stream.next()
+                if case .sequenceStart = valueEvent.kind {
+                    assetsAreList = true
+                    var index = 0
+                    while true {
+                        let itemEvent = try stream.next()
+                        if case .sequenceEnd = itemEvent.kind { break }
+                        let item = try stream.compose(itemEvent)
+                        if let asset = walkAsset(item, index: index) { assets.append(asset) }
+                        index += 1
+                    }
+                    if index == 0 {
+                        error(DiagnosticRule.empty, "`assets` is empty", hint: "list at least one asset under `assets:`",
+                              at: SourceLocation(file: path, line: valueEvent.line, column: valueEvent.column), field: "assets")
+                    }
+                } else {
+                    let value = try stream.compose(valueEvent)
+                    if value.scalarType == .null {
+                        error(DiagnosticRule.empty, "`assets` is empty", hint: "list at least one asset under `assets:`",
+                              at: location(value), field: "assets")
+                    } else {
+                        error(DiagnosticRule.type, "`assets` must be a list, found \(describe(value))",
+                              hint: "start each asset with `- id: ...`", at: location(value), field: "assets")
+                    }
+                }
+                continue
+            }
+            let value = try stream.compose(try stream.next())
+            guard let key else { continue }
             switch key {
             case "version":
-                if case .scalar(let scalar) = value, value.tag.rawValue == Tag.Name.int.rawValue, let number = Int(scalar.string) {
-                    if number == ManifestKeys.supportedVersion {
-                        version = number
-                    } else {
+                if case .scalar(let scalar) = value, value.scalarType == .int, let number = Int(scalar.string) {
+                    version = number
+                    if number != ManifestKeys.supportedVersion {
                         error(DiagnosticRule.version, "unsupported manifest version \(number)",
                               hint: "this tool reads `version: 1`", at: location(value), field: "version")
-                        version = number
                     }
                 } else {
                     error(DiagnosticRule.version, "`version` must be the number 1, found \(describe(value))",
@@ -104,52 +148,63 @@ struct YAMLManifestWalker {
                 }
             case "defaults":
                 defaults = walkDefaults(value)
-            case "assets":
-                assetsNode = value
             default:
                 unknownKey(key, at: location(keyNode), known: ManifestKeys.topLevel, item: nil, field: key)
             }
         }
+        try finishDocument(stream)
         if version == nil {
             error(DiagnosticRule.version, "the manifest has no `version`", hint: "add `version: 1` at the top",
                   at: start, field: "version")
         }
-        guard let assetsNode else {
+        guard sawAssets else {
             error(DiagnosticRule.missingField, "the manifest has no `assets` list",
-                  hint: "add `assets:` with one entry per video", at: location(root), field: "assets")
+                  hint: "add `assets:` with one entry per video", at: rootLocation, field: "assets")
             return nil
         }
-        guard case .sequence(let list) = assetsNode else {
-            if case .scalar = assetsNode, assetsNode.tag.rawValue == Tag.Name.null.rawValue {
-                error(DiagnosticRule.empty, "`assets` is empty", hint: "list at least one asset under `assets:`",
-                      at: location(assetsNode), field: "assets")
-            } else {
-                error(DiagnosticRule.type, "`assets` must be a list, found \(describe(assetsNode))",
-                      hint: "start each asset with `- id: ...`", at: location(assetsNode), field: "assets")
-            }
-            return nil
-        }
-        if list.isEmpty {
-            error(DiagnosticRule.empty, "`assets` is empty", hint: "list at least one asset under `assets:`",
-                  at: location(assetsNode), field: "assets")
-        }
-        var assets: [ManifestAsset] = []
-        assets.reserveCapacity(list.count)
-        for (index, node) in list.enumerated() {
-            if let asset = walkAsset(node, index: index, defaults: defaults) { assets.append(asset) }
-        }
+        guard assetsAreList else { return nil }
+        // Defaults apply after reading, so `defaults:` may come before or after `assets:`.
+        for index in assets.indices { applyDefaults(defaults, to: &assets[index]) }
         return Manifest(path: path, format: .yaml, version: version ?? ManifestKeys.supportedVersion,
                         defaults: defaults, assets: assets)
     }
 
-    mutating func walkDefaults(_ node: Node) -> ManifestDefaults {
+    /// Consumes the document end and checks that no second document follows.
+    private func finishDocument(_ stream: YAMLEventStream) throws(YAMLParseError) {
+        _ = try stream.next()   // document end
+        let next = try stream.next()
+        if case .documentStart = next.kind {
+            throw YAMLParseError(problem: "expected a single document in the stream, found another (`---`)",
+                                 line: next.line, column: next.column, context: nil, contextLine: 0, contextColumn: 0,
+                                 isReaderError: false)
+        }
+    }
+
+    /// Fills `defaults` into an advanced asset; reports subtitles left without a language.
+    mutating func applyDefaults(_ defaults: ManifestDefaults, to asset: inout ManifestAsset) {
+        if asset.mode == .advanced, asset.assetType == nil { asset.assetType = defaults.assetType }
+        for index in asset.subtitles.indices where asset.subtitles[index].language.isEmpty {
+            // An explicit (empty) `language:` is LANGUAGE_INVALID, reported by the rules.
+            guard asset.fieldLocations["subtitles[\(index)].language"] == nil else { continue }
+            if let language = defaults.language {
+                asset.subtitles[index].language = language
+            } else {
+                error(DiagnosticRule.languageMissing,
+                      "subtitle \(index + 1) has no `language` and there is no `defaults.language`",
+                      hint: "add `language: en-gb` (BCP 47) here or under `defaults:`",
+                      at: asset.subtitles[index].location, item: asset.id, field: "subtitles[\(index)].language")
+            }
+        }
+    }
+
+    mutating func walkDefaults(_ node: YAMLNode) -> ManifestDefaults {
         var defaults = ManifestDefaults()
         guard case .mapping(let mapping) = node else {
             error(DiagnosticRule.type, "`defaults` must be a mapping, found \(describe(node))", at: location(node),
                   field: "defaults")
             return defaults
         }
-        for (keyNode, value) in mapping {
+        for (keyNode, value) in mapping.pairs {
             guard let key = keyName(keyNode, context: "defaults") else { continue }
             switch key {
             case "asset_type":
@@ -174,7 +229,7 @@ struct YAMLManifestWalker {
         return defaults
     }
 
-    mutating func walkAsset(_ node: Node, index: Int, defaults: ManifestDefaults) -> ManifestAsset? {
+    mutating func walkAsset(_ node: YAMLNode, index: Int) -> ManifestAsset? {
         let itemLocation = location(node)
         guard case .mapping(let mapping) = node else {
             error(DiagnosticRule.type, "asset \(index + 1) must be a mapping, found \(describe(node))",
@@ -186,9 +241,9 @@ struct YAMLManifestWalker {
         if let idNode = mapping["id"] { id = string(idNode, field: "id", item: nil) }
         let item = id
         var asset = ManifestAsset(id: id ?? "", video: "", videoPath: "", location: itemLocation)
-        var sawMode = false, sawVideo = false, subtitleNodes: Node?
-        var locations: [String: SourceLocation] = [:]
-        for (keyNode, value) in mapping {
+        var sawVideo = false, subtitleNodes: YAMLNode?
+        var locations = FieldLocations()
+        for (keyNode, value) in mapping.pairs {
             guard let key = keyName(keyNode, context: item.map { "asset `\($0)`" }) else { continue }
             let valueLocation = location(value)
             switch key {
@@ -196,7 +251,6 @@ struct YAMLManifestWalker {
                 locations["id"] = valueLocation
             case "mode":
                 locations["mode"] = valueLocation
-                sawMode = true
                 if let text = string(value, field: "mode", item: item) {
                     if let mode = IngestMode(rawValue: text) {
                         asset.mode = mode
@@ -243,7 +297,6 @@ struct YAMLManifestWalker {
                 unknownKey(key, at: location(keyNode), known: ManifestKeys.asset, item: item, field: key)
             }
         }
-        _ = sawMode
         if mapping["id"] == nil {
             error(DiagnosticRule.missingField, "asset \(index + 1) has no `id`",
                   hint: "give every asset a unique `id` of letters, digits, `.`, `_` or `-`", at: itemLocation, field: "id")
@@ -254,24 +307,21 @@ struct YAMLManifestWalker {
                   item: item, field: "video")
         }
         if let subtitleNodes {
-            asset.subtitles = walkSubtitles(subtitleNodes, item: item, defaults: defaults, locations: &locations)
-        }
-        if asset.mode == .advanced {
-            if asset.assetType == nil { asset.assetType = defaults.assetType }
+            asset.subtitles = walkSubtitles(subtitleNodes, item: item, locations: &locations)
         }
         asset.fieldLocations = locations
         guard id != nil, sawVideo, !asset.video.isEmpty else { return nil }
         return asset
     }
 
-    mutating func walkFields(_ node: Node, item: String?, locations: inout [String: SourceLocation]) -> [String: JSONValue] {
+    mutating func walkFields(_ node: YAMLNode, item: String?, locations: inout FieldLocations) -> [String: JSONValue] {
         guard case .mapping(let mapping) = node else {
             error(DiagnosticRule.type, "`fields` must be a mapping of field names to values, found \(describe(node))",
                   at: location(node), item: item, field: "fields")
             return [:]
         }
         var fields: [String: JSONValue] = [:]
-        for (keyNode, value) in mapping {
+        for (keyNode, value) in mapping.pairs {
             guard let key = keyName(keyNode, context: "fields") else { continue }
             locations["fields.\(key)"] = location(value)
             if let json = jsonValue(value, item: item, field: "fields.\(key)") { fields[key] = json }
@@ -279,8 +329,7 @@ struct YAMLManifestWalker {
         return fields
     }
 
-    mutating func walkSubtitles(_ node: Node, item: String?, defaults: ManifestDefaults,
-                                locations: inout [String: SourceLocation]) -> [ManifestSubtitle] {
+    mutating func walkSubtitles(_ node: YAMLNode, item: String?, locations: inout FieldLocations) -> [ManifestSubtitle] {
         guard case .sequence(let list) = node else {
             error(DiagnosticRule.type, "`subtitles` must be a list, found \(describe(node))",
                   hint: "write each subtitle as `- file: ...` with its `language`", at: location(node), item: item,
@@ -288,7 +337,7 @@ struct YAMLManifestWalker {
             return []
         }
         var subtitles: [ManifestSubtitle] = []
-        for (index, entry) in list.enumerated() {
+        for (index, entry) in list.items.enumerated() {
             let field = "subtitles[\(index)]"
             let entryLocation = location(entry)
             guard case .mapping(let mapping) = entry else {
@@ -297,7 +346,7 @@ struct YAMLManifestWalker {
                 continue
             }
             var file: String?, language: String?, title: String?
-            for (keyNode, value) in mapping {
+            for (keyNode, value) in mapping.pairs {
                 guard let key = keyName(keyNode, context: "subtitle") else { continue }
                 switch key {
                 case "file":
@@ -317,11 +366,6 @@ struct YAMLManifestWalker {
                 error(DiagnosticRule.missingField, "subtitle \(index + 1) has no `file`",
                       hint: "add `file: path/to/subtitle.srt`", at: entryLocation, item: item, field: "\(field).file")
             }
-            if mapping["language"] == nil && defaults.language == nil {
-                error(DiagnosticRule.languageMissing, "subtitle \(index + 1) has no `language` and there is no `defaults.language`",
-                      hint: "add `language: en-gb` (BCP 47) here or under `defaults:`", at: entryLocation, item: item,
-                      field: "\(field).language")
-            }
             if let file, file.isEmpty {
                 error(DiagnosticRule.missingField, "subtitle \(index + 1) has an empty `file`",
                       hint: "give the subtitle's path, relative to the manifest's folder",
@@ -329,9 +373,8 @@ struct YAMLManifestWalker {
             }
             guard let file, !file.isEmpty else { continue }
             // The subtitle's location is its `file` value: file problems point there.
-            subtitles.append(ManifestSubtitle(file: file, path: paths.absolute(file),
-                                              language: language ?? defaults.language ?? "", title: title,
-                                              location: locations["\(field).file"] ?? entryLocation))
+            subtitles.append(ManifestSubtitle(file: file, path: paths.absolute(file), language: language ?? "",
+                                              title: title, location: locations["\(field).file"] ?? entryLocation))
         }
         return subtitles
     }
@@ -339,7 +382,7 @@ struct YAMLManifestWalker {
     // MARK: - Values
 
     /// The key's text, or nil (with a diagnostic) when the key is not a plain string.
-    mutating func keyName(_ node: Node, context: String?) -> String? {
+    mutating func keyName(_ node: YAMLNode, context: String?) -> String? {
         if case .scalar(let scalar) = node { return scalar.string }
         error(DiagnosticRule.type, "keys must be plain words, found \(describe(node))\(context.map { " in \($0)" } ?? "")",
               at: location(node))
@@ -347,8 +390,8 @@ struct YAMLManifestWalker {
     }
 
     /// The value as a string, or nil with a `MANIFEST_TYPE` diagnostic.
-    mutating func string(_ node: Node, field: String, item: String?) -> String? {
-        if case .scalar(let scalar) = node, node.tag.rawValue == Tag.Name.str.rawValue { return scalar.string }
+    mutating func string(_ node: YAMLNode, field: String, item: String?) -> String? {
+        if case .scalar(let scalar) = node, scalar.type == .str { return scalar.string }
         var hint: String?
         if case .scalar(let scalar) = node, !scalar.string.isEmpty { hint = "put the value in quotes: \"\(scalar.string)\"" }
         error(DiagnosticRule.type, "`\(field)` must be a string, found \(describe(node))", hint: hint,
@@ -356,34 +399,30 @@ struct YAMLManifestWalker {
         return nil
     }
 
-    mutating func jsonValue(_ node: Node, item: String?, field: String) -> JSONValue? {
+    mutating func jsonValue(_ node: YAMLNode, item: String?, field: String) -> JSONValue? {
         switch node {
         case .scalar(let scalar):
-            switch node.tag.rawValue {
-            case Tag.Name.null.rawValue: return .null
-            case Tag.Name.bool.rawValue: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
-            case Tag.Name.int.rawValue, Tag.Name.float.rawValue:
-                if let number = node.float, number.isFinite { return .number(number) }
+            switch scalar.type {
+            case .null: return .null
+            case .bool: return scalar.yamsNode.bool.map(JSONValue.bool) ?? .string(scalar.string)
+            case .int, .float:
+                if let number = scalar.yamsNode.float, number.isFinite { return .number(number) }
                 return .string(scalar.string)
-            default: return .string(scalar.string)
+            case .str, .other: return .string(scalar.string)
             }
         case .sequence(let list):
             var values: [JSONValue] = []
-            for (index, element) in list.enumerated() {
+            for (index, element) in list.items.enumerated() {
                 if let value = jsonValue(element, item: item, field: "\(field)[\(index)]") { values.append(value) }
             }
             return .array(values)
         case .mapping(let mapping):
             var object: [String: JSONValue] = [:]
-            for (keyNode, value) in mapping {
+            for (keyNode, value) in mapping.pairs {
                 guard let key = keyName(keyNode, context: field) else { continue }
                 if let json = jsonValue(value, item: item, field: "\(field).\(key)") { object[key] = json }
             }
             return .object(object)
-        case .alias:
-            error(DiagnosticRule.type, "`\(field)` uses a YAML alias, which manifests do not support",
-                  hint: "write the value out in full", at: location(node), item: item, field: field)
-            return nil
         }
     }
 
@@ -392,19 +431,17 @@ struct YAMLManifestWalker {
               at: location, item: item, field: field)
     }
 
-    func describe(_ node: Node) -> String {
+    func describe(_ node: YAMLNode) -> String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .alias: return "an alias"
         case .scalar(let scalar):
-            switch node.tag.rawValue {
-            case Tag.Name.null.rawValue: return "nothing (null)"
-            case Tag.Name.int.rawValue: return "the number \(scalar.string)"
-            case Tag.Name.float.rawValue: return "the number \(scalar.string)"
-            case Tag.Name.bool.rawValue: return "the boolean \(scalar.string)"
-            case Tag.Name.str.rawValue: return "the string \"\(scalar.string)\""
-            default: return "`\(scalar.string)`"
+            switch scalar.type {
+            case .null: return "nothing (null)"
+            case .int, .float: return "the number \(scalar.string)"
+            case .bool: return "the boolean \(scalar.string)"
+            case .str: return "the string \"\(scalar.string)\""
+            case .other: return "`\(scalar.string)`"
             }
         }
     }

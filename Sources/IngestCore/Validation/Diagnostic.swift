@@ -87,3 +87,17 @@ public enum DiagnosticRule {
     public static let subtitleEncoding = "SUBTITLE_ENCODING"
     public static let subtitleEmpty = "SUBTITLE_EMPTY"
 }
+
+extension Diagnostic {
+    /// This diagnostic as a `validate`-stage `IngestError` (code = rule id, message prefixed with the position).
+    public var ingestError: IngestError {
+        IngestError(code: rule, item: itemID, stage: .validate, message: "\(location): \(message)", hint: hint)
+    }
+}
+
+extension ValidationResult {
+    /// The errors (not warnings) grouped by item id; diagnostics without an item are under `nil`.
+    public var errorsByItem: [String?: [Diagnostic]] {
+        Dictionary(grouping: diagnostics.filter { $0.severity == .error }, by: \.itemID)
+    }
+}

@@ -47,16 +47,19 @@ public struct MultipartUploader: Sendable {
     public let partConcurrency: Int
     /// The budget shared with every other uploader of the run.
     public let budget: ByteBudget
-    /// The bandwidth limit shared by every request of this uploader (nil = none).
+    /// The bandwidth limit shared by every request of this uploader (nil = none); `bandwidthSlots` is how
+    /// many requests may run at once in total (files at once × parts per file), default `partConcurrency`.
     public let bandwidth: BandwidthLimit?
 
     public init(client: S3Client, planner: PartPlanner = PartPlanner(), partConcurrency: Int = 4,
-                budget: ByteBudget = ByteBudget(), maxBytesPerSecond: Int64? = nil) {
+                budget: ByteBudget = ByteBudget(), maxBytesPerSecond: Int64? = nil, bandwidthSlots: Int? = nil) {
         self.client = client
         self.planner = planner
         self.partConcurrency = max(1, partConcurrency)
         self.budget = budget
-        self.bandwidth = maxBytesPerSecond.flatMap { $0 > 0 ? BandwidthLimit(bytesPerSecond: $0) : nil }
+        self.bandwidth = maxBytesPerSecond.flatMap {
+            $0 > 0 ? BandwidthLimit(bytesPerSecond: $0, slots: bandwidthSlots ?? max(1, partConcurrency)) : nil
+        }
     }
 
     /// Uploads `request.path` to `request.bucket`/`request.key`.
@@ -81,7 +84,7 @@ public struct MultipartUploader: Sendable {
 
     private func putSingle(_ request: UploadRequest, size: Int64, tracker: ProgressTracker) async throws -> UploadResult {
         let taken = await budget.acquire(size)
-        let limit = await bandwidth?.begin()
+        let limit = bandwidth?.perRequest
         let md5: [UInt8]
         let etag: String
         do {
@@ -91,11 +94,9 @@ public struct MultipartUploader: Sendable {
                                               metadata: request.metadata, contentType: request.contentType,
                                               progress: tracker.reporter(part: 1), maxSendBytesPerSecond: limit)
         } catch {
-            if limit != nil { await bandwidth?.end() }
             await budget.release(taken)
             throw error
         }
-        if limit != nil { await bandwidth?.end() }
         await budget.release(taken)
         let expected = MultipartETag.single(md5: md5)
         try checkETag(server: etag, expected: expected, request: request)
@@ -192,19 +193,11 @@ public struct MultipartUploader: Sendable {
         let taken = await budget.acquire(part.length)
         do {
             let md5 = try await FileHasher.md5(path: request.path, offset: part.offset, length: part.length)
-            let limit = await bandwidth?.begin()
-            let etag: String
-            do {
-                etag = try await client.uploadPart(bucket: request.bucket, key: request.key, uploadId: uploadId,
+            let etag = try await client.uploadPart(bucket: request.bucket, key: request.key, uploadId: uploadId,
                                                    partNumber: part.number,
                                                    body: .file(path: request.path, offset: part.offset, length: part.length),
                                                    contentMD5: md5, progress: tracker.reporter(part: part.number),
-                                                   maxSendBytesPerSecond: limit)
-            } catch {
-                if limit != nil { await bandwidth?.end() }
-                throw error
-            }
-            if limit != nil { await bandwidth?.end() }
+                                                   maxSendBytesPerSecond: bandwidth?.perRequest)
             if etag.count == 32 && etag != Hex.encode(md5) {
                 throw IngestError(code: "S3_PART_ETAG_MISMATCH", message: "part \(part.number) of \(request.key): "
                                   + "S3 answered ETag \(etag), local MD5 is \(Hex.encode(md5))", retryable: true)

@@ -11,21 +11,29 @@ struct StateSaver: Service {
     let log: RequestLog
 
     func run() async throws {
+        var pause = interval
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: interval)
-            await saveIfDirty()
+            try? await Task.sleep(for: pause)
+            let took = await saveIfDirty()
+            // A large state (thousands of assets) costs real CPU to encode: never spend more than
+            // about a fifth of the time saving.
+            pause = max(interval, took * 4)
         }
-        await saveIfDirty()
+        _ = await saveIfDirty()
     }
 
-    /// Writes the state if it changed since the last save.
-    func saveIfDirty() async {
-        guard let snapshot = await keeper.takeDirtySnapshot() else { return }
+    /// Writes the state if it changed since the last save; returns how long that took.
+    @discardableResult
+    func saveIfDirty() async -> Duration {
+        guard let snapshot = await keeper.takeDirtySnapshot() else { return .zero }
+        let clock = ContinuousClock()
+        let started = clock.now
         do {
             try directory.save(snapshot)
         } catch {
             await keeper.markDirty()
             log.event("could not save state: \(error)")
         }
+        return clock.now - started
     }
 }

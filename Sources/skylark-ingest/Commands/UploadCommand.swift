@@ -95,7 +95,8 @@ struct UploadCommand: AsyncParsableCommand {
                                      preferredPartSize: partSize.flatMap(ByteSize.parse) ?? 8 * 1024 * 1024),
                 partConcurrency: partConcurrency,
                 budget: ByteBudget(capacity: maxInFlight.flatMap(ByteSize.parse) ?? 256 * 1024 * 1024),
-                maxBytesPerSecond: maxBandwidth.flatMap(ByteSize.parse))
+                maxBytesPerSecond: maxBandwidth.flatMap(ByteSize.parse),
+                bandwidthSlots: min(files.count, concurrency) * partConcurrency)
         } catch {
             printError(error)
             throw ExitCode(3)

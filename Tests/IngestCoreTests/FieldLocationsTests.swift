@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+@testable import IngestCore
+
+@Suite struct FieldLocationsTests {
+    @Test func setGetReplaceAndRemoveByKey() {
+        var locations = FieldLocations()
+        locations["id"] = SourceLocation(file: "m.yaml", line: 3, column: 9)
+        locations["video"] = SourceLocation(file: "m.yaml", line: 5, column: 12)
+        locations["id"] = SourceLocation(file: "m.yaml", line: 4, column: 9)
+        #expect(locations["id"] == SourceLocation(file: "m.yaml", line: 4, column: 9))
+        #expect(locations.keys == ["id", "video"])
+        locations["video"] = nil
+        #expect(locations["video"] == nil)
+        #expect(locations.count == 1)
+    }
+
+    @Test func codableRoundTripKeepsEveryLocation() throws {
+        let locations: FieldLocations = ["id": SourceLocation(file: "m.csv", line: 2, column: 1),
+                                         "subtitle.fr": SourceLocation(file: "m.csv", line: 2, column: 40)]
+        let data = try JSONEncoder().encode(locations)
+        let decoded = try JSONDecoder().decode(FieldLocations.self, from: data)
+        #expect(decoded.dictionary == locations.dictionary)
+    }
+}

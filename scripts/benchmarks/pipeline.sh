@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Pipeline benchmark: 200 assets × 2 subtitles × 1 MiB videos through skylark-sandbox (+ SeaweedFS) with
+# a fixed 20 ms added to every API call (a migration box talking to a far deployment), comparing
+# skylark-ingest (release build) with the guide's sequential Python workflow (requests + boto3,
+# scripts/benchmarks/guide_sequential.py) in the same run on the same servers. Prints the ratio.
+#   ASSETS=200 LATENCY_MS=20 RUNS=3 scripts/bench pipeline
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ASSETS="${ASSETS:-200}"
+LATENCY_MS="${LATENCY_MS:-20}"
+RUNS="${RUNS:-3}"
+python3 -c "import pycognito, yaml" 2>/dev/null || python3 -m pip install -q pycognito pyyaml >&2
+
+swift build -c release --product skylark-ingest >&2
+bin="$(swift build -c release --show-bin-path)/skylark-ingest"
+swift build --product skylark-sandbox >&2
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/skylark-bench-pipeline.XXXXXX")"
+trap 'scripts/sandbox stop --state-dir "$work/sandbox" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+scripts/sandbox start --state-dir "$work/sandbox" -- --latency-ms "$LATENCY_MS" >&2
+set -a; source "$work/sandbox/env"; set +a
+
+now() { python3 -c 'import time; print(time.monotonic())'; }
+elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+
+python3 scripts/make-catalogue.py "$work/py" --assets "$ASSETS" --subtitles 2 --video-bytes 1048576 --prefix py >/dev/null
+start=$(now)
+python3 scripts/benchmarks/guide_sequential.py "$work/py/manifest.yaml" >&2
+py_seconds=$(elapsed "$start" "$(now)")
+echo "guide sequential (Python): ${py_seconds} s for $ASSETS assets"
+
+ours=()
+for run in $(seq 1 "$RUNS"); do
+    python3 scripts/make-catalogue.py "$work/sk$run" --assets "$ASSETS" --subtitles 2 --video-bytes 1048576 --prefix "sk$run" >/dev/null
+    start=$(now)
+    "$bin" run "$work/sk$run/manifest.yaml" --no-progress > "$work/sk$run.log" 2>&1 || { tail -20 "$work/sk$run.log"; exit 1; }
+    t=$(elapsed "$start" "$(now)")
+    ours+=("$t")
+    echo "skylark-ingest run $run: ${t} s"
+done
+median=$(printf '%s\n' "${ours[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+python3 - "$py_seconds" "$median" "$ASSETS" "$LATENCY_MS" <<'PY'
+import sys
+py, ours, n, lat = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4]
+print(f"| tool | wall s ({n} assets × 2 subtitles × 1 MiB, {lat} ms API latency) |")
+print(f"|---|---|")
+print(f"| guide sequential (Python) | {py:.2f} |")
+print(f"| skylark-ingest (median) | {ours:.2f} |")
+print(f"speed-up: {py / ours:.1f}× (target ≥ 10×)")
+PY
