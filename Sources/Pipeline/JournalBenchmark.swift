@@ -114,12 +114,21 @@ public enum JournalBenchmark {
         let clock = ContinuousClock()
         let start = clock.now
         let opened = try JournalFile.open(path: path, header: header)
+        let replayed = clock.now
         let writes = WriteCounter()
         let context = StageContext(checkpoint: Checkpoint(journal: opened.journal, state: opened.state),
                                    skylark: NullSkylark(counter: writes), store: NullObjectStore(counter: writes))
-        let result = try await Runner(items: assets, context: context, options: RunOptions(concurrency: 64)).run()
+        let runner = Runner(items: assets, context: context, options: RunOptions(concurrency: 64))
+        _ = try await runner.prepare()
+        let prepared = clock.now
+        let result = try await runner.run()
+        let ran = clock.now
         try await opened.journal.close()
         let elapsed = seconds(clock.now - start)
+        if ProcessInfo.processInfo.environment["BENCH_TRACE"] != nil {
+            print(String(format: "  replay %.3f s, prepare %.3f s, run %.3f s, close %.3f s", seconds(replayed - start),
+                         seconds(prepared - replayed), seconds(ran - prepared), seconds(clock.now - ran)))
+        }
         guard result.count(.succeeded) == assets.count, writes.value == 0 else {
             throw IngestError(code: "BENCH_FAILED", message: "the resume was not a no-op (\(writes.value) writes)")
         }

@@ -25,11 +25,12 @@ public struct Runner: Sendable {
         for asset in items {
             let definition = ItemDefinition(asset)
             let state = context.checkpoint.item(asset.id)
-            switch DriftCheck.decide(definition, state: state) {
+            let decision = DriftCheck.decide(definition, state: state)
+            switch decision {
             case .unchanged:
                 continue
             case .new, .replan:
-                if case .replan(let changed) = DriftCheck.decide(definition, state: state) {
+                if case .replan(let changed) = decision {
                     context.events(PipelineEvent(kind: .warning, item: asset.id, stage: .validate, message:
                         "changed since the last run (\(changed.joined(separator: ", "))); nothing was created yet, re-planned"))
                 }
@@ -53,7 +54,7 @@ public struct Runner: Sendable {
         var errors = refused
         for (id, error) in refused {
             outcomes[id] = .failed
-            context.events(PipelineEvent(kind: .itemFinished, item: id, outcome: .failed, error: error))
+            context.events(PipelineEvent(kind: .itemFinished, item: id, stage: .validate, outcome: .failed, error: error))
         }
         var interrupted = false
         await withTaskGroup(of: (String, ItemOutcome, IngestError?).self) { group in
@@ -72,6 +73,14 @@ public struct Runner: Sendable {
                     inFlight -= 1
                     collect(result)
                     if stop.isRequested { interrupted = true; index -= 1; break }
+                }
+                // Fast path: an item with nothing to do this run finishes without a task.
+                var probe = ItemMachine(state: context.checkpoint.item(asset.id), mode: asset.mode,
+                                        requested: options.stages, retryFailed: options.retryFailed)
+                if case .finish(let outcome, let error) = probe.start() {
+                    context.events(PipelineEvent(kind: .itemFinished, item: asset.id, outcome: outcome, error: error))
+                    collect((asset.id, outcome, outcome == .failed ? error : nil))
+                    continue
                 }
                 let runItem = ItemRun(asset: asset, context: context, options: options, stop: stop,
                                       semaphores: semaphores)

@@ -30,6 +30,14 @@ enum ExitStatus {
         }
     }
 
+    /// `error`, or exit code 2 in its place when argument-parser would exit with EX_USAGE (64).
+    static func usageMapped(_ error: any Error, exitCode: ExitCode) -> any Error {
+        guard exitCode.rawValue == 64 else { return error }
+        // Print the usage message argument-parser would print, then exit 2.
+        Console.printError(SkylarkIngest.fullMessage(for: error))
+        return ExitCode(usage)
+    }
+
     /// Prints `error` (never secrets: `IngestError` messages carry none) and exits with its code.
     static func fail(_ error: any Error) -> ExitCode {
         let ingest = IngestError.from(error)

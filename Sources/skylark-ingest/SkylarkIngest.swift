@@ -9,6 +9,20 @@ struct SkylarkIngest: AsyncParsableCommand {
         subcommands: [ValidateCommand.self, RunCommand.self, StatusCommand.self, ReportCommand.self, UploadCommand.self,
                       BenchJournalCommand.self]
     )
+
+    /// Runs the command line; usage errors exit 2 (CONTRACT.md), not argument-parser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: ExitStatus.usageMapped(error, exitCode: exitCode(for: error)))
+        }
+    }
 }
 
 /// The tool's version, written into journals and reports.

@@ -233,9 +233,13 @@ public struct ItemState: Sendable, Hashable {
                     if let v = track.textTrackUID { fields["text_track_uid"] = .string(v) }
                     if let v = track.textTrackURL { fields["text_track_url"] = .string(v) }
                     if let v = track.documentUID { fields["document_uid"] = .string(v) }
-                    if let v = track.documentURL { fields["document_url"] = .string(v) }
-                    if let v = track.uploadURL { fields["upload_url"] = .string(v) }
-                    if track.uploaded { fields["uploaded"] = .bool(true) }
+                    // Once uploaded, the document's URLs are no longer needed by any stage.
+                    if !track.uploaded {
+                        if let v = track.documentURL { fields["document_url"] = .string(v) }
+                        if let v = track.uploadURL { fields["upload_url"] = .string(v) }
+                    } else {
+                        fields["uploaded"] = .bool(true)
+                    }
                     return .object(fields)
                 })
             }

@@ -36,6 +36,16 @@ public enum Fingerprint {
         return hex(hash, digits: 16)
     }
 
+    /// FNV-1a 32 of `text`'s UTF-8 bytes.
+    public static func fnv1a32(_ text: String) -> UInt32 {
+        var hash: UInt32 = 0x811c_9dc5
+        for byte in text.utf8 {
+            hash ^= UInt32(byte)
+            hash = hash &* 0x0100_0193
+        }
+        return hash
+    }
+
     /// `value` as `digits` lower-case hex digits (zero padded).
     static func hex<T: FixedWidthInteger>(_ value: T, digits: Int) -> String {
         let text = String(value, radix: 16)

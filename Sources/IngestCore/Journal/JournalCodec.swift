@@ -91,33 +91,61 @@ public enum JournalCodec {
         }
         let body = UnsafeBufferPointer(rebasing: line[0..<trailerStart])
         guard JournalChecksum.crc32(body) == expected else { throw .checksumMismatch }
-        // Parse the object: the body plus a closing brace.
-        var object = Array(body)
-        object.append(UInt8(ascii: "}"))
-        let value: JSONValue
+        // Parse the object member by member: the body is the object without its closing brace.
+        // Only `data` becomes a dictionary; the fixed members go straight into the record.
+        var parser = JournalJSON.Parser(bytes: body, implicitClose: true)
+        var seq: Double?, item: String?, stage: String?, event: String?, op: String?, at = ""
+        var data: [String: JSONValue] = [:]
+        var type: String?, format: Double?, tool = "", manifest = "", sha = "", created = ""
         do {
-            value = try object.withUnsafeBufferPointer { try JournalJSON.parse($0) }
+            guard body[0] == UInt8(ascii: "{") else { throw JournalDecodeError.malformed("not an object") }
+            parser.index = 1
+            while true {
+                parser.skipSpace()
+                let key = try parser.string()
+                parser.skipSpace()
+                guard parser.index < body.count, body[parser.index] == UInt8(ascii: ":") else {
+                    throw JournalDecodeError.malformed("expected ':'")
+                }
+                parser.index += 1
+                parser.skipSpace()
+                switch key {
+                case "seq": seq = try parser.number()
+                case "item": item = try parser.string()
+                case "stage": stage = try parser.string()
+                case "event": event = try parser.string()
+                case "op": op = try parser.string()
+                case "at": at = try parser.string()
+                case "data":
+                    if case .object(let fields) = try parser.value(depth: 1) { data = fields }
+                case "type": type = try parser.string()
+                case "format": format = try parser.number()
+                case "tool": tool = try parser.string()
+                case "manifest": manifest = try parser.string()
+                case "manifest_sha256": sha = try parser.string()
+                case "created_at": created = try parser.string()
+                default: _ = try parser.value(depth: 1)
+                }
+                parser.skipSpace()
+                if parser.index == body.count { break }
+                guard body[parser.index] == UInt8(ascii: ",") else { throw JournalDecodeError.malformed("expected ','") }
+                parser.index += 1
+            }
+        } catch let error as JournalDecodeError {
+            throw error
         } catch {
             throw .malformed("not JSON")
         }
-        guard case .object(let fields) = value else { throw .malformed("not an object") }
-        if case .string("header")? = fields["type"] {
-            guard case .number(let format)? = fields["format"] else { throw .malformed("header without format") }
-            return .header(JournalHeader(format: Int(format), toolVersion: fields["tool"]?.stringValue ?? "",
-                                         manifestPath: fields["manifest"]?.stringValue ?? "",
-                                         manifestSHA256: fields["manifest_sha256"]?.stringValue ?? "",
-                                         createdAt: fields["created_at"]?.stringValue ?? ""))
+        if type == "header" {
+            guard let format else { throw .malformed("header without format") }
+            return .header(JournalHeader(format: Int(format), toolVersion: tool, manifestPath: manifest,
+                                         manifestSHA256: sha, createdAt: created))
         }
-        guard case .number(let seq)? = fields["seq"], seq >= 0,
-              let item = fields["item"]?.stringValue,
-              let stage = fields["stage"]?.stringValue.flatMap(Stage.init(rawValue:)),
-              let event = fields["event"]?.stringValue.flatMap(JournalEvent.init(rawValue:)) else {
+        guard let seq, seq >= 0, let item, let stage = stage.flatMap(Stage.init(rawValue:)),
+              let event = event.flatMap(JournalEvent.init(rawValue:)) else {
             throw .malformed("entry without seq, item, stage or event")
         }
-        var data: [String: JSONValue] = [:]
-        if case .object(let d)? = fields["data"] { data = d }
-        return .entry(JournalEntry(seq: UInt64(seq), item: item, stage: stage, event: event,
-                                   op: fields["op"]?.stringValue, data: data, at: fields["at"]?.stringValue ?? ""))
+        return .entry(JournalEntry(seq: UInt64(seq), item: item, stage: stage, event: event, op: op, data: data, at: at))
     }
 }
 

@@ -70,11 +70,25 @@ enum JournalJSON {
         return value
     }
 
+    /// Parses a JSON object whose closing brace is missing: `bytes` ends where the `}` would be
+    /// (a journal line's body before its CRC trailer), without copying the bytes.
+    static func parseOpenObject(_ bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+        var parser = Parser(bytes: bytes, implicitClose: true)
+        let value = try parser.value(depth: 0)
+        guard parser.index == bytes.count else { throw ParseError(offset: parser.index, reason: "trailing bytes") }
+        return value
+    }
+
     struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        /// The outermost object ends at the end of `bytes` instead of at a `}`.
+        var implicitClose = false
 
-        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+        init(bytes: UnsafeBufferPointer<UInt8>, implicitClose: Bool = false) {
+            self.bytes = bytes
+            self.implicitClose = implicitClose
+        }
 
         mutating func skipSpace() {
             while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D
@@ -110,7 +124,10 @@ enum JournalJSON {
                     skipSpace()
                     fields[key] = try value(depth: depth + 1)
                     skipSpace()
-                    guard index < bytes.count else { throw fail("unterminated object") }
+                    guard index < bytes.count else {
+                        if depth == 0 && implicitClose { return .object(fields) }
+                        throw fail("unterminated object")
+                    }
                     if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
                     if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(fields) }
                     throw fail("expected ',' or '}'")

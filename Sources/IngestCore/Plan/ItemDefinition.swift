@@ -4,9 +4,12 @@
 /// definition fingerprint is the hash of all field hashes. Source locations are left out: moving an
 /// item within the manifest is not a change.
 public struct ItemDefinition: Sendable, Hashable {
-    /// `name=hash` pairs in a fixed order.
-    public let fields: [(name: String, hash: String)]
-    /// The fingerprint of the whole definition.
+    /// The field names, in the order their hashes are kept.
+    public static let fieldNames = ["mode", "uid", "title", "slug", "asset_type", "fields", "video", "key", "subtitles"]
+
+    /// 32-bit FNV-1a hashes of each field's canonical text, in `fieldNames` order.
+    public let hashes: [UInt32]
+    /// The fingerprint of the whole definition (16 hex digits).
     public let fingerprint: String
 
     public static func == (a: ItemDefinition, b: ItemDefinition) -> Bool { a.fingerprint == b.fingerprint }
@@ -14,38 +17,45 @@ public struct ItemDefinition: Sendable, Hashable {
 
     /// The definition of `asset`.
     public init(_ asset: ManifestAsset) {
-        func text(_ value: String?) -> String { value.map { JSONValue.string($0).canonicalJSON } ?? "null" }
-        let subtitles = JSONValue.array(asset.subtitles.map { sub in
-            .object(["file": .string(sub.file), "language": .string(sub.language),
-                     "title": sub.title.map(JSONValue.string) ?? .null])
-        })
-        let rendered: [(String, String)] = [
-            ("mode", asset.mode.rawValue),
-            ("uid", text(asset.uid)),
-            ("title", text(asset.title)),
-            ("slug", text(asset.effectiveSlug)),
-            ("asset_type", text(asset.assetType)),
-            ("fields", JSONValue.object(asset.fields).canonicalJSON),
-            ("video", text(asset.video)),
-            ("key", text(asset.effectiveKey)),
-            ("subtitles", subtitles.canonicalJSON),
+        // Canonical texts: strings as they are, nil as a NUL byte, lists joined with separators
+        // that cannot appear in manifest values (control characters).
+        func text(_ value: String?) -> String { value ?? "\u{0}" }
+        var subtitles = ""
+        for sub in asset.subtitles {
+            subtitles += sub.file + "\u{1}" + sub.language + "\u{1}" + text(sub.title) + "\u{2}"
+        }
+        let rendered = [
+            asset.mode.rawValue, text(asset.uid), text(asset.title), text(asset.effectiveSlug), text(asset.assetType),
+            asset.fields.isEmpty ? "{}" : JSONValue.object(asset.fields).canonicalJSON,
+            asset.video, asset.effectiveKey, subtitles,
         ]
-        fields = rendered.map { ($0.0, String(Fingerprint.fnv1a64($0.1).prefix(8))) }
-        fingerprint = Fingerprint.fnv1a64(fields.map { "\($0.name)=\($0.hash)" }.joined(separator: ","))
+        hashes = rendered.map { Fingerprint.fnv1a32($0) }
+        var whole: UInt64 = 0xcbf2_9ce4_8422_2325
+        for value in hashes {
+            for shift in stride(from: 0, to: 32, by: 8) {
+                whole ^= UInt64((value >> UInt32(shift)) & 0xff)
+                whole = whole &* 0x0000_0100_0000_01B3
+            }
+        }
+        fingerprint = Fingerprint.hex(whole, digits: 16)
     }
 
     /// The fields as recorded in the journal (`name=hash,…`).
-    public var encodedFields: String { fields.map { "\($0.name)=\($0.hash)" }.joined(separator: ",") }
+    public var encodedFields: String {
+        zip(Self.fieldNames, hashes).map { "\($0)=\(Fingerprint.hex($1, digits: 8))" }.joined(separator: ",")
+    }
 
     /// The names of fields whose hash differs from `encoded` (a journal's `encodedFields`).
     public func changedFields(since encoded: String?) -> [String] {
-        guard let encoded else { return fields.map(\.name) }
+        guard let encoded else { return Self.fieldNames }
         var old: [Substring: Substring] = [:]
         for pair in encoded.split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1)
             if parts.count == 2 { old[parts[0]] = parts[1] }
         }
-        return fields.filter { old[Substring($0.name)].map(String.init) != $0.hash }.map(\.name)
+        return zip(Self.fieldNames, hashes).filter { name, hash in
+            old[Substring(name)].map(String.init) != Fingerprint.hex(hash, digits: 8)
+        }.map(\.0)
     }
 }
 

@@ -296,7 +296,7 @@ public final class JournalFile: Sendable {
     /// Whether a journal that replays to `state` is worth compacting: many more records than
     /// the one summary per item and stage that compaction would leave.
     public static func shouldCompact(_ state: JournalState, minimumRecords: Int = 20_000) -> Bool {
-        state.entryCount > minimumRecords && state.entryCount > 3 * state.items.count * 5
+        state.entryCount > minimumRecords && state.entryCount > 2 * state.items.count * 5
     }
 
     /// Rewrites the journal as one summary record per item and stage (temp file, fsync, rename),

@@ -46,8 +46,14 @@ final class Console: Sendable {
                              + "[\(event.error?.code ?? "")] \(event.error?.message ?? "")")
             case .itemFinished:
                 c.finished[event.outcome ?? .pending, default: 0] += 1
-                if !live, let outcome = event.outcome, outcome != .failed {
-                    lines.append("\(event.item): \(outcome.rawValue)")
+                if let outcome = event.outcome {
+                    if outcome == .failed, let error = event.error {
+                        if !live || event.stage == .validate {
+                            lines.append("\(event.item): \(paint("failed", 31)) [\(error.code)] \(error.message)")
+                        }
+                    } else if !live {
+                        lines.append("\(event.item): \(outcome.rawValue)")
+                    }
                 }
             case .bytesSent: c.bytes += event.bytes
             case .warning: lines.append("\(paint("warning", 33)) \(event.item): \(event.message ?? "")")
