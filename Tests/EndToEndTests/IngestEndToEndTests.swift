@@ -133,6 +133,30 @@ struct IngestEndToEndTests {
         #expect(try verifier.bucketObjects().isEmpty)
     }
 
+    @Test func validateOnlineFindsUnknownAssetTypesAndUIDsWithoutWriting() throws {
+        let stack = try SandboxStack()
+        defer { stack.stop() }
+        let catalogue = try Catalogue.generate(assets: 3)
+        defer { catalogue.directory.remove() }
+        let clean = try ingest(["validate", catalogue.manifestPath, "--online"], stack)
+        #expect(clean.exitCode == 0, "\(clean.stdout)\(clean.stderr)")
+
+        var manifest = try String(contentsOfFile: catalogue.manifestPath, encoding: .utf8)
+        manifest = manifest.replacingOccurrences(of: "  - id: cat-00001\n", with: "  - id: cat-00001\n    uid: asse_\(String(repeating: "0", count: 32))\n")
+        manifest = manifest.replacingOccurrences(of: "  - id: cat-00002\n", with: "  - id: cat-00002\n    asset_type: no-such-type\n")
+        try manifest.write(toFile: catalogue.manifestPath, atomically: true, encoding: .utf8)
+        let result = try ingest(["validate", catalogue.manifestPath, "--online"], stack)
+        #expect(result.exitCode == 2)
+        #expect(result.stdout.contains("error[UID_NOT_FOUND]") && result.stdout.contains("error[ASSET_TYPE_UNKNOWN]"), "\(result.stdout)")
+        #expect(try EndStateVerifier(stack: stack, catalogue: catalogue).writeRequests() == 0)
+
+        var wrongPassword = stack.environment
+        wrongPassword["SKYLARK_PASSWORD"] = "not-the-password"
+        let denied = try ProcessRunner.run(Self.binary, ["validate", catalogue.manifestPath, "--online"], environment: wrongPassword)
+        #expect(denied.exitCode == 3, "\(denied.stderr)")
+        #expect(!denied.stderr.contains("not-the-password"))
+    }
+
     @Test func sigintExits130WithAReportAndResumesCleanly() throws {
         let stack = try SandboxStack(sandboxArguments: ["--latency-ms", "30"])
         defer { stack.stop() }

@@ -1,15 +1,19 @@
 import ArgumentParser
 import Foundation
 import IngestCore
+import Pipeline
 
-/// `skylark-ingest validate MANIFEST [--format text|json]`: offline checks, every problem at once.
+/// `skylark-ingest validate MANIFEST [--online] [--format text|json]`: every problem at once;
+/// `--online` adds the checks that read Skylark and S3 (nothing is written).
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a manifest offline and report every problem at once.",
+        abstract: "Check a manifest and report every problem at once (offline unless --online).",
         discussion: """
             Checks structure, ids, slugs, S3 keys, languages, and every video and subtitle file the
-            manifest names. Exit status: 0 when there are no errors (warnings allowed), 2 otherwise.
+            manifest names. With --online it also logs in, checks the watchfolder bucket, and checks
+            that asset types and uids exist (reads only). Exit status: 0 when there are no errors
+            (warnings allowed), 2 otherwise, 3 when --online cannot log in or reach a service.
             """
     )
 
@@ -19,16 +23,31 @@ struct ValidateCommand: AsyncParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: DiagnosticOutputFormat = .text
 
+    @Flag(help: "Also check credentials, the bucket, asset types and uids against Skylark and S3 (reads only).")
+    var online = false
+
+    @Option(help: "YAML configuration file (the environment variables' keys in lower case).")
+    var config: String?
+
     func run() async throws {
         let path = manifest
         // Validation blocks on many file reads: it runs on a thread of its own, never on the
         // cooperative pool.
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<ValidationResult, Never>) in
+        var result = await withCheckedContinuation { (continuation: CheckedContinuation<ValidationResult, Never>) in
             let thread = Thread {
                 continuation.resume(returning: ManifestValidator.validate(path: path))
             }
             thread.stackSize = 8 << 20
             thread.start()
+        }
+        if online, !result.hasErrors, let manifest = result.manifest {
+            do {
+                let configuration = try Configuration.load(configFile: config)
+                let services = try await RunCommand.connect(configuration, stages: Set(Stage.allCases), concurrency: 8)
+                result.diagnostics += try await OnlineValidation.check(manifest, skylark: services.0)
+            } catch {
+                throw ExitStatus.fail(error)
+            }
         }
         let output: String
         switch format {
