@@ -96,6 +96,9 @@ import Testing
         #expect(paths.absolute("../x/./b.srt") == "/work/x/b.srt")
         #expect(paths.display("subs/a.srt") == "manifests/subs/a.srt")
         #expect(ManifestPaths(manifestPath: "m.yaml", currentDirectory: "/w").display("s.srt") == "s.srt")
+        #expect(paths.absolute("/abs//x/../y.mp4") == "/abs/y.mp4")
+        #expect(paths.absolute("/abs/plain.mp4") == "/abs/plain.mp4")
+        #expect(ManifestPaths(manifestPath: "./m.yaml", currentDirectory: "/w").absolute("./s.srt") == "/w/s.srt")
     }
 }
 

@@ -61,7 +61,8 @@ public struct ManifestPaths: Sendable {
 
     /// Whether `path` has a `/.` or `//` (or starts with `./`), i.e. something `normalize` would change.
     private static func needsNormalizing(_ path: String) -> Bool {
-        var previous: UInt8 = UInt8(ascii: "/")
+        if path.utf8.first == UInt8(ascii: ".") { return true }
+        var previous: UInt8 = 0
         for byte in path.utf8 {
             if previous == UInt8(ascii: "/") && (byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")) { return true }
             previous = byte

@@ -68,7 +68,12 @@ enum FileChecks {
                                                       item: asset.id, field: field))
             case .success(let bytes):
                 subtitleProblems[subtitle.path] = .some(nil)
-                guard let format = SubtitleFormat.from(path: subtitle.path) else { return }
+                let format: SubtitleFormat
+                switch ManifestPaths.fileExtension(of: subtitle.path) {
+                case "srt": format = .srt
+                case "vtt": format = .webvtt
+                default: return   // SUBTITLE_FORMAT, reported by the pure rules
+                }
                 let display = paths.display(subtitle.file)
                 let issues = SubtitleChecker.check(bytes, format: format).issues.map { issue in
                     Diagnostic(.error, rule: issue.rule, message: issue.message, hint: issue.hint,
