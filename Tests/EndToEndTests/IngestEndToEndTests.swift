@@ -50,11 +50,11 @@ struct IngestEndToEndTests {
     }
 
     @Test func sigkillAtTwentyRandomMomentsConvergesToTheExactEndState() throws {
-        // 50 ms per API call and two calls at a time make each run slow enough that every kill lands
-        // while work remains, at a random moment in assets, documents, transfer or confirm.
-        let stack = try SandboxStack(sandboxArguments: ["--latency-ms", "50"])
+        // 80 ms per API call and one item per stage at a time make each run slow enough that every kill
+        // lands while work remains, at a random moment in assets, documents, transfer or confirm.
+        let stack = try SandboxStack(sandboxArguments: ["--latency-ms", "80"])
         defer { stack.stop() }
-        let catalogue = try Catalogue.generate(assets: 40, simple: 4, large: 2)
+        let catalogue = try Catalogue.generate(assets: 16, simple: 4, large: 2)
         defer { catalogue.directory.remove() }
         var rng = SplitMix64(seed: 20_261_125)
         var kills = 0
@@ -62,7 +62,7 @@ struct IngestEndToEndTests {
         for _ in 0..<40 where kills < 20 && !finishedEarly {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.binary)
-            process.arguments = ["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "2"]
+            process.arguments = ["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "1"]
             process.environment = stack.environment
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -158,7 +158,7 @@ struct IngestEndToEndTests {
     }
 
     @Test func sigintExits130WithAReportAndResumesCleanly() throws {
-        let stack = try SandboxStack(sandboxArguments: ["--latency-ms", "30"])
+        let stack = try SandboxStack(sandboxArguments: ["--latency-ms", "60"])
         defer { stack.stop() }
         let catalogue = try Catalogue.generate(assets: 30, simple: 2)
         defer { catalogue.directory.remove() }
@@ -184,12 +184,12 @@ struct IngestEndToEndTests {
     }
 
     @Test func tokenLifetimeShorterThanTheRunCausesNoFailure() throws {
-        let stack = try SandboxStack(sandboxArguments: ["--token-lifetime", "2", "--latency-ms", "30"])
+        let stack = try SandboxStack(sandboxArguments: ["--token-lifetime", "2", "--latency-ms", "60"])
         defer { stack.stop() }
-        let catalogue = try Catalogue.generate(assets: 16, simple: 1)
+        let catalogue = try Catalogue.generate(assets: 24, simple: 1)
         defer { catalogue.directory.remove() }
         let started = Date()
-        let result = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "2"], stack)
+        let result = try ingest(["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "1"], stack)
         #expect(result.exitCode == 0, "\(result.stderr.suffix(2000))")
         #expect(Date().timeIntervalSince(started) > 3, "the run must outlive the 2 s token")
         try expectExactEndState(stack, catalogue, "with 2 s tokens")

@@ -6,6 +6,7 @@ import IngestCore
 /// Each of the three effects has its own durable intent (`text_track:<lang>`, `document:<lang>`,
 /// `upload:<lang>`). Reconcile: text tracks through the asset's `text_track_urls` (by language),
 /// documents through `documents(content_url:)`, uploads through the document's non-null `url`.
+/// Subtitles of different languages run concurrently; each one's three steps stay in order.
 enum DocumentsStage {
     static func run(_ asset: ManifestAsset, _ ctx: StageContext) async throws {
         let id = asset.id
@@ -23,8 +24,14 @@ enum DocumentsStage {
             }
             assetURL = remote.url
         }
-        for subtitle in asset.subtitles {
-            try await runTrack(asset, subtitle, assetUID: assetUID, assetURL: assetURL!, ctx)
+        // Each language's chain (text track → document → upload) is independent of the others', so
+        // they run side by side: an item's documents take one chain's round trips, not the sum.
+        let url = assetURL!
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for subtitle in asset.subtitles {
+                group.addTask { try await runTrack(asset, subtitle, assetUID: assetUID, assetURL: url, ctx) }
+            }
+            try await group.waitForAll()
         }
         try await ctx.checkpoint.record(id, .documents, .done, durable: false)
     }
