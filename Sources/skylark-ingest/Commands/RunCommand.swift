@@ -36,6 +36,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "API calls in flight per stage.")
     var concurrency: Int = 8
 
+    @Option(help: "Video files uploading at once (each with several parts in flight for large files).")
+    var transfers: Int = 8
+
     @Flag(name: .customLong("dry-run"), help: "Validate and print the plan; send nothing.")
     var dryRun = false
 
@@ -56,6 +59,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if transfers < 1 { throw ValidationError("--transfers must be at least 1") }
         if confirmTimeout < 0 { throw ValidationError("--confirm-timeout must not be negative") }
         do { _ = try Stage.parseList(stages) } catch { throw ValidationError(IngestError.from(error).message) }
         if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError(IngestError.from(error).message) } }
@@ -128,7 +132,7 @@ struct RunCommand: AsyncParsableCommand {
         let signals = SignalTrap(stop: stop)
         let context = StageContext(checkpoint: checkpoint, skylark: services.0, store: services.1,
                                    confirmTimeout: .seconds(confirmTimeout), events: { console.handle($0) })
-        let options = RunOptions(stages: workStages, concurrency: concurrency, retryFailed: retryFailed,
+        let options = RunOptions(stages: workStages, concurrency: concurrency, transferSlots: transfers, retryFailed: retryFailed,
                                  confirmTimeout: .seconds(confirmTimeout))
         let result: RunResult
         do {
