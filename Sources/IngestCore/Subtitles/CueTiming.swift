@@ -174,6 +174,26 @@ struct CueTimingParser {
         return ((hours * 60 + minutes.value) * 60 + seconds.value) * 1000 + millis
     }
 
+    /// Checks start order and end after start (in column order), updating `lastStart`.
+    func checkTimes(_ cue: CueTiming, on line: SubtitleText.Line, lastStart: inout Int?,
+                            into issues: inout [SubtitleIssue]) {
+        guard let start = cue.start else { return }
+        if let previous = lastStart, start < previous {
+            issues.append(issue(SubtitleRule.order, line, cue.startOffset,
+                                       "the cue starts (\(formatMilliseconds(start, style: style))) before the "
+                                           + "previous cue (\(formatMilliseconds(previous, style: style)))",
+                                       hint: "order cues by start time"))
+        }
+        if let end = cue.end, end <= start {
+            issues.append(issue(SubtitleRule.timing, line, cue.endOffset,
+                                       "the cue ends (\(formatMilliseconds(end, style: style))) "
+                                           + "\(end == start ? "when" : "before") it starts "
+                                           + "(\(formatMilliseconds(start, style: style)))",
+                                       hint: "the end time must be after the start time"))
+        }
+        lastStart = start
+    }
+
     /// An issue on `line` at byte `offset`.
     func issue(_ rule: String, _ line: SubtitleText.Line, _ offset: Int, _ message: String,
                hint: String? = nil) -> SubtitleIssue {

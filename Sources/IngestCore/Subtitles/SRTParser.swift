@@ -71,7 +71,7 @@ struct SRTParser {
                                            hint: "write the timing as HH:MM:SS,mmm --> HH:MM:SS,mmm"))
             } else {
                 let cue = timing.parse(timingLine, into: &issues)
-                checkTimes(cue, on: timingLine, lastStart: &lastStart, into: &issues)
+                timing.checkTimes(cue, on: timingLine, lastStart: &lastStart, into: &issues)
             }
 
             // Cue text runs to the next blank line; a number + timing pair inside it means a missing blank line.
@@ -99,26 +99,6 @@ struct SRTParser {
                                         hint: "an SRT file needs at least one numbered cue with a timing line"))
         }
         return SubtitleCheckResult(cueCount: cueCount, issues: issues)
-    }
-
-    /// Checks start order and end after start (in column order), updating `lastStart`.
-    private func checkTimes(_ cue: CueTiming, on line: SubtitleText.Line, lastStart: inout Int?,
-                            into issues: inout [SubtitleIssue]) {
-        guard let start = cue.start else { return }
-        if let previous = lastStart, start < previous {
-            issues.append(timing.issue(SubtitleRule.order, line, cue.startOffset,
-                                       "the cue starts (\(formatMilliseconds(start, style: .srt))) before the "
-                                           + "previous cue (\(formatMilliseconds(previous, style: .srt)))",
-                                       hint: "order cues by start time"))
-        }
-        if let end = cue.end, end <= start {
-            issues.append(timing.issue(SubtitleRule.timing, line, cue.endOffset,
-                                       "the cue ends (\(formatMilliseconds(end, style: .srt))) "
-                                           + "\(end == start ? "when" : "before") it starts "
-                                           + "(\(formatMilliseconds(start, style: .srt)))",
-                                       hint: "the end time must be after the start time"))
-        }
-        lastStart = start
     }
 
     /// The cue number on `line` (digits, optionally surrounded by spaces); -1 when it overflows; nil otherwise.

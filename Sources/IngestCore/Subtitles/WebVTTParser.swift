@@ -101,7 +101,7 @@ struct WebVTTParser {
             let timingLine = lines[timingIndex]
             cueCount += 1
             let cue = timing.parse(timingLine, into: &issues)
-            checkTimes(cue, on: timingLine, lastStart: &lastStart, into: &issues)
+            timing.checkTimes(cue, on: timingLine, lastStart: &lastStart, into: &issues)
             WebVTTCueSettings.check(text, timingLine, from: cue.restOffset, timing: timing, into: &issues)
 
             i = timingIndex + 1
@@ -137,26 +137,6 @@ struct WebVTTParser {
             i += 1
         }
         return i
-    }
-
-    /// Checks start order and end after start (in column order), updating `lastStart`.
-    private func checkTimes(_ cue: CueTiming, on line: SubtitleText.Line, lastStart: inout Int?,
-                            into issues: inout [SubtitleIssue]) {
-        guard let start = cue.start else { return }
-        if let previous = lastStart, start < previous {
-            issues.append(timing.issue(SubtitleRule.order, line, cue.startOffset,
-                                       "the cue starts (\(formatMilliseconds(start, style: .webvtt))) before the "
-                                           + "previous cue (\(formatMilliseconds(previous, style: .webvtt)))",
-                                       hint: "order cues by start time"))
-        }
-        if let end = cue.end, end <= start {
-            issues.append(timing.issue(SubtitleRule.timing, line, cue.endOffset,
-                                       "the cue ends (\(formatMilliseconds(end, style: .webvtt))) "
-                                           + "\(end == start ? "when" : "before") it starts "
-                                           + "(\(formatMilliseconds(start, style: .webvtt)))",
-                                       hint: "the end time must be after the start time"))
-        }
-        lastStart = start
     }
 
     /// Whether `line` separates blocks (empty, or only spaces and tabs).
