@@ -121,6 +121,22 @@ import Testing
         #expect(retried.count(.succeeded) == 2)
     }
 
+    @Test func anotherUploadUnderTheKeyIsAConflictAndAnOldProcessedOneIsReplaced() async throws {
+        let fixture = try Fixture(advanced: 2)
+        defer { fixture.directory.remove() }
+        let size = { (path: String) in Int64((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) }
+        let other = ["asset": "{\"uid\": \"asse_\(String(repeating: "e", count: 32))\"}"]
+        // item-0: a foreign upload of the same size waits in the watchfolder under its key.
+        await fixture.store.place("item-0.mp4", size: size(fixture.assets[0].videoPath), metadata: other)
+        // item-1: an earlier batch's object of the same size was processed under the same key.
+        await fixture.store.place("processed/item-1.mp4", size: size(fixture.assets[1].videoPath), metadata: other)
+        let (result, _) = try await fixture.run()
+        #expect(result.errors["item-0"]?.code == "S3_KEY_CONFLICT")
+        #expect(await fixture.store.uploads["item-0.mp4"] == nil, "the foreign object must not be overwritten")
+        #expect(result.outcomes["item-1"] == .succeeded)
+        #expect(await fixture.store.uploads["item-1.mp4"] == 1, "an old processed object is not this item's upload")
+    }
+
     @Test func confirmWaitsForProcessingAndFindsSimpleAssets() async throws {
         let fixture = try Fixture(advanced: 2, simple: 2)
         defer { fixture.directory.remove() }

@@ -3,8 +3,8 @@ import IngestCore
 
 /// `transfer`: upload the video to the watchfolder with `asset` = `{"uid": …}` (advanced mode).
 ///
-/// First a HEAD of the key and of `processed/<key>`: an object of the right size there means the
-/// upload already happened. Otherwise the uploader resumes from the journaled upload state.
+/// First a HEAD of the key and of `processed/<key>`: an object of the right size and `asset` metadata
+/// there means the upload already happened; another upload waiting under the key is a conflict. Otherwise the uploader resumes from the journaled upload state.
 enum TransferStage {
     static func run(_ asset: ManifestAsset, _ ctx: StageContext) async throws {
         let id = asset.id
@@ -21,10 +21,23 @@ enum TransferStage {
             }
             metadata["asset"] = AssetMetadata.value(uid: uid)
         }
+        let expectedAsset = metadata["asset"]
         let existing: @Sendable () async throws -> UploadOutcome? = {
             for candidate in [key, "processed/" + key] {
-                if let info = try await store.head(key: candidate), info.size == size {
+                guard let info = try await store.head(key: candidate) else { continue }
+                // Ours only when the size and the `asset` metadata (none in simple mode) match: an
+                // object of an earlier batch under `processed/` is simply replaced by this upload.
+                if info.size == size && info.metadata["asset"] == expectedAsset {
                     return UploadOutcome(etag: info.etag, bytes: info.size)
+                }
+                if candidate == key {
+                    // Something else is waiting in the watchfolder under our key: uploading would
+                    // overwrite it before Skylark processed it.
+                    throw IngestError(
+                        code: "S3_KEY_CONFLICT", item: id, stage: .transfer,
+                        message: "s3://\(store.bucket)/\(key) already holds another upload (\(info.size) bytes, "
+                            + "asset \(info.metadata["asset"] ?? "none")) not yet processed",
+                        hint: "give this item its own `key`, or run again once Skylark has processed that object")
                 }
             }
             return nil

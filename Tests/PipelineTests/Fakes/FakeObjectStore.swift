@@ -37,6 +37,11 @@ actor FakeObjectStore: ObjectStore {
         return objects[key].map { ObjectInfo(size: $0.size, etag: $0.etag, metadata: $0.metadata) }
     }
 
+    /// Places an object as if someone else had uploaded it.
+    func place(_ key: String, size: Int64, metadata: [String: String]) {
+        objects[key] = Object(size: size, etag: "\"foreign\"", metadata: metadata)
+    }
+
     /// Moves `key` to `processed/<key>` (the watchfolder processor).
     func moveToProcessed(_ key: String) {
         guard let object = objects.removeValue(forKey: key) else { return }
