@@ -57,7 +57,15 @@ struct SandboxScriptTests {
         #expect(try script(["status", "--state-dir", directory.path("s")]).exitCode == 0)
 
         #expect(try script(["stop", "--state-dir", directory.path("s")]).exitCode == 0)
-        for pid in pids { #expect(kill(pid, 0) != 0, "pid \(pid) still alive after stop") }
+        for pid in pids { #expect(!Self.isRunning(pid), "pid \(pid) still alive after stop") }
         #expect(try script(["status", "--state-dir", directory.path("s")]).exitCode != 0)
+    }
+
+    /// Whether `pid` is a live process (a zombie waiting for its reaper counts as stopped).
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(close, offsetBy: 2)...].first != "Z"
     }
 }
