@@ -14,12 +14,25 @@ public struct StageState: Sendable, Hashable {
     /// Operations with an intent and no result: reconcile them before doing anything again.
     public var openIntents: [String] = []
     /// The last failure (kept until the stage starts again).
-    public var error: IngestError?
+    public var error: IngestError? {
+        get { errorBox?.error }
+        set { errorBox = newValue.map(ErrorBox.init) }
+    }
+    /// Boxed: failures are rare, and an inline `IngestError` would triple the size of every stage.
+    private var errorBox: ErrorBox?
 
     public init() {}
 
     /// Whether anything at all was recorded for this stage.
     public var isUntouched: Bool { status == .pending && openIntents.isEmpty && error == nil }
+}
+
+/// An immutable heap copy of a stage's last error (compared and hashed by value).
+private final class ErrorBox: Sendable, Hashable {
+    let error: IngestError
+    init(_ error: IngestError) { self.error = error }
+    static func == (a: ErrorBox, b: ErrorBox) -> Bool { a.error == b.error }
+    func hash(into hasher: inout Hasher) { hasher.combine(error) }
 }
 
 /// One subtitle's remote objects: text track, document, and whether the file was uploaded.
@@ -98,7 +111,7 @@ public struct ItemState: Sendable, Hashable {
     /// Applies one journal entry (the entry's item must be this item).
     public mutating func apply(_ entry: JournalEntry) {
         if entry.stage == .validate {
-            applyDefinition(entry)
+            if entry.event == .summary { applyItemSummary(entry.data) } else { applyDefinition(entry) }
             return
         }
         var stage = self[entry.stage]
@@ -142,6 +155,22 @@ public struct ItemState: Sendable, Hashable {
         definitionFields = entry.data["fields"]?.stringValue
     }
 
+    /// Replaces the whole state with an item summary (format 2 compaction output).
+    private mutating func applyItemSummary(_ data: [String: JSONValue]) {
+        self = ItemState(id: id)
+        definition = data["definition"]?.stringValue
+        definitionFields = data["fields"]?.stringValue
+        for stage in Self.workStages {
+            let name = stage.rawValue
+            var state = StageState()
+            state.status = data[name]?.stringValue.flatMap(StageStatus.init(rawValue:)) ?? .pending
+            if case .array(let ops)? = data[name + "_intents"] { state.openIntents = ops.compactMap(\.stringValue) }
+            state.error = Self.error(from: data[name + "_error"], item: id, stage: stage)
+            self[stage] = state
+        }
+        applyResults(data)
+    }
+
     private mutating func resetResults(of stage: Stage) {
         switch stage {
         case .validate: break
@@ -181,6 +210,11 @@ public struct ItemState: Sendable, Hashable {
         if let v = data["document_url"]?.stringValue { track.documentURL = v }
         if let v = data["upload_url"]?.stringValue { track.uploadURL = v }
         if let v = data["uploaded"]?.boolValue { track.uploaded = v }
+        if track.uploaded {
+            // Once uploaded, no stage needs the document's URLs again (compaction drops them too).
+            track.documentURL = nil
+            track.uploadURL = nil
+        }
         if let index { tracks[index] = track } else { tracks.append(track) }
     }
 
@@ -193,25 +227,28 @@ public struct ItemState: Sendable, Hashable {
 
     // MARK: Compaction
 
-    /// The journal entries that replay to this item's current state: one per touched stage.
-    public func summaryEntries() -> [JournalEntry] {
-        var entries: [JournalEntry] = []
-        if let definition {
-            var data: [String: JSONValue] = ["definition": .string(definition)]
-            if let definitionFields { data["fields"] = .string(definitionFields) }
-            entries.append(JournalEntry(item: id, stage: .validate, event: .done, data: data))
-        }
-        for stage in [Stage.assets, .documents, .transfer, .confirm] {
+    /// The work stages, whose states the journal keeps.
+    static let workStages: [Stage] = [.assets, .documents, .transfer, .confirm]
+
+    /// The journal entries that replay to this item's current state: one item summary.
+    public func summaryEntries() -> [JournalEntry] { [summaryEntry()] }
+
+    /// One `summary` record at stage `validate` holding the whole item: definition, each touched
+    /// stage's status (`assets`: "done"), open intents (`assets_intents`), error (`assets_error`),
+    /// and every result. It replaces everything recorded before it for the item (format 2).
+    public func summaryEntry() -> JournalEntry {
+        var data: [String: JSONValue] = [:]
+        if let definition { data["definition"] = .string(definition) }
+        if let definitionFields { data["fields"] = .string(definitionFields) }
+        for stage in Self.workStages {
             let state = self[stage]
-            let results = resultData(for: stage)
-            if state.isUntouched && results.isEmpty { continue }
-            var data = results
-            data["status"] = .string(state.status.rawValue)
-            if !state.openIntents.isEmpty { data["open_intents"] = .array(state.openIntents.map { .string($0) }) }
-            if let error = state.error { data["error"] = Self.errorData(error) }
-            entries.append(JournalEntry(item: id, stage: stage, event: .summary, data: data))
+            let name = stage.rawValue
+            if state.status != .pending { data[name] = .string(state.status.rawValue) }
+            if !state.openIntents.isEmpty { data[name + "_intents"] = .array(state.openIntents.map { .string($0) }) }
+            if let error = state.error { data[name + "_error"] = Self.errorData(error) }
+            data.merge(resultData(for: stage)) { _, new in new }
         }
-        return entries
+        return JournalEntry(item: id, stage: .validate, event: .summary, data: data)
     }
 
     /// The `data.error` object recorded for `error` (code, message, retryable; never secrets).
