@@ -181,7 +181,7 @@ public struct ItemState: Sendable, Hashable {
         }
     }
 
-    private mutating func applyResults(_ data: [String: JSONValue]) {
+    mutating func applyResults(_ data: [String: JSONValue]) {
         if data.isEmpty { return }
         if let v = data["asset_uid"]?.stringValue { assetUID = v }
         if let v = data["asset_url"]?.stringValue { assetURL = v }
@@ -201,15 +201,24 @@ public struct ItemState: Sendable, Hashable {
     }
 
     private mutating func applyTrack(language: String, _ data: [String: JSONValue]) {
+        applyTrack(language: language, textTrackUID: data["text_track_uid"]?.stringValue,
+                   textTrackURL: data["text_track_url"]?.stringValue, documentUID: data["document_uid"]?.stringValue,
+                   documentURL: data["document_url"]?.stringValue, uploadURL: data["upload_url"]?.stringValue,
+                   uploaded: data["uploaded"]?.boolValue)
+    }
+
+    /// Merges the given fields into the track for `language` (created when missing).
+    mutating func applyTrack(language: String, textTrackUID: String?, textTrackURL: String?, documentUID: String?,
+                             documentURL: String?, uploadURL: String?, uploaded: Bool?) {
         var track: TrackState
         let index = tracks.firstIndex { $0.language == language }
         if let index { track = tracks[index] } else { track = TrackState(language: language) }
-        if let v = data["text_track_uid"]?.stringValue { track.textTrackUID = v }
-        if let v = data["text_track_url"]?.stringValue { track.textTrackURL = v }
-        if let v = data["document_uid"]?.stringValue { track.documentUID = v }
-        if let v = data["document_url"]?.stringValue { track.documentURL = v }
-        if let v = data["upload_url"]?.stringValue { track.uploadURL = v }
-        if let v = data["uploaded"]?.boolValue { track.uploaded = v }
+        if let v = textTrackUID { track.textTrackUID = v }
+        if let v = textTrackURL { track.textTrackURL = v }
+        if let v = documentUID { track.documentUID = v }
+        if let v = documentURL { track.documentURL = v }
+        if let v = uploadURL { track.uploadURL = v }
+        if let v = uploaded { track.uploaded = v }
         if track.uploaded {
             // Once uploaded, no stage needs the document's URLs again (compaction drops them too).
             track.documentURL = nil
@@ -218,7 +227,7 @@ public struct ItemState: Sendable, Hashable {
         if let index { tracks[index] = track } else { tracks.append(track) }
     }
 
-    private static func error(from value: JSONValue?, item: String, stage: Stage) -> IngestError? {
+    static func error(from value: JSONValue?, item: String, stage: Stage) -> IngestError? {
         guard case .object(let fields)? = value else { return nil }
         return IngestError(code: fields["code"]?.stringValue ?? "UNKNOWN", item: item, stage: stage,
                            message: fields["message"]?.stringValue ?? "",

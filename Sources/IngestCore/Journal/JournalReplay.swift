@@ -27,6 +27,13 @@ public struct JournalState: Sendable {
         items[entry.item]!.apply(entry)
     }
 
+    /// Replaces the state of `item.id` with `item` (an item summary record with sequence `seq`).
+    mutating func replace(with item: ItemState, seq: UInt64) {
+        if seq > lastSeq { lastSeq = seq }
+        entryCount += 1
+        items[item.id] = item
+    }
+
     /// Applies one record (a header replaces the header).
     public mutating func apply(_ record: JournalRecord) {
         switch record {
@@ -78,7 +85,14 @@ public struct JournalReplay: Sendable {
         }
         do {
             guard complete else { throw JournalDecodeError.missingChecksum }
-            let record = try JournalCodec.decode(line)
+            let record: JournalRecord
+            switch try JournalCodec.decodeForReplay(line) {
+            case .record(let decoded): record = decoded
+            case .item(let seq, let item):
+                state.replace(with: item, seq: seq)
+                validLength = offset
+                return
+            }
             if case .header(let header) = record, header.format > JournalHeader.currentFormat {
                 throw IngestError(code: "CHECKPOINT_FORMAT", message:
                     "\(path) uses journal format \(header.format); this tool reads format \(JournalHeader.currentFormat)",
