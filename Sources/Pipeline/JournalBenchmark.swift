@@ -71,6 +71,9 @@ public enum JournalBenchmark {
 
         // 2. A full run with null services.
         let assets = (0..<count).map(benchAsset)
+        if ProcessInfo.processInfo.environment["BENCH_TRACE"] != nil {
+            print(String(format: "  peak RSS before the run (appends, %d manifest items): %.1f MB", count, Double(peakRSS()) / 1e6))
+        }
         let runPath = directory + "/run.checkpoint"
         for suffix in ["", ".lock", ".compact", ".broken"] { try? FileManager.default.removeItem(atPath: runPath + suffix) }
         opened = try JournalFile.open(path: runPath, header: header)

@@ -138,7 +138,9 @@ public enum JournalCodec {
                 case "stage": stage = try parser.string()
                 case "event": event = try parser.string()
                 case "op": op = try parser.string()
-                case "at": at = try parser.string()
+                case "at":
+                    // The replay never uses the timestamp: skip it without building a string.
+                    if direct { try parser.skipString() } else { at = try parser.string() }
                 case "data":
                     // The writer puts `item`, `stage` and `event` before `data`.
                     if direct, stage == "validate", event == "summary", let item {

@@ -180,6 +180,19 @@ enum JournalJSON {
             return value
         }
 
+        /// Moves past a string literal without decoding it.
+        mutating func skipString() throws {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected string") }
+            index += 1
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                if byte == UInt8(ascii: "\"") { return }
+                if byte == UInt8(ascii: "\\") { index += 1 } else if byte < 0x20 { throw fail("control character in string") }
+            }
+            throw fail("unterminated string")
+        }
+
         mutating func string() throws -> String {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected string") }
             index += 1
