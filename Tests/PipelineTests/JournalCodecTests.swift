@@ -104,4 +104,21 @@ import Testing
             }
         }
     }
+
+    @Test func packedStringsGiveBackExactlyTheirText() {
+        let hex32 = "0123456789abcdef0fedcba987654321"
+        let samples = [
+            "asse_" + hex32, "/api/assets/asse_" + hex32 + "/", "/api/text-tracks/text_" + hex32 + "/",
+            "/api/documents/docu_" + hex32 + "/", "/api/documents/docu_" + hex32, "0123456789abcdef",
+            // Near misses stay text.
+            "asse_" + hex32.uppercased(), "ASSE_" + hex32, "asse-" + hex32, "asse_" + hex32 + "0",
+            "/api/assets/asse_" + hex32 + "x", "https://skylark.example/api/assets/asse_" + hex32 + "/",
+            "/api/other/asse_" + hex32 + "/", "0123456789ABCDEF", "", "u", "café_" + hex32,
+        ]
+        for text in samples {
+            #expect(PackedString(text).text == text)
+        }
+        #expect(PackedString(samples[0]) == PackedString("asse_" + hex32))
+        #expect(PackedString(samples[0]) != PackedString("text_" + hex32))
+    }
 }

@@ -38,11 +38,28 @@ private final class ErrorBox: Sendable, Hashable {
 /// One subtitle's remote objects: text track, document, and whether the file was uploaded.
 public struct TrackState: Sendable, Hashable {
     public var language: String
-    public var textTrackUID: String?
-    public var textTrackURL: String?
-    public var documentUID: String?
-    public var documentURL: String?
+    public var textTrackUID: String? {
+        get { packedTextTrackUID?.text }
+        set { packedTextTrackUID = newValue.map(PackedString.init) }
+    }
+    public var textTrackURL: String? {
+        get { packedTextTrackURL?.text }
+        set { packedTextTrackURL = newValue.map(PackedString.init) }
+    }
+    public var documentUID: String? {
+        get { packedDocumentUID?.text }
+        set { packedDocumentUID = newValue.map(PackedString.init) }
+    }
+    public var documentURL: String? {
+        get { packedDocumentURL?.text }
+        set { packedDocumentURL = newValue.map(PackedString.init) }
+    }
     public var uploadURL: String?
+    // Uids and their API paths packed: a 100,000-item state holds hundreds of thousands of them.
+    private var packedTextTrackUID: PackedString?
+    private var packedTextTrackURL: PackedString?
+    private var packedDocumentUID: PackedString?
+    private var packedDocumentURL: PackedString?
     public var uploaded = false
 
     public init(language: String) { self.language = language }
@@ -52,15 +69,24 @@ public struct TrackState: Sendable, Hashable {
 public struct ItemState: Sendable, Hashable {
     public var id: String
     /// Fingerprint of the item's definition when it was planned (see `ItemDefinition`).
-    public var definition: String?
+    public var definition: String? {
+        get { packedDefinition?.text }
+        set { packedDefinition = newValue.map(PackedString.init) }
+    }
     /// Per-field fingerprints, `name=hash` joined by commas, to name what drifted.
     public var definitionFields: String?
     public var assets = StageState()
     public var documents = StageState()
     public var transfer = StageState()
     public var confirm = StageState()
-    public var assetUID: String?
-    public var assetURL: String?
+    public var assetUID: String? {
+        get { packedAssetUID?.text }
+        set { packedAssetUID = newValue.map(PackedString.init) }
+    }
+    public var assetURL: String? {
+        get { packedAssetURL?.text }
+        set { packedAssetURL = newValue.map(PackedString.init) }
+    }
     public var tracks: [TrackState] = []
     public var bucket: String?
     public var key: String?
@@ -70,6 +96,10 @@ public struct ItemState: Sendable, Hashable {
     public var uploadState: JSONValue?
     public var processed = false
     public var ovpCount: Int?
+    // The fingerprint, the asset's uid and its path packed (see `PackedString`).
+    private var packedDefinition: PackedString?
+    private var packedAssetUID: PackedString?
+    private var packedAssetURL: PackedString?
 
     public init(id: String) { self.id = id }
 
