@@ -56,10 +56,10 @@ public struct TrackState: Sendable, Hashable {
     }
     public var uploadURL: String?
     // Uids and their API paths packed: a 100,000-item state holds hundreds of thousands of them.
-    private var packedTextTrackUID: PackedString?
-    private var packedTextTrackURL: PackedString?
-    private var packedDocumentUID: PackedString?
-    private var packedDocumentURL: PackedString?
+    var packedTextTrackUID: PackedString?
+    var packedTextTrackURL: PackedString?
+    var packedDocumentUID: PackedString?
+    var packedDocumentURL: PackedString?
     public var uploaded = false
 
     public init(language: String) { self.language = language }
@@ -97,9 +97,9 @@ public struct ItemState: Sendable, Hashable {
     public var processed = false
     public var ovpCount: Int?
     // The fingerprint, the asset's uid and its path packed (see `PackedString`).
-    private var packedDefinition: PackedString?
-    private var packedAssetUID: PackedString?
-    private var packedAssetURL: PackedString?
+    var packedDefinition: PackedString?
+    var packedAssetUID: PackedString?
+    var packedAssetURL: PackedString?
 
     public init(id: String) { self.id = id }
 
@@ -235,6 +235,23 @@ public struct ItemState: Sendable, Hashable {
                    textTrackURL: data["text_track_url"]?.stringValue, documentUID: data["document_uid"]?.stringValue,
                    documentURL: data["document_url"]?.stringValue, uploadURL: data["upload_url"]?.stringValue,
                    uploaded: data["uploaded"]?.boolValue)
+    }
+
+    /// Merges the packed fields of `new` (and `uploaded` when given) into the track for its language.
+    mutating func mergeTrack(_ new: TrackState, uploaded: Bool?) {
+        let index = tracks.firstIndex { $0.language == new.language }
+        var track = index.map { tracks[$0] } ?? TrackState(language: new.language)
+        if let v = new.packedTextTrackUID { track.packedTextTrackUID = v }
+        if let v = new.packedTextTrackURL { track.packedTextTrackURL = v }
+        if let v = new.packedDocumentUID { track.packedDocumentUID = v }
+        if let v = new.packedDocumentURL { track.packedDocumentURL = v }
+        if let v = new.uploadURL { track.uploadURL = v }
+        if let uploaded { track.uploaded = uploaded }
+        if track.uploaded {
+            track.packedDocumentURL = nil
+            track.uploadURL = nil
+        }
+        if let index { tracks[index] = track } else { tracks.append(track) }
     }
 
     /// Merges the given fields into the track for `language` (created when missing).

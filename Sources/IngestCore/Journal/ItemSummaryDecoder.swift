@@ -10,13 +10,13 @@ enum ItemSummaryDecoder {
         var rest: [String: JSONValue] = [:]
         try forEachMember(&parser) { key, parser in
             switch key {
-            case "definition": item.definition = try string(&parser)
+            case "definition": item.packedDefinition = try packed(&parser)
             case "fields": item.definitionFields = try string(&parser)
             case "assets", "documents", "transfer", "confirm":
                 let stage = Stage(rawValue: key)!
                 item[stage].status = try string(&parser).flatMap(StageStatus.init(rawValue:)) ?? .pending
-            case "asset_uid": if let v = try string(&parser) { item.assetUID = v }
-            case "asset_url": if let v = try string(&parser) { item.assetURL = v }
+            case "asset_uid": if let v = try packed(&parser) { item.packedAssetUID = v }
+            case "asset_url": if let v = try packed(&parser) { item.packedAssetURL = v }
             case "bucket": if let v = try string(&parser) { item.bucket = v }
             case "key": if let v = try string(&parser) { item.key = v }
             case "etag": if let v = try string(&parser) { item.etag = v }
@@ -44,24 +44,23 @@ enum ItemSummaryDecoder {
             parser.skipSpace()
             guard parser.index < parser.bytes.count else { throw parser.fail("unterminated array") }
             if parser.bytes[parser.index] == UInt8(ascii: "{") {
-                var language: String?, textTrackUID: String?, textTrackURL: String?, documentUID: String?
-                var documentURL: String?, uploadURL: String?, uploaded: Bool?
+                var language: String?, uploaded: Bool?
+                var track = TrackState(language: "")
                 try forEachMember(&parser) { key, parser in
                     switch key {
                     case "language": language = try string(&parser)
-                    case "text_track_uid": textTrackUID = try string(&parser)
-                    case "text_track_url": textTrackURL = try string(&parser)
-                    case "document_uid": documentUID = try string(&parser)
-                    case "document_url": documentURL = try string(&parser)
-                    case "upload_url": uploadURL = try string(&parser)
+                    case "text_track_uid": track.packedTextTrackUID = try packed(&parser) ?? track.packedTextTrackUID
+                    case "text_track_url": track.packedTextTrackURL = try packed(&parser) ?? track.packedTextTrackURL
+                    case "document_uid": track.packedDocumentUID = try packed(&parser) ?? track.packedDocumentUID
+                    case "document_url": track.packedDocumentURL = try packed(&parser) ?? track.packedDocumentURL
+                    case "upload_url": track.uploadURL = try string(&parser) ?? track.uploadURL
                     case "uploaded": uploaded = try parser.value(depth: 3).boolValue
                     default: _ = try parser.value(depth: 3)
                     }
                 }
                 if let language {
-                    item.applyTrack(language: language, textTrackUID: textTrackUID, textTrackURL: textTrackURL,
-                                    documentUID: documentUID, documentURL: documentURL, uploadURL: uploadURL,
-                                    uploaded: uploaded)
+                    track.language = language
+                    item.mergeTrack(track, uploaded: uploaded)
                 }
             } else {
                 _ = try parser.value(depth: 3)
@@ -100,6 +99,13 @@ enum ItemSummaryDecoder {
             if parser.bytes[parser.index] == UInt8(ascii: "}") { parser.index += 1; return }
             throw parser.fail("expected ',' or '}'")
         }
+    }
+
+    /// A string value packed straight from the line's bytes, or nil (the value skipped) when the
+    /// value is not a string.
+    private static func packed(_ parser: inout JournalJSON.Parser) throws -> PackedString? {
+        if let span = try parser.plainString() { return PackedString(bytes: span) }
+        return try string(&parser).map(PackedString.init)
     }
 
     /// A string value, or nil (the value skipped) when the value is not a string.

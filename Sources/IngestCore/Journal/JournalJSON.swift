@@ -180,6 +180,24 @@ enum JournalJSON {
             return value
         }
 
+        /// The bytes of a string literal without escapes (the parser moves past it); nil, with the
+        /// parser unmoved, when the value is not a string or has escapes.
+        mutating func plainString() throws -> UnsafeBufferPointer<UInt8>? {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            var end = index + 1
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == UInt8(ascii: "\"") {
+                    let span = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
+                    index = end + 1
+                    return span
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+                end += 1
+            }
+            return nil
+        }
+
         /// Moves past a string literal without decoding it.
         mutating func skipString() throws {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected string") }

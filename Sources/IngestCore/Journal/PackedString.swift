@@ -19,7 +19,13 @@ struct PackedString: Sendable, Hashable {
 
     /// Packs `text`.
     init(_ text: String) {
-        storage = Self.pack(text) ?? .text(text)
+        var text = text
+        storage = text.withUTF8 { Self.pack($0) } ?? .text(text)
+    }
+
+    /// Packs the UTF-8 `bytes` (a string is only made when they have no packed shape).
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        storage = Self.pack(bytes) ?? .text(String(decoding: bytes, as: UTF8.self))
     }
 
     /// The string.
@@ -40,9 +46,8 @@ struct PackedString: Sendable, Hashable {
         }
     }
 
-    private static func pack(_ text: String) -> Storage? {
-        var text = text
-        return text.withUTF8 { bytes -> Storage? in
+    private static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> Storage? {
+        do {
             if bytes.count == 16, let value = hexValue(bytes, 0, 16) { return .fingerprint(value) }
             for shapeIndex in stride(from: paths.count - 1, through: 0, by: -1) {
                 let path = paths[shapeIndex].utf8
