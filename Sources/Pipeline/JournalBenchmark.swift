@@ -71,6 +71,9 @@ public enum JournalBenchmark {
 
         // 2. A full run with null services.
         let assets = (0..<count).map(benchAsset)
+        if ProcessInfo.processInfo.environment["BENCH_TRACE"] != nil {
+            print(String(format: "  peak RSS before the run (appends, %d manifest items): %.1f MB", count, Double(peakRSS()) / 1e6))
+        }
         let runPath = directory + "/run.checkpoint"
         for suffix in ["", ".lock", ".compact", ".broken"] { try? FileManager.default.removeItem(atPath: runPath + suffix) }
         opened = try JournalFile.open(path: runPath, header: header)
@@ -117,8 +120,21 @@ public enum JournalBenchmark {
         #endif
     }
 
+    /// User plus system CPU time of the process so far (a busy machine inflates wall time, not this).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
     private static func resume(path: String, header: JournalHeader, assets: [ManifestAsset]) async throws -> Double {
         let clock = ContinuousClock()
+        let cpuStart = cpuSeconds()
         let start = clock.now
         let opened = try JournalFile.open(path: path, header: header)
         let replayed = clock.now
@@ -133,8 +149,9 @@ public enum JournalBenchmark {
         try await opened.journal.close()
         let elapsed = seconds(clock.now - start)
         if ProcessInfo.processInfo.environment["BENCH_TRACE"] != nil {
-            print(String(format: "  replay %.3f s, prepare %.3f s, run %.3f s, close %.3f s", seconds(replayed - start),
-                         seconds(prepared - replayed), seconds(ran - prepared), seconds(clock.now - ran)))
+            print(String(format: "  replay %.3f s, prepare %.3f s, run %.3f s, close %.3f s (CPU %.3f s)", seconds(replayed - start),
+                         seconds(prepared - replayed), seconds(ran - prepared), seconds(clock.now - ran),
+                         cpuSeconds() - cpuStart))
         }
         guard result.count(.succeeded) == assets.count, writes.value == 0 else {
             throw IngestError(code: "BENCH_FAILED", message: "the resume was not a no-op (\(writes.value) writes)")

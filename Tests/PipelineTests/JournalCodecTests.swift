@@ -1,5 +1,5 @@
 import Foundation
-import IngestCore
+@testable import IngestCore
 import Testing
 
 @Suite struct JournalCodecTests {
@@ -83,5 +83,42 @@ import Testing
     @Test func newerFormatIsRefused() throws {
         let header = JournalHeader(format: 99, toolVersion: "9", manifestPath: "m", manifestSHA256: "", createdAt: "")
         #expect(throws: IngestError.self) { _ = try JournalReplay.replay(JournalCodec.encode(.header(header))) }
+    }
+
+    @Test func checksumIsZlibCRC32AtEveryLengthAndAlignment() {
+        #expect(JournalChecksum.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
+        // Bit by bit, the definition, against the sliced table version.
+        func reference(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+            var c: UInt32 = 0xFFFF_FFFF
+            for byte in bytes {
+                c ^= UInt32(byte)
+                for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+            }
+            return ~c
+        }
+        let data = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for start in 0..<8 {
+            for end in start...data.count {
+                let slice = Array(data[start..<end])
+                #expect(JournalChecksum.crc32(slice) == reference(data[start..<end]))
+            }
+        }
+    }
+
+    @Test func packedStringsGiveBackExactlyTheirText() {
+        let hex32 = "0123456789abcdef0fedcba987654321"
+        let samples = [
+            "asse_" + hex32, "/api/assets/asse_" + hex32 + "/", "/api/text-tracks/text_" + hex32 + "/",
+            "/api/documents/docu_" + hex32 + "/", "/api/documents/docu_" + hex32, "0123456789abcdef",
+            // Near misses stay text.
+            "asse_" + hex32.uppercased(), "ASSE_" + hex32, "asse-" + hex32, "asse_" + hex32 + "0",
+            "/api/assets/asse_" + hex32 + "x", "https://skylark.example/api/assets/asse_" + hex32 + "/",
+            "/api/other/asse_" + hex32 + "/", "0123456789ABCDEF", "", "u", "café_" + hex32,
+        ]
+        for text in samples {
+            #expect(PackedString(text).text == text)
+        }
+        #expect(PackedString(samples[0]) == PackedString("asse_" + hex32))
+        #expect(PackedString(samples[0]) != PackedString("text_" + hex32))
     }
 }

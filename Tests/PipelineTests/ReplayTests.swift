@@ -65,4 +65,49 @@ import Testing
         #expect(state.item("a").assets.status == .pending)
         #expect(state.item("a").definition == "d2")
     }
+
+    @Test func itemSummaryLineReplaysIntentsFailuresAndTracks() throws {
+        var state = JournalState()
+        state.apply(entry("a", .validate, .done, ["definition": .string("d"), "fields": .string("x=1")]))
+        state.apply(entry("a", .assets, .done, ["asset_uid": .string("u"), "asset_url": .string("/u/")]))
+        state.apply(entry("a", .documents, .done, op: "text_track:en", ["language": .string("en"), "text_track_uid": .string("t")]))
+        state.apply(entry("a", .documents, .done, op: "document:en", ["language": .string("en"), "document_uid": .string("doc"),
+                                                                      "document_url": .string("/d/"), "upload_url": .string("/up/")]))
+        state.apply(entry("a", .documents, .intent, op: "upload:en", ["language": .string("en")]))
+        state.apply(entry("a", .transfer, .done, op: "upload_state", ["upload_state": .object(["upload_id": .string("x")])]))
+        state.apply(entry("a", .transfer, .failed, ["error": .object(["code": .string("S3_X"), "message": .string("m"),
+                                                                      "retryable": .bool(true)])]))
+        let original = state.item("a")
+        var bytes = JournalCodec.encode(.header(JournalHeader(toolVersion: "t", manifestPath: "m", manifestSHA256: "", createdAt: "")))
+        bytes += JournalCodec.encode(.entry(original.summaryEntry()))
+        let replayed = try JournalReplay.replay(bytes).state.item("a")
+        #expect(replayed == original)
+        #expect(replayed.documents.openIntents == ["upload:en"])
+        #expect(replayed.track("en")?.uploadURL == "/up/")
+        #expect(replayed.transfer.error?.code == "S3_X")
+        #expect(replayed.transfer.error?.retryable == true)
+        #expect(replayed.confirm.isUntouched)
+    }
+
+    @Test func formatOnePerStageSummariesStillReplay() {
+        var state = JournalState()
+        state.apply(entry("a", .validate, .done, ["definition": .string("d")]))
+        state.apply(entry("a", .assets, .summary, ["status": .string("done"), "asset_uid": .string("u")]))
+        state.apply(entry("a", .transfer, .summary, ["status": .string("in_progress"),
+                                                      "open_intents": .array([.string("upload")]), "key": .string("k")]))
+        let item = state.item("a")
+        #expect(item.definition == "d")
+        #expect(item.assets.status == .done && item.assetUID == "u")
+        #expect(item.transfer.status == .inProgress && item.transfer.openIntents == ["upload"] && item.key == "k")
+    }
+
+    @Test func uploadedTrackForgetsItsDocumentURLs() {
+        var state = JournalState()
+        state.apply(entry("a", .documents, .done, op: "document:fr", ["language": .string("fr"), "document_uid": .string("d"),
+                                                                      "document_url": .string("/d/"), "upload_url": .string("/up/")]))
+        state.apply(entry("a", .documents, .done, op: "upload:fr", ["language": .string("fr"), "uploaded": .bool(true)]))
+        let track = state.item("a").track("fr")
+        #expect(track?.uploaded == true && track?.documentUID == "d")
+        #expect(track?.uploadURL == nil && track?.documentURL == nil)
+    }
 }

@@ -14,7 +14,12 @@ public struct StageState: Sendable, Hashable {
     /// Operations with an intent and no result: reconcile them before doing anything again.
     public var openIntents: [String] = []
     /// The last failure (kept until the stage starts again).
-    public var error: IngestError?
+    public var error: IngestError? {
+        get { errorBox?.error }
+        set { errorBox = newValue.map(ErrorBox.init) }
+    }
+    /// Boxed: failures are rare, and an inline `IngestError` would triple the size of every stage.
+    private var errorBox: ErrorBox?
 
     public init() {}
 
@@ -22,14 +27,39 @@ public struct StageState: Sendable, Hashable {
     public var isUntouched: Bool { status == .pending && openIntents.isEmpty && error == nil }
 }
 
+/// An immutable heap copy of a stage's last error (compared and hashed by value).
+private final class ErrorBox: Sendable, Hashable {
+    let error: IngestError
+    init(_ error: IngestError) { self.error = error }
+    static func == (a: ErrorBox, b: ErrorBox) -> Bool { a.error == b.error }
+    func hash(into hasher: inout Hasher) { hasher.combine(error) }
+}
+
 /// One subtitle's remote objects: text track, document, and whether the file was uploaded.
 public struct TrackState: Sendable, Hashable {
     public var language: String
-    public var textTrackUID: String?
-    public var textTrackURL: String?
-    public var documentUID: String?
-    public var documentURL: String?
+    public var textTrackUID: String? {
+        get { packedTextTrackUID?.text }
+        set { packedTextTrackUID = newValue.map(PackedString.init) }
+    }
+    public var textTrackURL: String? {
+        get { packedTextTrackURL?.text }
+        set { packedTextTrackURL = newValue.map(PackedString.init) }
+    }
+    public var documentUID: String? {
+        get { packedDocumentUID?.text }
+        set { packedDocumentUID = newValue.map(PackedString.init) }
+    }
+    public var documentURL: String? {
+        get { packedDocumentURL?.text }
+        set { packedDocumentURL = newValue.map(PackedString.init) }
+    }
     public var uploadURL: String?
+    // Uids and their API paths packed: a 100,000-item state holds hundreds of thousands of them.
+    var packedTextTrackUID: PackedString?
+    var packedTextTrackURL: PackedString?
+    var packedDocumentUID: PackedString?
+    var packedDocumentURL: PackedString?
     public var uploaded = false
 
     public init(language: String) { self.language = language }
@@ -39,15 +69,24 @@ public struct TrackState: Sendable, Hashable {
 public struct ItemState: Sendable, Hashable {
     public var id: String
     /// Fingerprint of the item's definition when it was planned (see `ItemDefinition`).
-    public var definition: String?
+    public var definition: String? {
+        get { packedDefinition?.text }
+        set { packedDefinition = newValue.map(PackedString.init) }
+    }
     /// Per-field fingerprints, `name=hash` joined by commas, to name what drifted.
     public var definitionFields: String?
     public var assets = StageState()
     public var documents = StageState()
     public var transfer = StageState()
     public var confirm = StageState()
-    public var assetUID: String?
-    public var assetURL: String?
+    public var assetUID: String? {
+        get { packedAssetUID?.text }
+        set { packedAssetUID = newValue.map(PackedString.init) }
+    }
+    public var assetURL: String? {
+        get { packedAssetURL?.text }
+        set { packedAssetURL = newValue.map(PackedString.init) }
+    }
     public var tracks: [TrackState] = []
     public var bucket: String?
     public var key: String?
@@ -57,6 +96,10 @@ public struct ItemState: Sendable, Hashable {
     public var uploadState: JSONValue?
     public var processed = false
     public var ovpCount: Int?
+    // The fingerprint, the asset's uid and its path packed (see `PackedString`).
+    var packedDefinition: PackedString?
+    var packedAssetUID: PackedString?
+    var packedAssetURL: PackedString?
 
     public init(id: String) { self.id = id }
 
@@ -98,7 +141,7 @@ public struct ItemState: Sendable, Hashable {
     /// Applies one journal entry (the entry's item must be this item).
     public mutating func apply(_ entry: JournalEntry) {
         if entry.stage == .validate {
-            applyDefinition(entry)
+            if entry.event == .summary { applyItemSummary(entry.data) } else { applyDefinition(entry) }
             return
         }
         var stage = self[entry.stage]
@@ -142,6 +185,22 @@ public struct ItemState: Sendable, Hashable {
         definitionFields = entry.data["fields"]?.stringValue
     }
 
+    /// Replaces the whole state with an item summary (format 2 compaction output).
+    private mutating func applyItemSummary(_ data: [String: JSONValue]) {
+        self = ItemState(id: id)
+        definition = data["definition"]?.stringValue
+        definitionFields = data["fields"]?.stringValue
+        for stage in Self.workStages {
+            let name = stage.rawValue
+            var state = StageState()
+            state.status = data[name]?.stringValue.flatMap(StageStatus.init(rawValue:)) ?? .pending
+            if case .array(let ops)? = data[name + "_intents"] { state.openIntents = ops.compactMap(\.stringValue) }
+            state.error = Self.error(from: data[name + "_error"], item: id, stage: stage)
+            self[stage] = state
+        }
+        applyResults(data)
+    }
+
     private mutating func resetResults(of stage: Stage) {
         switch stage {
         case .validate: break
@@ -152,7 +211,7 @@ public struct ItemState: Sendable, Hashable {
         }
     }
 
-    private mutating func applyResults(_ data: [String: JSONValue]) {
+    mutating func applyResults(_ data: [String: JSONValue]) {
         if data.isEmpty { return }
         if let v = data["asset_uid"]?.stringValue { assetUID = v }
         if let v = data["asset_url"]?.stringValue { assetURL = v }
@@ -172,19 +231,50 @@ public struct ItemState: Sendable, Hashable {
     }
 
     private mutating func applyTrack(language: String, _ data: [String: JSONValue]) {
-        var track: TrackState
-        let index = tracks.firstIndex { $0.language == language }
-        if let index { track = tracks[index] } else { track = TrackState(language: language) }
-        if let v = data["text_track_uid"]?.stringValue { track.textTrackUID = v }
-        if let v = data["text_track_url"]?.stringValue { track.textTrackURL = v }
-        if let v = data["document_uid"]?.stringValue { track.documentUID = v }
-        if let v = data["document_url"]?.stringValue { track.documentURL = v }
-        if let v = data["upload_url"]?.stringValue { track.uploadURL = v }
-        if let v = data["uploaded"]?.boolValue { track.uploaded = v }
+        applyTrack(language: language, textTrackUID: data["text_track_uid"]?.stringValue,
+                   textTrackURL: data["text_track_url"]?.stringValue, documentUID: data["document_uid"]?.stringValue,
+                   documentURL: data["document_url"]?.stringValue, uploadURL: data["upload_url"]?.stringValue,
+                   uploaded: data["uploaded"]?.boolValue)
+    }
+
+    /// Merges the packed fields of `new` (and `uploaded` when given) into the track for its language.
+    mutating func mergeTrack(_ new: TrackState, uploaded: Bool?) {
+        let index = tracks.firstIndex { $0.language == new.language }
+        var track = index.map { tracks[$0] } ?? TrackState(language: new.language)
+        if let v = new.packedTextTrackUID { track.packedTextTrackUID = v }
+        if let v = new.packedTextTrackURL { track.packedTextTrackURL = v }
+        if let v = new.packedDocumentUID { track.packedDocumentUID = v }
+        if let v = new.packedDocumentURL { track.packedDocumentURL = v }
+        if let v = new.uploadURL { track.uploadURL = v }
+        if let uploaded { track.uploaded = uploaded }
+        if track.uploaded {
+            track.packedDocumentURL = nil
+            track.uploadURL = nil
+        }
         if let index { tracks[index] = track } else { tracks.append(track) }
     }
 
-    private static func error(from value: JSONValue?, item: String, stage: Stage) -> IngestError? {
+    /// Merges the given fields into the track for `language` (created when missing).
+    mutating func applyTrack(language: String, textTrackUID: String?, textTrackURL: String?, documentUID: String?,
+                             documentURL: String?, uploadURL: String?, uploaded: Bool?) {
+        var track: TrackState
+        let index = tracks.firstIndex { $0.language == language }
+        if let index { track = tracks[index] } else { track = TrackState(language: language) }
+        if let v = textTrackUID { track.textTrackUID = v }
+        if let v = textTrackURL { track.textTrackURL = v }
+        if let v = documentUID { track.documentUID = v }
+        if let v = documentURL { track.documentURL = v }
+        if let v = uploadURL { track.uploadURL = v }
+        if let v = uploaded { track.uploaded = v }
+        if track.uploaded {
+            // Once uploaded, no stage needs the document's URLs again (compaction drops them too).
+            track.documentURL = nil
+            track.uploadURL = nil
+        }
+        if let index { tracks[index] = track } else { tracks.append(track) }
+    }
+
+    static func error(from value: JSONValue?, item: String, stage: Stage) -> IngestError? {
         guard case .object(let fields)? = value else { return nil }
         return IngestError(code: fields["code"]?.stringValue ?? "UNKNOWN", item: item, stage: stage,
                            message: fields["message"]?.stringValue ?? "",
@@ -193,25 +283,28 @@ public struct ItemState: Sendable, Hashable {
 
     // MARK: Compaction
 
-    /// The journal entries that replay to this item's current state: one per touched stage.
-    public func summaryEntries() -> [JournalEntry] {
-        var entries: [JournalEntry] = []
-        if let definition {
-            var data: [String: JSONValue] = ["definition": .string(definition)]
-            if let definitionFields { data["fields"] = .string(definitionFields) }
-            entries.append(JournalEntry(item: id, stage: .validate, event: .done, data: data))
-        }
-        for stage in [Stage.assets, .documents, .transfer, .confirm] {
+    /// The work stages, whose states the journal keeps.
+    static let workStages: [Stage] = [.assets, .documents, .transfer, .confirm]
+
+    /// The journal entries that replay to this item's current state: one item summary.
+    public func summaryEntries() -> [JournalEntry] { [summaryEntry()] }
+
+    /// One `summary` record at stage `validate` holding the whole item: definition, each touched
+    /// stage's status (`assets`: "done"), open intents (`assets_intents`), error (`assets_error`),
+    /// and every result. It replaces everything recorded before it for the item (format 2).
+    public func summaryEntry() -> JournalEntry {
+        var data: [String: JSONValue] = [:]
+        if let definition { data["definition"] = .string(definition) }
+        if let definitionFields { data["fields"] = .string(definitionFields) }
+        for stage in Self.workStages {
             let state = self[stage]
-            let results = resultData(for: stage)
-            if state.isUntouched && results.isEmpty { continue }
-            var data = results
-            data["status"] = .string(state.status.rawValue)
-            if !state.openIntents.isEmpty { data["open_intents"] = .array(state.openIntents.map { .string($0) }) }
-            if let error = state.error { data["error"] = Self.errorData(error) }
-            entries.append(JournalEntry(item: id, stage: stage, event: .summary, data: data))
+            let name = stage.rawValue
+            if state.status != .pending { data[name] = .string(state.status.rawValue) }
+            if !state.openIntents.isEmpty { data[name + "_intents"] = .array(state.openIntents.map { .string($0) }) }
+            if let error = state.error { data[name + "_error"] = Self.errorData(error) }
+            data.merge(resultData(for: stage)) { _, new in new }
         }
-        return entries
+        return JournalEntry(item: id, stage: .validate, event: .summary, data: data)
     }
 
     /// The `data.error` object recorded for `error` (code, message, retryable; never secrets).

@@ -3,17 +3,45 @@
 /// IngestCore uses no other module of ours, so the codec carries its own table-driven CRC
 /// rather than calling `CryptoPrimitives.CRC32`; both compute the same function.
 enum JournalChecksum {
-    private static let table: [UInt32] = (0..<256).map { index -> UInt32 in
-        var c = UInt32(index)
-        for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
+    /// Slicing-by-8 tables: table `k` (entries `k*256 ..< (k+1)*256`) advances the CRC over a byte
+    /// followed by `k` zero bytes, so eight bytes are folded in per step.
+    private static let tables: [UInt32] = {
+        var t = [UInt32](repeating: 0, count: 8 * 256)
+        for index in 0..<256 {
+            var c = UInt32(index)
+            for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+            t[index] = c
+        }
+        for k in 1..<8 {
+            for index in 0..<256 {
+                let previous = t[(k - 1) * 256 + index]
+                t[k * 256 + index] = (previous >> 8) ^ t[Int(previous & 0xff)]
+            }
+        }
+        return t
+    }()
 
     /// CRC-32 of `bytes`.
     static func crc32(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        guard let base = bytes.baseAddress else { return 0 }
         var c: UInt32 = 0xFFFF_FFFF
-        table.withUnsafeBufferPointer { t in
-            for byte in bytes { c = t[Int((c ^ UInt32(byte)) & 0xff)] ^ (c >> 8) }
+        let count = bytes.count
+        tables.withUnsafeBufferPointer { t in
+            var index = 0
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= count {
+                let low = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt32.self)) ^ c
+                let high = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index + 4, as: UInt32.self))
+                c = t[7 * 256 + Int(low & 0xff)] ^ t[6 * 256 + Int((low >> 8) & 0xff)]
+                    ^ t[5 * 256 + Int((low >> 16) & 0xff)] ^ t[4 * 256 + Int(low >> 24)]
+                    ^ t[3 * 256 + Int(high & 0xff)] ^ t[2 * 256 + Int((high >> 8) & 0xff)]
+                    ^ t[256 + Int((high >> 16) & 0xff)] ^ t[Int(high >> 24)]
+                index += 8
+            }
+            while index < count {
+                c = t[Int((c ^ UInt32(base[index])) & 0xff)] ^ (c >> 8)
+                index += 1
+            }
         }
         return ~c
     }

@@ -68,6 +68,28 @@ public enum JournalCodec {
 
     /// Decodes one line (without its newline).
     public static func decode(_ line: UnsafeBufferPointer<UInt8>) throws(JournalDecodeError) -> JournalRecord {
+        switch try decode(line, direct: false) {
+        case .record(let record): return record
+        case .item(let seq, let item):  // not reached: only `direct` decoding gives items
+            var entry = item.summaryEntry()
+            entry.seq = seq
+            return .entry(entry)
+        }
+    }
+
+    /// What a line gives the replay: a record, or an item summary decoded straight into its state.
+    enum ReplayLine {
+        case record(JournalRecord)
+        case item(seq: UInt64, ItemState)
+    }
+
+    /// Decodes one line for the replay: item summaries (format 2) go straight into an `ItemState`
+    /// without a dictionary per line.
+    static func decodeForReplay(_ line: UnsafeBufferPointer<UInt8>) throws(JournalDecodeError) -> ReplayLine {
+        try decode(line, direct: true)
+    }
+
+    private static func decode(_ line: UnsafeBufferPointer<UInt8>, direct: Bool) throws(JournalDecodeError) -> ReplayLine {
         let count = line.count
         guard count > trailerLength else { throw .missingChecksum }
         let trailerStart = count - trailerLength
@@ -96,6 +118,7 @@ public enum JournalCodec {
         var parser = JournalJSON.Parser(bytes: body, implicitClose: true)
         var seq: Double?, item: String?, stage: String?, event: String?, op: String?, at = ""
         var data: [String: JSONValue] = [:]
+        var directItem: ItemState?
         var type: String?, format: Double?, tool = "", manifest = "", sha = "", created = ""
         do {
             guard body[0] == UInt8(ascii: "{") else { throw JournalDecodeError.malformed("not an object") }
@@ -115,9 +138,16 @@ public enum JournalCodec {
                 case "stage": stage = try parser.string()
                 case "event": event = try parser.string()
                 case "op": op = try parser.string()
-                case "at": at = try parser.string()
+                case "at":
+                    // The replay never uses the timestamp: skip it without building a string.
+                    if direct { try parser.skipString() } else { at = try parser.string() }
                 case "data":
-                    if case .object(let fields) = try parser.value(depth: 1) { data = fields }
+                    // The writer puts `item`, `stage` and `event` before `data`.
+                    if direct, stage == "validate", event == "summary", let item {
+                        directItem = try ItemSummaryDecoder.decode(&parser, id: item)
+                    } else if case .object(let fields) = try parser.value(depth: 1) {
+                        data = fields
+                    }
                 case "type": type = try parser.string()
                 case "format": format = try parser.number()
                 case "tool": tool = try parser.string()
@@ -138,14 +168,16 @@ public enum JournalCodec {
         }
         if type == "header" {
             guard let format else { throw .malformed("header without format") }
-            return .header(JournalHeader(format: Int(format), toolVersion: tool, manifestPath: manifest,
-                                         manifestSHA256: sha, createdAt: created))
+            return .record(.header(JournalHeader(format: Int(format), toolVersion: tool, manifestPath: manifest,
+                                                 manifestSHA256: sha, createdAt: created)))
         }
         guard let seq, seq >= 0, let item, let stage = stage.flatMap(Stage.init(rawValue:)),
               let event = event.flatMap(JournalEvent.init(rawValue:)) else {
             throw .malformed("entry without seq, item, stage or event")
         }
-        return .entry(JournalEntry(seq: UInt64(seq), item: item, stage: stage, event: event, op: op, data: data, at: at))
+        if let directItem { return .item(seq: UInt64(seq), directItem) }
+        return .record(.entry(JournalEntry(seq: UInt64(seq), item: item, stage: stage, event: event, op: op,
+                                           data: data, at: at)))
     }
 }
 

@@ -180,6 +180,37 @@ enum JournalJSON {
             return value
         }
 
+        /// The bytes of a string literal without escapes (the parser moves past it); nil, with the
+        /// parser unmoved, when the value is not a string or has escapes.
+        mutating func plainString() throws -> UnsafeBufferPointer<UInt8>? {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            var end = index + 1
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == UInt8(ascii: "\"") {
+                    let span = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
+                    index = end + 1
+                    return span
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+                end += 1
+            }
+            return nil
+        }
+
+        /// Moves past a string literal without decoding it.
+        mutating func skipString() throws {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected string") }
+            index += 1
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                if byte == UInt8(ascii: "\"") { return }
+                if byte == UInt8(ascii: "\\") { index += 1 } else if byte < 0x20 { throw fail("control character in string") }
+            }
+            throw fail("unterminated string")
+        }
+
         mutating func string() throws -> String {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected string") }
             index += 1

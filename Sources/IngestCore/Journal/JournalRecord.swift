@@ -1,7 +1,8 @@
 /// The first line of a checkpoint journal: what wrote it and for which manifest.
 public struct JournalHeader: Sendable, Hashable {
-    /// The journal format this file uses; readers refuse newer formats.
-    public static let currentFormat = 1
+    /// The journal format this file uses; readers refuse newer formats. Format 2 added the item
+    /// summary record (compaction output); format 1 files are still read.
+    public static let currentFormat = 2
 
     public var format: Int
     public var toolVersion: String

@@ -8,7 +8,7 @@ public struct JournalReplayWarning: Sendable, Hashable, CustomStringConvertible 
 /// The state of every item, rebuilt from a journal's lines.
 public struct JournalState: Sendable {
     public var header: JournalHeader?
-    public private(set) var items: [String: ItemState] = [:]
+    public private(set) var items = ItemTable()
     /// The highest sequence number seen (the next append uses `lastSeq + 1`).
     public private(set) var lastSeq: UInt64 = 0
     /// Number of entries applied (compaction triggers on this growing past a bound).
@@ -23,8 +23,14 @@ public struct JournalState: Sendable {
     public mutating func apply(_ entry: JournalEntry) {
         if entry.seq > lastSeq { lastSeq = entry.seq }
         entryCount += 1
-        if items[entry.item] == nil { items[entry.item] = ItemState(id: entry.item) }
-        items[entry.item]!.apply(entry)
+        items.modify(entry.item) { $0.apply(entry) }
+    }
+
+    /// Replaces the state of `item.id` with `item` (an item summary record with sequence `seq`).
+    mutating func replace(with item: ItemState, seq: UInt64) {
+        if seq > lastSeq { lastSeq = seq }
+        entryCount += 1
+        items.set(item)
     }
 
     /// Applies one record (a header replaces the header).
@@ -78,7 +84,14 @@ public struct JournalReplay: Sendable {
         }
         do {
             guard complete else { throw JournalDecodeError.missingChecksum }
-            let record = try JournalCodec.decode(line)
+            let record: JournalRecord
+            switch try JournalCodec.decodeForReplay(line) {
+            case .record(let decoded): record = decoded
+            case .item(let seq, let item):
+                state.replace(with: item, seq: seq)
+                validLength = offset
+                return
+            }
             if case .header(let header) = record, header.format > JournalHeader.currentFormat {
                 throw IngestError(code: "CHECKPOINT_FORMAT", message:
                     "\(path) uses journal format \(header.format); this tool reads format \(JournalHeader.currentFormat)",

@@ -294,17 +294,19 @@ public final class JournalFile: Sendable {
     public var appendedCount: Int { core.withLock { $0.appended } }
 
     /// Whether a journal that replays to `state` is worth compacting: many more records than
-    /// the one summary per item and stage that compaction would leave.
+    /// the one summary per item that compaction would leave.
     public static func shouldCompact(_ state: JournalState, minimumRecords: Int = 20_000) -> Bool {
         state.entryCount > minimumRecords && state.entryCount > 2 * state.items.count * 5
     }
 
-    /// Rewrites the journal as one summary record per item and stage (temp file, fsync, rename),
+    /// Rewrites the journal as one summary record per item (temp file, fsync, rename),
     /// then continues appending to the new file. Call it when no appends are in flight.
     public func compact(_ state: JournalState) async throws {
         try await sync()
-        let header = state.header ?? JournalHeader(toolVersion: "", manifestPath: "", manifestSHA256: "",
+        var header = state.header ?? JournalHeader(toolVersion: "", manifestPath: "", manifestSHA256: "",
                                                    createdAt: Timestamp.now())
+        // Item summaries are a format 2 record: an older reader must refuse the file, not misread it.
+        header.format = JournalHeader.currentFormat
         let temp = path + ".compact"
         let fd = Foundation.open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Self.ioError("CHECKPOINT_IO", "cannot create \(temp)") }
