@@ -12,6 +12,18 @@ struct IngestEndToEndTests {
         try ProcessRunner.run(Self.binary, arguments, environment: stack.environment.merging(extraEnvironment) { $1 })
     }
 
+    /// Starts the CLI without waiting (for tests that signal it mid-run); its output is discarded.
+    func launch(_ arguments: [String], _ stack: SandboxStack) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.environment = stack.environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Waits until the watchfolder has had time to see anything uploaded (two poll intervals and a margin).
     func settleWatchfolder() { Thread.sleep(forTimeInterval: 1.0) }
 
@@ -60,13 +72,8 @@ struct IngestEndToEndTests {
         var kills = 0
         var finishedEarly = false
         for _ in 0..<40 where kills < 20 && !finishedEarly {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.binary)
-            process.arguments = ["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "1"]
-            process.environment = stack.environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try launch(["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "1"],
+                                     stack)
             let delay = 0.2 + Double(rng.next() % 600) / 1000
             let deadline = Date().addingTimeInterval(delay)
             while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
@@ -163,14 +170,8 @@ struct IngestEndToEndTests {
         let catalogue = try Catalogue.generate(assets: 30, simple: 2)
         defer { catalogue.directory.remove() }
         let reportDir = catalogue.directory.path("report")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "2",
-                             "--report-dir", reportDir]
-        process.environment = stack.environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try launch(["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "2",
+                                  "--report-dir", reportDir], stack)
         Thread.sleep(forTimeInterval: 1.5)
         #expect(process.isRunning, "the run finished before it could be interrupted")
         kill(process.processIdentifier, SIGINT)
