@@ -37,5 +37,5 @@ public struct RunResult: Sendable {
     public var interrupted: Bool
 
     /// Number of items with `outcome`.
-    public func count(_ outcome: ItemOutcome) -> Int { outcomes.values.filter { $0 == outcome }.count }
+    public func count(_ outcome: ItemOutcome) -> Int { outcomes.values.reduce(0) { $1 == outcome ? $0 + 1 : $0 } }
 }

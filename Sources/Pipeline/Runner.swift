@@ -22,6 +22,7 @@ public struct Runner: Sendable {
     /// Records new and re-planned item definitions; returns the refused (drifted) items' errors.
     public func prepare() async throws -> [String: IngestError] {
         var refused: [String: IngestError] = [:]
+        context.checkpoint.reserveCapacity(items.count)
         for asset in items {
             let definition = ItemDefinition(asset)
             let state = context.checkpoint.item(asset.id)
@@ -51,6 +52,7 @@ public struct Runner: Sendable {
         let semaphores = StageSemaphores(options: options)
         let maxInFlight = options.concurrency * 4 + options.transferSlots
         var outcomes: [String: ItemOutcome] = [:]
+        outcomes.reserveCapacity(items.count)
         var errors = refused
         for (id, error) in refused {
             outcomes[id] = .failed

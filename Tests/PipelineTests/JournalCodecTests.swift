@@ -121,4 +121,46 @@ import Testing
         #expect(PackedString(samples[0]) == PackedString("asse_" + hex32))
         #expect(PackedString(samples[0]) != PackedString("text_" + hex32))
     }
+
+    @Test func packedFieldHashesGiveBackExactlyTheirText() {
+        let definition = ItemDefinition(ManifestAsset(id: "a", title: "T", video: "v.mp4", videoPath: "/v.mp4",
+                                                      location: SourceLocation(file: "m.yaml", line: 1, column: 1)))
+        let canonical = definition.encodedFields
+        let samples = [
+            canonical,
+            // Not the current shape: kept as text, still exact.
+            canonical.uppercased(), canonical + ",extra=00000000", String(canonical.dropLast()),
+            canonical.replacingOccurrences(of: "mode=", with: "mood="), canonical.replacingOccurrences(of: ",", with: ";"),
+            "", "mode=1",
+        ]
+        for text in samples {
+            #expect(PackedFieldHashes(text).text == text)
+        }
+        #expect(PackedFieldHashes(canonical) == PackedFieldHashes(definition.encodedFields))
+        var state = ItemState(id: "a")
+        state.definitionFields = canonical
+        #expect(definition.changedFields(since: state.definitionFields).isEmpty)
+    }
+
+    @Test func boxedStageAndTrackDetailsReadBackWhatWasSet() {
+        var stage = StageState()
+        #expect(stage.isUntouched)
+        stage.openIntents.append("create")
+        stage.error = IngestError(code: "X", message: "m")
+        #expect(stage.openIntents == ["create"] && stage.error?.code == "X" && !stage.isUntouched)
+        stage.openIntents.removeAll()
+        #expect(stage.error?.code == "X" && !stage.isUntouched)
+        stage.error = nil
+        #expect(stage.isUntouched && stage == StageState())
+
+        var track = TrackState(language: "fr")
+        track.documentURL = "/api/documents/docu_0123456789abcdef0fedcba987654321/"
+        track.uploadURL = "http://h/api/documents/x/upload/"
+        #expect(track.documentURL == "/api/documents/docu_0123456789abcdef0fedcba987654321/")
+        #expect(track.uploadURL == "http://h/api/documents/x/upload/")
+        track.uploadURL = nil
+        #expect(track.documentURL != nil && track.uploadURL == nil)
+        track.documentURL = nil
+        #expect(track == TrackState(language: "fr"))
+    }
 }

@@ -10,29 +10,47 @@ public enum StageStatus: String, Sendable, Hashable, Codable {
 
 /// The replayed state of one stage of one item.
 public struct StageState: Sendable, Hashable {
-    public var status: StageStatus = .pending
     /// Operations with an intent and no result: reconcile them before doing anything again.
-    public var openIntents: [String] = []
+    public var openIntents: [String] {
+        get { detail?.openIntents ?? [] }
+        set { detail = StageDetail.make(openIntents: newValue, error: detail?.error) }
+    }
     /// The last failure (kept until the stage starts again).
     public var error: IngestError? {
-        get { errorBox?.error }
-        set { errorBox = newValue.map(ErrorBox.init) }
+        get { detail?.error }
+        set { detail = StageDetail.make(openIntents: detail?.openIntents ?? [], error: newValue) }
     }
-    /// Boxed: failures are rare, and an inline `IngestError` would triple the size of every stage.
-    private var errorBox: ErrorBox?
+    /// Open intents and the last error, boxed: both are rare in a large run's finished items, and
+    /// inline they would take 16 bytes of every stage of every item.
+    private var detail: StageDetail?
+    public var status: StageStatus = .pending
 
     public init() {}
 
     /// Whether anything at all was recorded for this stage.
-    public var isUntouched: Bool { status == .pending && openIntents.isEmpty && error == nil }
+    public var isUntouched: Bool { status == .pending && detail == nil }
 }
 
-/// An immutable heap copy of a stage's last error (compared and hashed by value).
-private final class ErrorBox: Sendable, Hashable {
-    let error: IngestError
-    init(_ error: IngestError) { self.error = error }
-    static func == (a: ErrorBox, b: ErrorBox) -> Bool { a.error == b.error }
-    func hash(into hasher: inout Hasher) { hasher.combine(error) }
+/// An immutable heap copy of a stage's open intents and last error (compared and hashed by value).
+private final class StageDetail: Sendable, Hashable {
+    let openIntents: [String]
+    let error: IngestError?
+
+    private init(openIntents: [String], error: IngestError?) {
+        self.openIntents = openIntents
+        self.error = error
+    }
+
+    /// A box holding `openIntents` and `error`, or nil when there is neither.
+    static func make(openIntents: [String], error: IngestError?) -> StageDetail? {
+        openIntents.isEmpty && error == nil ? nil : StageDetail(openIntents: openIntents, error: error)
+    }
+
+    static func == (a: StageDetail, b: StageDetail) -> Bool { a.openIntents == b.openIntents && a.error == b.error }
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(openIntents)
+        hasher.combine(error)
+    }
 }
 
 /// One subtitle's remote objects: text track, document, and whether the file was uploaded.
@@ -54,15 +72,48 @@ public struct TrackState: Sendable, Hashable {
         get { packedDocumentURL?.text }
         set { packedDocumentURL = newValue.map(PackedString.init) }
     }
-    public var uploadURL: String?
+    public var uploadURL: String? {
+        get { pending?.uploadURL }
+        set { pending = PendingDocument.make(documentURL: pending?.documentURL, uploadURL: newValue) }
+    }
     // Uids and their API paths packed: a 100,000-item state holds hundreds of thousands of them.
     var packedTextTrackUID: PackedString?
     var packedTextTrackURL: PackedString?
     var packedDocumentUID: PackedString?
-    var packedDocumentURL: PackedString?
     public var uploaded = false
+    /// The document's URLs until its file is uploaded (boxed: no stage needs them afterwards, and
+    /// nearly every track of a large finished run is uploaded).
+    private var pending: PendingDocument?
+    var packedDocumentURL: PackedString? {
+        get { pending?.documentURL }
+        set { pending = PendingDocument.make(documentURL: newValue, uploadURL: pending?.uploadURL) }
+    }
 
     public init(language: String) { self.language = language }
+}
+
+/// An immutable heap copy of a document's URLs before its upload (compared and hashed by value).
+private final class PendingDocument: Sendable, Hashable {
+    let documentURL: PackedString?
+    let uploadURL: String?
+
+    private init(documentURL: PackedString?, uploadURL: String?) {
+        self.documentURL = documentURL
+        self.uploadURL = uploadURL
+    }
+
+    /// A box holding both URLs, or nil when there is neither.
+    static func make(documentURL: PackedString?, uploadURL: String?) -> PendingDocument? {
+        documentURL == nil && uploadURL == nil ? nil : PendingDocument(documentURL: documentURL, uploadURL: uploadURL)
+    }
+
+    static func == (a: PendingDocument, b: PendingDocument) -> Bool {
+        a.documentURL == b.documentURL && a.uploadURL == b.uploadURL
+    }
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(documentURL)
+        hasher.combine(uploadURL)
+    }
 }
 
 /// Everything the journal knows about one item: per-stage status and the results the next stages need.
@@ -74,11 +125,10 @@ public struct ItemState: Sendable, Hashable {
         set { packedDefinition = newValue.map(PackedString.init) }
     }
     /// Per-field fingerprints, `name=hash` joined by commas, to name what drifted.
-    public var definitionFields: String?
-    public var assets = StageState()
-    public var documents = StageState()
-    public var transfer = StageState()
-    public var confirm = StageState()
+    public var definitionFields: String? {
+        get { packedDefinitionFields?.text }
+        set { packedDefinitionFields = newValue.map(PackedFieldHashes.init) }
+    }
     public var assetUID: String? {
         get { packedAssetUID?.text }
         set { packedAssetUID = newValue.map(PackedString.init) }
@@ -87,19 +137,26 @@ public struct ItemState: Sendable, Hashable {
         get { packedAssetURL?.text }
         set { packedAssetURL = newValue.map(PackedString.init) }
     }
+    // Stored properties are laid out in the order they are declared: the 8-byte-aligned ones come
+    // first and the odd-sized ones last, so a 100,000-item table carries little padding.
     public var tracks: [TrackState] = []
     public var bucket: String?
     public var key: String?
     public var etag: String?
-    public var bytes: Int64?
     /// The multipart uploader's resumable state, opaque here.
     public var uploadState: JSONValue?
-    public var processed = false
-    public var ovpCount: Int?
     // The fingerprint, the asset's uid and its path packed (see `PackedString`).
     var packedDefinition: PackedString?
     var packedAssetUID: PackedString?
     var packedAssetURL: PackedString?
+    var packedDefinitionFields: PackedFieldHashes?
+    public var assets = StageState()
+    public var documents = StageState()
+    public var transfer = StageState()
+    public var confirm = StageState()
+    public var bytes: Int64?
+    public var ovpCount: Int?
+    public var processed = false
 
     public init(id: String) { self.id = id }
 

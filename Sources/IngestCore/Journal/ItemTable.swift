@@ -21,6 +21,14 @@ public struct ItemTable: Sendable {
     /// The state of `id`, if the journal mentioned it.
     public subscript(id: String) -> ItemState? { index[id].map { states[$0] } }
 
+    /// Makes room for `count` items in all (a run knows its manifest's size up front: growing by
+    /// doubling would leave up to a third of a large table unused).
+    mutating func reserveCapacity(_ count: Int) {
+        guard count > states.capacity else { return }
+        index.reserveCapacity(count)
+        states.reserveCapacity(count)
+    }
+
     /// Changes the state of `id` in place (an empty state is created first when missing).
     mutating func modify(_ id: String, _ body: (inout ItemState) -> Void) {
         let position: Int

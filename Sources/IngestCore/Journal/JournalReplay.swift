@@ -19,6 +19,9 @@ public struct JournalState: Sendable {
     /// The state of `item` (an empty state when the journal never mentioned it).
     public func item(_ id: String) -> ItemState { items[id] ?? ItemState(id: id) }
 
+    /// Makes room for `count` items in all.
+    public mutating func reserveCapacity(_ count: Int) { items.reserveCapacity(count) }
+
     /// Applies one entry.
     public mutating func apply(_ entry: JournalEntry) {
         if entry.seq > lastSeq { lastSeq = entry.seq }

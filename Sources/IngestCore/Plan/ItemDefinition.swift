@@ -41,9 +41,7 @@ public struct ItemDefinition: Sendable, Hashable {
     }
 
     /// The fields as recorded in the journal (`name=hash,…`).
-    public var encodedFields: String {
-        zip(Self.fieldNames, hashes).map { "\($0)=\(Fingerprint.hex($1, digits: 8))" }.joined(separator: ",")
-    }
+    public var encodedFields: String { PackedFieldHashes.encode(hashes) }
 
     /// The names of fields whose hash differs from `encoded` (a journal's `encodedFields`).
     public func changedFields(since encoded: String?) -> [String] {

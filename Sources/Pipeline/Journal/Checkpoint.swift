@@ -35,6 +35,9 @@ public final class Checkpoint: Sendable {
         try await record(JournalEntry(item: item, stage: stage, event: event, op: op, data: data), durable: durable)
     }
 
+    /// Makes room for `count` items in all (the run's manifest size).
+    public func reserveCapacity(_ count: Int) { state.withLock { $0.reserveCapacity(count) } }
+
     /// The replayed state of `item`.
     public func item(_ id: String) -> ItemState { state.withLock { $0.item(id) } }
 
