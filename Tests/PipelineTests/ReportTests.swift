@@ -8,6 +8,12 @@ import Testing
 @Suite struct ReportTests {
     /// A fixed report: one succeeded advanced item, one failed item, one pending simple item, one skipped.
     static func sampleReport() -> RunReport {
+        let (assets, state, context) = sampleInputs()
+        return ReportBuilder.build(assets: assets, state: state, context: context)
+    }
+
+    /// The manifest items, journal state and context behind `sampleReport`.
+    static func sampleInputs() -> ([ManifestAsset], JournalState, ReportBuilder.Context) {
         let location = SourceLocation(file: "m.yaml", line: 1, column: 1)
         let assets = [
             ManifestAsset(id: "ok-1", title: "OK", video: "a.mp4", videoPath: "/m/a.mp4",
@@ -32,7 +38,7 @@ import Testing
         add("ok-1", .transfer, .done, ["bucket": .string("wf"), "key": .string("a.mp4"), "etag": .string("\"abc\""), "bytes": .number(1234)])
         add("bad,\"2\"", .assets, .failed, ["error": .object(["code": .string("SKYLARK_ASSET_NOT_FOUND"),
                                                              "message": .string("asset <x> & \"y\" does not exist")])])
-        return ReportBuilder.build(assets: assets, state: state, context: .init(
+        return (assets, state, .init(
             tool: "0.1.0", manifestPath: "m.yaml", checkpointPath: "m.yaml.checkpoint",
             generatedAt: "2026-11-25T15:00:00.000Z", stages: Stage.defaultRun, excluded: ["other-4"]))
     }
@@ -63,6 +69,49 @@ import Testing
             return
         }
         #expect(written == (try String(contentsOf: golden, encoding: .utf8)))
+    }
+
+    @Test func streamedJSONIsExactlyWhatJSONEncoderWrites() throws {
+        var report = Self.sampleReport()
+        var controls = ""
+        for value in 0..<0x20 { controls.unicodeScalars.append(Unicode.Scalar(value)!) }
+        report.items[1].message = "quote \" backslash \\ slash / " + controls + " é \u{7f} \u{2028} 😀"
+        report.items[0].textTracks[0].textTrackUID = nil
+        report.items[0].textTracks[0].documentUID = nil
+        report.items[0].bytes = Int64.max
+        report.manifest = "dir/m\".yaml"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        #expect(JSONReport.render(report) == String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+        report.items = []
+        report.stages = []
+        #expect(JSONReport.render(report) == String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+    }
+
+    @Test func reportsRenderedRowByRowEqualReportsOfTheWholeModel() throws {
+        let (assets, state, context) = Self.sampleInputs()
+        let whole = try TempDirectory(prefix: "report-whole")
+        let rows = try TempDirectory(prefix: "report-rows")
+        defer { whole.remove(); rows.remove() }
+        try ReportWriter.write(ReportBuilder.build(assets: assets, state: state, context: context), to: whole.url.path)
+        let counts = try ReportWriter.write(ReportSource(assets: assets, state: state, context: context), to: rows.url.path)
+        #expect(counts == Self.sampleReport().counts)
+        for name in ReportWriter.fileNames {
+            #expect(try String(contentsOfFile: rows.path(name), encoding: .utf8)
+                == String(contentsOfFile: whole.path(name), encoding: .utf8), "\(name)")
+        }
+        // Only the four reports are left behind (no temporary files).
+        #expect(try FileManager.default.contentsOfDirectory(atPath: rows.url.path).sorted() == ReportWriter.fileNames.sorted())
+    }
+
+    @Test func aReportThatCannotBeWrittenFailsWithItsCodeAndLeavesNoTemporaryFile() throws {
+        let dir = try TempDirectory(prefix: "report-fail")
+        defer { dir.remove() }
+        // summary.md is a non-empty directory: renaming the new summary over it fails.
+        try FileManager.default.createDirectory(atPath: dir.path("summary.md/x"), withIntermediateDirectories: true)
+        let error = #expect(throws: IngestError.self) { try ReportWriter.write(Self.sampleReport(), to: dir.url.path) }
+        #expect(error?.code == "REPORT_WRITE")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).allSatisfy { !$0.contains(".tmp-") })
     }
 
     @Test(.enabled(if: ProcessRunner.which("python3") != nil))

@@ -66,7 +66,7 @@ public struct ReportCounts: Sendable, Hashable, Codable {
 
     public init() {}
 
-    mutating func add(_ outcome: ItemOutcome) {
+    public mutating func add(_ outcome: ItemOutcome) {
         total += 1
         switch outcome {
         case .succeeded: succeeded += 1
@@ -128,46 +128,94 @@ public enum ReportBuilder {
     /// The report for `assets` (manifest order) as the journal `state` has them.
     /// `outcomes` (from a run) override the status computed from the checkpoint alone;
     /// `errors` carry failures that never reached the journal (e.g. drift refusals).
+    /// (Holds every row: for large runs, render from a `ReportSource` row by row instead.)
     public static func build(assets: [ManifestAsset], state: JournalState, context: Context,
                              outcomes: [String: ItemOutcome] = [:], errors: [String: IngestError] = [:]) -> RunReport {
-        let through = context.stages.filter { $0 != .validate }.max() ?? .transfer
+        let source = ReportSource(assets: assets, state: state, context: context, outcomes: outcomes, errors: errors)
         var counts = ReportCounts()
         var items: [ItemReport] = []
         items.reserveCapacity(assets.count)
-        for asset in assets {
-            let item = state.item(asset.id)
-            var outcome: ItemOutcome
-            if context.excluded.contains(asset.id) { outcome = .skipped }
-            else if errors[asset.id] != nil { outcome = .failed }
-            else { outcome = outcomes[asset.id] ?? ItemMachine.outcome(of: item, mode: asset.mode, through: through) }
-            var stages: [String: String] = [:]
-            var failure: IngestError? = errors[asset.id]
-            for stage in ItemMachine.workStages {
-                guard ItemMachine.applies(stage, to: asset.mode) else {
-                    stages[stage.rawValue] = "not_applicable"
-                    continue
-                }
-                let stageState = item[stage]
-                stages[stage.rawValue] = stageState.status.rawValue
-                if stageState.status == .failed, failure == nil, let error = stageState.error {
-                    failure = error.attributed(item: asset.id, stage: stage)
-                }
-            }
-            if outcome == .failed && failure == nil {
-                failure = IngestError(code: "UNKNOWN", item: asset.id, message: "the item failed")
-            }
-            if outcome != .failed { failure = nil }
-            counts.add(outcome)
-            items.append(ItemReport(
-                id: asset.id, status: outcome, mode: asset.mode, assetUID: item.assetUID ?? asset.uid,
-                stages: stages,
-                textTracks: item.tracks.map { TrackReport(language: $0.language, textTrackUID: $0.textTrackUID,
-                                                          documentUID: $0.documentUID, uploaded: $0.uploaded) },
-                bucket: item.bucket, key: item.key ?? asset.effectiveKey, etag: item.etag, bytes: item.bytes,
-                stage: failure?.stage, message: failure?.message, errorCode: failure?.code))
+        for index in 0..<source.count {
+            let item = source.item(index)
+            counts.add(item.status)
+            items.append(item)
         }
-        return RunReport(schemaVersion: RunReport.schemaVersion, tool: context.tool, manifest: context.manifestPath,
-                         checkpoint: context.checkpointPath, generatedAt: context.generatedAt, stages: context.stages,
-                         interrupted: context.interrupted, counts: counts, items: items)
+        var report = source.envelope(counts: counts)
+        report.items = items
+        return report
+    }
+
+    /// The report row of `asset` whose journal state is `item`.
+    static func item(_ asset: ManifestAsset, state item: ItemState, through: Stage, context: Context,
+                     outcome recorded: ItemOutcome?, error recordedError: IngestError?) -> ItemReport {
+        var outcome: ItemOutcome
+        if context.excluded.contains(asset.id) { outcome = .skipped }
+        else if recordedError != nil { outcome = .failed }
+        else { outcome = recorded ?? ItemMachine.outcome(of: item, mode: asset.mode, through: through) }
+        var stages: [String: String] = [:]
+        var failure: IngestError? = recordedError
+        for stage in ItemMachine.workStages {
+            guard ItemMachine.applies(stage, to: asset.mode) else {
+                stages[stage.rawValue] = "not_applicable"
+                continue
+            }
+            let stageState = item[stage]
+            stages[stage.rawValue] = stageState.status.rawValue
+            if stageState.status == .failed, failure == nil, let error = stageState.error {
+                failure = error.attributed(item: asset.id, stage: stage)
+            }
+        }
+        if outcome == .failed && failure == nil {
+            failure = IngestError(code: "UNKNOWN", item: asset.id, message: "the item failed")
+        }
+        if outcome != .failed { failure = nil }
+        return ItemReport(
+            id: asset.id, status: outcome, mode: asset.mode, assetUID: item.assetUID ?? asset.uid,
+            stages: stages,
+            textTracks: item.tracks.map { TrackReport(language: $0.language, textTrackUID: $0.textTrackUID,
+                                                      documentUID: $0.documentUID, uploaded: $0.uploaded) },
+            bucket: item.bucket, key: item.key ?? asset.effectiveKey, etag: item.etag, bytes: item.bytes,
+            stage: failure?.stage, message: failure?.message, errorCode: failure?.code)
+    }
+}
+
+/// What a report is rendered from, one row at a time: the manifest's items and a way to read each
+/// item's journal state. A 100,000-item report rendered from this never holds all its rows (a
+/// `RunReport` of them took over 100 MB, and encoding it as one JSON value five times that).
+public struct ReportSource: Sendable {
+    public let assets: [ManifestAsset]
+    public let context: ReportBuilder.Context
+    private let state: JournalState
+    private let outcomes: [String: ItemOutcome]
+    private let errors: [String: IngestError]
+    private let through: Stage
+
+    /// Rows from a replayed journal `state` (a copy: a running checkpoint's `snapshot` stays as it
+    /// was while the report is written, so its counts and rows agree).
+    public init(assets: [ManifestAsset], state: JournalState, context: ReportBuilder.Context,
+                outcomes: [String: ItemOutcome] = [:], errors: [String: IngestError] = [:]) {
+        self.assets = assets
+        self.context = context
+        self.state = state
+        self.outcomes = outcomes
+        self.errors = errors
+        through = context.stages.filter { $0 != .validate }.max() ?? .transfer
+    }
+
+    /// Number of rows.
+    public var count: Int { assets.count }
+
+    /// Row `index` (manifest order).
+    public func item(_ index: Int) -> ItemReport {
+        let asset = assets[index]
+        return ReportBuilder.item(asset, state: state.item(asset.id), through: through, context: context,
+                                  outcome: outcomes[asset.id], error: errors[asset.id])
+    }
+
+    /// The report without rows, with `counts`.
+    public func envelope(counts: ReportCounts) -> RunReport {
+        RunReport(schemaVersion: RunReport.schemaVersion, tool: context.tool, manifest: context.manifestPath,
+                  checkpoint: context.checkpointPath, generatedAt: context.generatedAt, stages: context.stages,
+                  interrupted: context.interrupted, counts: counts, items: [])
     }
 }

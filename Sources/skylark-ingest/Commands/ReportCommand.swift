@@ -26,12 +26,11 @@ struct ReportCommand: AsyncParsableCommand {
             let state = try CheckpointReader.state(checkpointPath)
             let confirmSeen = assets.contains { !state.item($0.id).confirm.isUntouched }
             let stages: [Stage] = confirmSeen ? Stage.allCases : Stage.defaultRun
-            let report = ReportBuilder.build(assets: assets, state: state, context: .init(
+            let counts = try ReportWriter.write(ReportSource(assets: assets, state: state, context: .init(
                 tool: ToolVersion.current, manifestPath: manifest, checkpointPath: checkpointPath,
-                generatedAt: Timestamp.now(), stages: stages))
-            try ReportWriter.write(report, to: reportPath)
-            print("\(reportPath): \(report.counts.succeeded) succeeded, \(report.counts.failed) failed, "
-                  + "\(report.counts.pending) pending of \(report.counts.total)")
+                generatedAt: Timestamp.now(), stages: stages)), to: reportPath)
+            print("\(reportPath): \(counts.succeeded) succeeded, \(counts.failed) failed, "
+                  + "\(counts.pending) pending of \(counts.total)")
         } catch {
             throw ExitStatus.fail(error)
         }

@@ -1,0 +1,60 @@
+import IngestCore
+
+/// `junit.xml`: one testcase per item; failures carry the code and message; pending items are skipped.
+public enum JUnitReport {
+    /// The XML text.
+    public static func render(_ report: RunReport) -> String {
+        var out = header(report)
+        for item in report.items { out += testcase(item) }
+        return out + footer
+    }
+
+    /// Everything before the first test case (`report.items` is not read).
+    static func header(_ report: RunReport) -> String {
+        let failures = report.counts.failed
+        let skipped = report.counts.pending + report.counts.skipped
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"skylark-ingest\" tests=\"\(report.counts.total)\" failures=\"\(failures)\">\n"
+        out += "  <testsuite name=\"\(escape(report.manifest))\" tests=\"\(report.counts.total)\" "
+            + "failures=\(quoted(failures)) errors=\"0\" skipped=\(quoted(skipped)) timestamp=\"\(escape(report.generatedAt))\">\n"
+        return out
+    }
+
+    /// One item's test case.
+    static func testcase(_ item: ItemReport) -> String {
+        var out = "    <testcase classname=\"skylark-ingest.\(item.mode.rawValue)\" name=\"\(escape(item.id))\""
+        switch item.status {
+        case .succeeded:
+            out += "/>\n"
+        case .failed:
+            out += ">\n      <failure type=\"\(escape(item.errorCode ?? "UNKNOWN"))\" "
+                + "message=\"\(escape(item.message ?? ""))\">"
+                + "stage: \(escape(item.stage?.rawValue ?? "unknown"))</failure>\n    </testcase>\n"
+        case .pending, .skipped:
+            out += ">\n      <skipped message=\"\(item.status.rawValue)\"/>\n    </testcase>\n"
+        }
+        return out
+    }
+
+    /// Everything after the last test case.
+    static let footer = "  </testsuite>\n</testsuites>\n"
+
+    private static func quoted(_ value: Int) -> String { "\"\(value)\"" }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n": out += "&#10;"
+            default:
+                if scalar.value < 0x20 && scalar != "\t" { out += "&#\(scalar.value);" } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+}
