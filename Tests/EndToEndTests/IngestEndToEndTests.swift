@@ -219,6 +219,41 @@ struct IngestEndToEndTests {
         })
         #expect(statuses == ["cat-00000": "succeeded", "cat-00001": "failed", "cat-00002": "succeeded"])
     }
+
+    @Test func aFailedItemIsInTheReportsWhileTheRunGoesOnAndAfterItIsKilled() throws {
+        let stack = try SandboxStack(sandboxArguments: ["--latency-ms", "60"])
+        defer { stack.stop() }
+        let catalogue = try Catalogue.generate(assets: 40)
+        defer { catalogue.directory.remove() }
+        let unknown = "asse_" + String(repeating: "0", count: 32)
+        var manifest = try String(contentsOfFile: catalogue.manifestPath, encoding: .utf8)
+        manifest = manifest.replacingOccurrences(of: "  - id: cat-00000\n", with: "  - id: cat-00000\n    uid: \(unknown)\n")
+        try manifest.write(toFile: catalogue.manifestPath, atomically: true, encoding: .utf8)
+        let reportDir = catalogue.directory.path("report")
+        let process = try launch(["run", catalogue.manifestPath, "--no-progress", "--concurrency", "1",
+                                  "--report-dir", reportDir], stack)
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+        // The report appears a few seconds after the failure, long before the run's end.
+        var appearedWhileRunning = false
+        for _ in 0..<300 where !appearedWhileRunning {
+            let exists = FileManager.default.fileExists(atPath: reportDir + "/summary.md")
+            if exists { appearedWhileRunning = process.isRunning; break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(appearedWhileRunning, "no report while the run was going on")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        for file in ["report.json", "report.csv", "junit.xml", "summary.md"] {
+            let text = (try? String(contentsOfFile: "\(reportDir)/\(file)", encoding: .utf8)) ?? ""
+            #expect(text.contains("cat-00000") && text.contains("SKYLARK_ASSET_NOT_FOUND"), "\(file) names the failed item and its code")
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportDir + "/report.json"))) as? [String: Any]
+        let counts = json?["counts"] as? [String: Int] ?? [:]
+        #expect(counts["total"] == 40 && counts["failed"] == 1, "\(counts)")
+        #expect((counts["pending"] ?? 0) > 0, "the report was written mid-run: \(counts)")
+        let rows = (json?["items"] as? [[String: Any]] ?? []).map { $0["status"] as? String ?? "" }
+        #expect(rows.filter { $0 == "failed" }.count == 1 && rows.filter { $0 == "pending" }.count == counts["pending"])
+    }
 }
 
 /// A tiny seeded generator so the kill moments are reproducible.

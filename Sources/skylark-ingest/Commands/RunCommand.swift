@@ -130,30 +130,47 @@ struct RunCommand: AsyncParsableCommand {
                               noProgress: noProgress)
         let stop = StopSignal()
         let signals = SignalTrap(stop: stop)
+        let outside = excluded
+        let reportContext = { @Sendable (interrupted: Bool) in
+            ReportBuilder.Context(tool: ToolVersion.current, manifestPath: manifest, checkpointPath: checkpointPath,
+                                  generatedAt: Timestamp.now(), stages: Stage.allCases.filter { requested.contains($0) },
+                                  interrupted: interrupted, excluded: outside)
+        }
+        let assets = loaded.assets
+        // Reports are rewritten while the run goes on once items fail, and at the end.
+        let failureReports = FailureReports { failures in
+            let source = ReportSource(assets: assets, state: checkpoint.snapshot, context: reportContext(false),
+                                      errors: failures)
+            do { try ReportWriter.write(source, to: reportPath) } catch {
+                Console.printError("warning: \(IngestError.from(error).description)")
+            }
+        }
         let context = StageContext(checkpoint: checkpoint, skylark: services.0, store: services.1,
-                                   confirmTimeout: .seconds(confirmTimeout), events: { console.handle($0) })
+                                   confirmTimeout: .seconds(confirmTimeout), events: { event in
+                                       console.handle(event)
+                                       failureReports.record(event)
+                                   })
         let options = RunOptions(stages: workStages, concurrency: concurrency, transferSlots: transfers, retryFailed: retryFailed,
                                  confirmTimeout: .seconds(confirmTimeout))
         let result: RunResult
+        failureReports.start()
         do {
             result = try await Runner(items: items, context: context, options: options, stop: stop).run()
         } catch {
+            await failureReports.finish()
             signals.cancel()
             try? await opened.journal.close()
             throw ExitStatus.fail(error)
         }
+        await failureReports.finish()
         signals.cancel()
         console.finish()
 
         // 5. Reports, compaction, exit code.
         let state = checkpoint.snapshot
-        let report = ReportBuilder.build(
-            assets: loaded.assets, state: state,
-            context: .init(tool: ToolVersion.current, manifestPath: manifest, checkpointPath: checkpointPath,
-                           generatedAt: Timestamp.now(), stages: Stage.allCases.filter { requested.contains($0) },
-                           interrupted: result.interrupted, excluded: excluded),
-            outcomes: result.outcomes, errors: result.errors)
-        do { try ReportWriter.write(report, to: reportPath) } catch {
+        let source = ReportSource(assets: assets, state: state, context: reportContext(result.interrupted),
+                                  outcomes: result.outcomes, errors: result.errors)
+        do { try ReportWriter.write(source, to: reportPath) } catch {
             Console.printError("error: \(IngestError.from(error).description)")
         }
         if JournalFile.shouldCompact(state) { try? await opened.journal.compact(state) }
