@@ -2,49 +2,49 @@ import Foundation
 import IngestCore
 
 /// The journal benchmark behind `skylark-ingest bench-journal` (`scripts/benchmarks/journal.sh`):
-/// append throughput with group commit, resume time of a finished journal, and peak RSS of a whole
-/// run's bookkeeping with null network services.
+/// append throughput with group commit, a whole run's bookkeeping with null network services, and
+/// the resume of its finished journal.
+///
+/// Each phase runs in a process of its own (the command starts one per phase), so the peak RSS a
+/// phase prints is that of a process doing only that: a run's peak is not inflated by the append
+/// phase, and a resume starts from nothing as it would after a crash or on the next night.
 public enum JournalBenchmark {
-    /// What one benchmark run measured.
-    public struct Results: Sendable {
-        public var lazyAppendsPerSecond: Double
-        public var durableAppendsPerSecond: Double
-        public var runSeconds: Double
-        public var journalRecords: Int
-        public var journalBytes: Int64
-        public var resumeSeconds: Double
-        public var resumeCompactedSeconds: Double
-        public var compactedBytes: Int64
-        public var peakRSSBytes: Int64
-        public var items: Int
-
-        /// Human-readable lines.
-        public var lines: [String] {
-            [
-                "items: \(items)",
-                String(format: "append (group commit, lazy): %.0f records/s", lazyAppendsPerSecond),
-                String(format: "append (durable, 512 concurrent writers): %.0f records/s", durableAppendsPerSecond),
-                String(format: "full run with null services: %.2f s, %d records, %.1f MB journal", runSeconds, journalRecords,
-                       Double(journalBytes) / 1e6),
-                String(format: "resume of the finished journal to 'nothing to do': %.3f s", resumeSeconds),
-                String(format: "resume after compaction (%.1f MB): %.3f s", Double(compactedBytes) / 1e6, resumeCompactedSeconds),
-                String(format: "peak RSS after the appends and the full run: %.1f MB", Double(peakRSSBytes) / 1e6),
-            ]
-        }
+    public enum Phase: String, CaseIterable, Sendable {
+        /// Lazy appends with group commit, then durable appends from 512 concurrent writers.
+        case appends
+        /// A full run of `items` items (two subtitles each) with null services, from an empty journal.
+        case run
+        /// Resume the run's finished (compacted) journal to "nothing to do".
+        case resume
+        /// Resume the run's journal as it was before compaction (a run killed just before its end).
+        case resumeUncompacted = "resume-uncompacted"
     }
 
-    /// Runs every measurement in `directory` with `items` items of two subtitles each.
-    public static func run(directory: String, items count: Int) async throws -> Results {
+    /// Runs `phase` in `directory` and returns the lines to print. The run phase leaves its journal
+    /// there for the resume phases: `run.checkpoint` compacted (as the run command leaves it) and
+    /// `uncompacted.checkpoint` (a copy taken just before the compaction).
+    public static func run(_ phase: Phase, directory: String, items count: Int) async throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let header = JournalHeader(toolVersion: "bench", manifestPath: "bench.yaml", manifestSHA256: "", createdAt: Timestamp.now())
-        let clock = ContinuousClock()
+        var lines: [String]
+        switch phase {
+        case .appends: lines = try await appends(directory: directory)
+        case .run: lines = try await fullRun(directory: directory, items: count)
+        case .resume: lines = try await resume(directory: directory, file: "run.checkpoint", items: count)
+        case .resumeUncompacted: lines = try await resume(directory: directory, file: "uncompacted.checkpoint", items: count)
+        }
+        lines.append(String(format: "peak RSS of the %@ process: %.1f MB", phase.rawValue, Double(peakRSS()) / 1e6))
+        return lines
+    }
 
-        // 1. Appends.
+    private static let header = JournalHeader(toolVersion: "bench", manifestPath: "bench.yaml", manifestSHA256: "",
+                                              createdAt: "2026-01-01T00:00:00Z")
+
+    private static func appends(directory: String) async throws -> [String] {
+        let clock = ContinuousClock()
         let appendPath = directory + "/append.checkpoint"
         try? FileManager.default.removeItem(atPath: appendPath)
-        var opened = try JournalFile.open(path: appendPath, header: header)
-        let skipAppends = ProcessInfo.processInfo.environment["BENCH_SKIP_APPENDS"] != nil
-        let lazyCount = skipAppends ? 1 : 500_000
+        let opened = try JournalFile.open(path: appendPath, header: header)
+        let lazyCount = 500_000
         var start = clock.now
         for n in 0..<lazyCount {
             try opened.journal.appendLater(JournalEntry(item: "item-\(n % 100_000)", stage: .transfer, event: .done,
@@ -53,7 +53,7 @@ public enum JournalBenchmark {
         try await opened.journal.sync()
         let lazyRate = Double(lazyCount) / seconds(clock.now - start)
         let journal = opened.journal
-        let writers = skipAppends ? 1 : 512, perWriter = skipAppends ? 1 : 200
+        let writers = 512, perWriter = 200
         start = clock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for w in 0..<writers {
@@ -68,44 +68,80 @@ public enum JournalBenchmark {
         }
         let durableRate = Double(writers * perWriter) / seconds(clock.now - start)
         try await journal.close()
+        try? FileManager.default.removeItem(atPath: appendPath)
+        return [
+            String(format: "append (group commit, lazy): %.0f records/s", lazyRate),
+            String(format: "append (durable, %d concurrent writers): %.0f records/s", writers, durableRate),
+        ]
+    }
 
-        // 2. A full run with null services.
+    private static func fullRun(directory: String, items count: Int) async throws -> [String] {
+        let clock = ContinuousClock()
         let assets = (0..<count).map(benchAsset)
-        if ProcessInfo.processInfo.environment["BENCH_TRACE"] != nil {
-            print(String(format: "  peak RSS before the run (appends, %d manifest items): %.1f MB", count, Double(peakRSS()) / 1e6))
-        }
+        trace("manifest items made")
         let runPath = directory + "/run.checkpoint"
         for suffix in ["", ".lock", ".compact", ".broken"] { try? FileManager.default.removeItem(atPath: runPath + suffix) }
-        opened = try JournalFile.open(path: runPath, header: header)
-        start = clock.now
-        var checkpoint = Checkpoint(journal: opened.journal, state: opened.state)
+        let opened = try JournalFile.open(path: runPath, header: header)
+        let start = clock.now
+        let checkpoint = Checkpoint(journal: opened.journal, state: opened.state)
         let context = StageContext(checkpoint: checkpoint, skylark: NullSkylark(), store: NullObjectStore(),
                                    retry: Retrier(attempts: 1))
-        let result = try await Runner(items: assets, context: context,
-                                      options: RunOptions(concurrency: 64, transferSlots: 64)).run()
+        let runner = Runner(items: assets, context: context, options: RunOptions(concurrency: 64, transferSlots: 64))
+        _ = try await runner.prepare()
+        trace("prepared")
+        let result = try await runner.run()
+        trace("ran")
         guard result.count(.succeeded) == count else {
             throw IngestError(code: "BENCH_FAILED", message: "only \(result.count(.succeeded)) of \(count) items succeeded")
         }
-        try await opened.journal.close()
         let runSeconds = seconds(clock.now - start)
-        let records = checkpoint.snapshot.entryCount
-        let bytes = fileSize(runPath)
         let runPeak = peakRSS()
-        checkpoint = .inMemory()  // a new process resumes: nothing of the run stays in memory
-
-        // 3. Resume: open, replay, plan every item, find nothing to do.
-        let resumeSeconds = try await resume(path: runPath, header: header, assets: assets)
-        opened = try JournalFile.open(path: runPath, header: header)
-        try await opened.journal.compact(opened.state)
+        // What the run command does at its end: the reports, then compaction.
+        let state = checkpoint.snapshot
+        let reportStart = clock.now
+        try ReportWriter.write(ReportSource(
+            assets: assets, state: state,
+            context: .init(tool: "bench", manifestPath: "bench.yaml", checkpointPath: runPath, generatedAt: "2026-01-01T00:00:00Z",
+                           stages: Stage.allCases),
+            outcomes: result.outcomes, errors: result.errors), to: directory + "/reports")
+        trace("reports written")
+        let reportSeconds = seconds(clock.now - reportStart)
+        let records = state.entryCount
+        let bytes = fileSize(runPath)
+        try await opened.journal.sync()
+        // Kept for the resume-uncompacted phase: the journal of a run killed just before its end.
+        try? FileManager.default.removeItem(atPath: directory + "/uncompacted.checkpoint")
+        try FileManager.default.copyItem(atPath: runPath, toPath: directory + "/uncompacted.checkpoint")
+        try await opened.journal.compact(state)
         try await opened.journal.close()
-        let compactedBytes = fileSize(runPath)
-        let compactedSeconds = try await resume(path: runPath, header: header, assets: assets)
-        _ = checkpoint
+        trace("compacted")
+        return [
+            "items: \(count), two subtitles each",
+            String(format: "full run with null services: %.2f s, %d records, %.1f MB journal (%.1f MB compacted)", runSeconds,
+                   records, Double(bytes) / 1e6, Double(fileSize(runPath)) / 1e6),
+            String(format: "peak RSS at the end of the run (manifest items + bookkeeping): %.1f MB", Double(runPeak) / 1e6),
+            String(format: "reports of %d items: %.2f s", count, reportSeconds),
+        ]
+    }
 
-        return Results(lazyAppendsPerSecond: lazyRate, durableAppendsPerSecond: durableRate, runSeconds: runSeconds,
-                       journalRecords: records, journalBytes: bytes, resumeSeconds: resumeSeconds,
-                       resumeCompactedSeconds: compactedSeconds, compactedBytes: compactedBytes,
-                       peakRSSBytes: runPeak, items: count)
+    private static func resume(directory: String, file: String, items count: Int) async throws -> [String] {
+        let path = directory + "/" + file
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw IngestError(code: "BENCH_FAILED", message: "no \(path): run the 'run' phase first")
+        }
+        let assets = (0..<count).map(benchAsset)
+        trace("manifest items made")
+        let seconds = try await resume(path: path, assets: assets)
+        let what = file == "run.checkpoint" ? "finished journal (compacted at the run's end)" : "uncompacted journal"
+        return [String(format: "resume of the %@, %.1f MB, to 'nothing to do': %.3f s", what, Double(fileSize(path)) / 1e6, seconds)]
+    }
+
+    /// With `BENCH_TRACE` set, prints the resident set size now and at its peak (Linux).
+    static func trace(_ label: String) {
+        guard ProcessInfo.processInfo.environment["BENCH_TRACE"] != nil else { return }
+        let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""
+        let pages = statm.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        print(String(format: "  RSS %@: %.1f MB (peak %.1f MB)", label, Double(pages * 4096) / 1e6, Double(peakRSS()) / 1e6))
     }
 
     /// The process's peak resident set size so far, in bytes.
@@ -132,11 +168,12 @@ public enum JournalBenchmark {
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
-    private static func resume(path: String, header: JournalHeader, assets: [ManifestAsset]) async throws -> Double {
+    private static func resume(path: String, assets: [ManifestAsset]) async throws -> Double {
         let clock = ContinuousClock()
         let cpuStart = cpuSeconds()
         let start = clock.now
         let opened = try JournalFile.open(path: path, header: header)
+        trace("replayed")
         let replayed = clock.now
         let writes = WriteCounter()
         let context = StageContext(checkpoint: Checkpoint(journal: opened.journal, state: opened.state),

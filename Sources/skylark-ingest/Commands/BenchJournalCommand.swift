@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Pipeline
 
+extension JournalBenchmark.Phase: ExpressibleByArgument {}
+
 /// `skylark-ingest bench-journal` (hidden): the journal benchmark of `scripts/benchmarks/journal.sh`.
 struct BenchJournalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,12 +12,28 @@ struct BenchJournalCommand: AsyncParsableCommand {
     @Option(help: "Items in the simulated run.")
     var items: Int = 100_000
 
-    @Option(help: "Scratch directory (deleted afterwards).")
+    @Option(help: "Scratch directory (deleted afterwards when every phase runs).")
     var directory: String = NSTemporaryDirectory() + "skylark-bench-journal"
 
+    @Option(help: "One phase (appends, run, resume) in this process; by default each runs in a process of its own.")
+    var phase: JournalBenchmark.Phase?
+
     func run() async throws {
+        if let phase {
+            for line in try await JournalBenchmark.run(phase, directory: directory, items: items) { print(line) }
+            return
+        }
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let results = try await JournalBenchmark.run(directory: directory, items: items)
-        for line in results.lines { print(line) }
+        let executable = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0])
+        for phase in JournalBenchmark.Phase.allCases {
+            let child = Process()
+            child.executableURL = executable
+            child.arguments = ["bench-journal", "--phase", phase.rawValue, "--items", String(items), "--directory", directory]
+            try child.run()
+            child.waitUntilExit()
+            guard child.terminationStatus == 0 else {
+                throw ValidationError("the \(phase.rawValue) phase exited with status \(child.terminationStatus)")
+            }
+        }
     }
 }
