@@ -4,7 +4,8 @@ import IngestCore
 /// directory, or a cron job killed later, sees the failures without waiting for the end.
 ///
 /// The first failure is written `settle` after it happened (a burst of failures becomes one
-/// write), later ones at most once per `interval`. Writes run one at a time on a thread of their
+/// write), later ones at most once per `interval` (or ten times the last write's duration, when
+/// longer). Writes run one at a time on a thread of their
 /// own (a 100,000-item report is about a second of blocking I/O). `finish` waits for a write in
 /// progress, so the run's final report is never overtaken by an older one.
 public final class FailureReports: Sendable {
@@ -55,9 +56,14 @@ public final class FailureReports: Sendable {
                     return state.failures
                 }
                 guard let failures else { continue }
+                let clock = ContinuousClock()
+                let started = clock.now
                 await DedicatedThread.run(name: "failure-reports") { [write] in write(failures) }
+                let took = clock.now - started
                 state.withLock { $0.writes += 1 }
-                try? await Task.sleep(for: max(.zero, interval - settle))
+                // A report that takes long to write (a huge catalogue) is rewritten less often: at
+                // most a tenth of the time goes into reports.
+                try? await Task.sleep(for: max(.zero, max(interval, took * 10) - settle))
             }
         }
         loop.withLock { $0 = task }
