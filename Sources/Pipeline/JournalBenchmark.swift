@@ -23,14 +23,24 @@ public enum JournalBenchmark {
     /// Runs `phase` in `directory` and returns the lines to print. The run phase leaves its journal
     /// there for the resume phases: `run.checkpoint` compacted (as the run command leaves it) and
     /// `uncompacted.checkpoint` (a copy taken just before the compaction).
-    public static func run(_ phase: Phase, directory: String, items count: Int) async throws -> [String] {
+    /// With `manifest`, the run and resume phases validate and use that manifest's items (as the
+    /// run command does) instead of `count` made-up items with two subtitles each.
+    public static func run(_ phase: Phase, directory: String, items count: Int, manifest: String? = nil) async throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let items = { () throws -> [ManifestAsset] in
+            guard let manifest else { return (0..<count).map(benchAsset) }
+            let validation = ManifestValidator.validate(path: manifest)
+            guard let loaded = validation.manifest, !validation.hasErrors else {
+                throw IngestError(code: "BENCH_FAILED", message: "\(manifest) is not valid")
+            }
+            return loaded.assets
+        }
         var lines: [String]
         switch phase {
         case .appends: lines = try await appends(directory: directory)
-        case .run: lines = try await fullRun(directory: directory, items: count)
-        case .resume: lines = try await resume(directory: directory, file: "run.checkpoint", items: count)
-        case .resumeUncompacted: lines = try await resume(directory: directory, file: "uncompacted.checkpoint", items: count)
+        case .run: lines = try await fullRun(directory: directory, assets: try items())
+        case .resume: lines = try await resume(directory: directory, file: "run.checkpoint", assets: try items())
+        case .resumeUncompacted: lines = try await resume(directory: directory, file: "uncompacted.checkpoint", assets: try items())
         }
         lines.append(String(format: "peak RSS of the %@ process: %.1f MB", phase.rawValue, Double(peakRSS()) / 1e6))
         return lines
@@ -75,9 +85,9 @@ public enum JournalBenchmark {
         ]
     }
 
-    private static func fullRun(directory: String, items count: Int) async throws -> [String] {
+    private static func fullRun(directory: String, assets: [ManifestAsset]) async throws -> [String] {
         let clock = ContinuousClock()
-        let assets = (0..<count).map(benchAsset)
+        let count = assets.count
         trace("manifest items made")
         let runPath = directory + "/run.checkpoint"
         for suffix in ["", ".lock", ".compact", ".broken"] { try? FileManager.default.removeItem(atPath: runPath + suffix) }
@@ -116,7 +126,7 @@ public enum JournalBenchmark {
         try await opened.journal.close()
         trace("compacted")
         return [
-            "items: \(count), two subtitles each",
+            "items: \(count), \(assets.reduce(0) { $0 + $1.subtitles.count }) subtitles",
             String(format: "full run with null services: %.2f s, %d records, %.1f MB journal (%.1f MB compacted)", runSeconds,
                    records, Double(bytes) / 1e6, Double(fileSize(runPath)) / 1e6),
             String(format: "peak RSS at the end of the run (manifest items + bookkeeping): %.1f MB", Double(runPeak) / 1e6),
@@ -124,12 +134,11 @@ public enum JournalBenchmark {
         ]
     }
 
-    private static func resume(directory: String, file: String, items count: Int) async throws -> [String] {
+    private static func resume(directory: String, file: String, assets: [ManifestAsset]) async throws -> [String] {
         let path = directory + "/" + file
         guard FileManager.default.fileExists(atPath: path) else {
             throw IngestError(code: "BENCH_FAILED", message: "no \(path): run the 'run' phase first")
         }
-        let assets = (0..<count).map(benchAsset)
         trace("manifest items made")
         let seconds = try await resume(path: path, assets: assets)
         let what = file == "run.checkpoint" ? "finished journal (compacted at the run's end)" : "uncompacted journal"

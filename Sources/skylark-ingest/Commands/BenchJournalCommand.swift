@@ -15,12 +15,15 @@ struct BenchJournalCommand: AsyncParsableCommand {
     @Option(help: "Scratch directory (deleted afterwards when every phase runs).")
     var directory: String = NSTemporaryDirectory() + "skylark-bench-journal"
 
+    @Option(help: "Validate and use this manifest's items instead of made-up ones.")
+    var manifest: String?
+
     @Option(help: "One phase (appends, run, resume) in this process; by default each runs in a process of its own.")
     var phase: JournalBenchmark.Phase?
 
     func run() async throws {
         if let phase {
-            for line in try await JournalBenchmark.run(phase, directory: directory, items: items) { print(line) }
+            for line in try await JournalBenchmark.run(phase, directory: directory, items: items, manifest: manifest) { print(line) }
             return
         }
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -29,6 +32,7 @@ struct BenchJournalCommand: AsyncParsableCommand {
             let child = Process()
             child.executableURL = executable
             child.arguments = ["bench-journal", "--phase", phase.rawValue, "--items", String(items), "--directory", directory]
+                + (manifest.map { ["--manifest", $0] } ?? [])
             try child.run()
             child.waitUntilExit()
             guard child.terminationStatus == 0 else {
