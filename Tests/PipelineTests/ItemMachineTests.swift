@@ -102,6 +102,31 @@ import Testing
                                                           location: location)], location: location)
     }
 
+    @Test func fingerprintsAreFNV1aOfTheCanonicalTextsAsJournalsRecordedThem() {
+        // Published FNV-1a 32 vectors.
+        #expect(Fingerprint.fnv1a32("") == 0x811c_9dc5 && Fingerprint.fnv1a32("a") == 0xe40c_292c
+            && Fingerprint.fnv1a32("foobar") == 0xbf9c_f968)
+        let location = SourceLocation(file: "m.yaml", line: 1, column: 1)
+        var rich = asset()
+        rich.uid = nil
+        rich.slug = "own-slug"
+        rich.assetType = "episode"
+        rich.fields = ["synopsis": .string("é / \"q\""), "n": .number(3)]
+        rich.key = "k/v.mp4"
+        rich.subtitles.append(ManifestSubtitle(file: "b.vtt", path: "/x/b.vtt", language: "fr", title: "Français",
+                                               location: location))
+        for item in [asset(), rich, asset(title: "")] {
+            // The texts the fingerprint was defined on, built whole and hashed (the journal format).
+            func text(_ value: String?) -> String { value ?? "\u{0}" }
+            var subtitles = ""
+            for sub in item.subtitles { subtitles += sub.file + "\u{1}" + sub.language + "\u{1}" + text(sub.title) + "\u{2}" }
+            let rendered = [item.mode.rawValue, text(item.uid), text(item.title), text(item.effectiveSlug), text(item.assetType),
+                            item.fields.isEmpty ? "{}" : JSONValue.object(item.fields).canonicalJSON,
+                            item.video, item.effectiveKey, subtitles]
+            #expect(ItemDefinition(item).hashes == rendered.map(Fingerprint.fnv1a32))
+        }
+    }
+
     @Test func definitionIgnoresLocations() {
         var moved = asset()
         moved.location = SourceLocation(file: "m.yaml", line: 99, column: 3)

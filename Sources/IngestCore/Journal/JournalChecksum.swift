@@ -52,6 +52,31 @@ enum JournalChecksum {
     }
 }
 
+/// FNV-1a 32 fed piece by piece: the hash of pieces added one after another is the hash of their
+/// concatenation.
+public struct FNV1a32: Sendable {
+    public private(set) var value: UInt32 = 0x811c_9dc5
+
+    public init() {}
+
+    /// Adds `text`'s UTF-8 bytes.
+    public mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            for byte in bytes {
+                value ^= UInt32(byte)
+                value = value &* 0x0100_0193
+            }
+        }
+    }
+
+    /// Adds one byte.
+    public mutating func add(_ byte: UInt8) {
+        value ^= UInt32(byte)
+        value = value &* 0x0100_0193
+    }
+}
+
 /// FNV-1a 64-bit: a cheap, stable fingerprint for manifest drift detection (not a security hash).
 public enum Fingerprint {
     /// FNV-1a 64 of `text`'s UTF-8 bytes, as 16 lower-case hex digits.
@@ -66,12 +91,9 @@ public enum Fingerprint {
 
     /// FNV-1a 32 of `text`'s UTF-8 bytes.
     public static func fnv1a32(_ text: String) -> UInt32 {
-        var hash: UInt32 = 0x811c_9dc5
-        for byte in text.utf8 {
-            hash ^= UInt32(byte)
-            hash = hash &* 0x0100_0193
-        }
-        return hash
+        var hash = FNV1a32()
+        hash.add(text)
+        return hash.value
     }
 
     /// `value` as `digits` lower-case hex digits (zero padded).
