@@ -1,7 +1,7 @@
 import Foundation
 import IngestCore
 
-/// The journal benchmark behind `skylark-ingest bench-journal` (`scripts/benchmarks/journal.sh`):
+/// The journal benchmark behind `skylark-ingest bench-journal` (`scripts/bench/journal.sh`):
 /// append throughput with group commit, a whole run's bookkeeping with null network services, and
 /// the resume of its finished journal.
 ///

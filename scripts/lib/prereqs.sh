@@ -1,5 +1,5 @@
 # Installs the system and Python tools the build, the tests and the demo need, when missing.
-# Sourced by scripts/test, scripts/demo and scripts/bench.
+# Sourced by scripts/test, scripts/demo and scripts/bench/run.
 
 apt_ensure() {
     local missing=()

@@ -4,7 +4,7 @@ import Pipeline
 
 extension JournalBenchmark.Phase: ExpressibleByArgument {}
 
-/// `skylark-ingest bench-journal` (hidden): the journal benchmark of `scripts/benchmarks/journal.sh`.
+/// `skylark-ingest bench-journal` (hidden): the journal benchmark of `scripts/bench/journal.sh`.
 struct BenchJournalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-journal", abstract: "Measure the checkpoint journal (benchmark).", shouldDisplay: false)
