@@ -29,10 +29,12 @@ public enum JournalBenchmark {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let items = { () throws -> [ManifestAsset] in
             guard let manifest else { return (0..<count).map(benchAsset) }
-            let validation = ManifestValidator.validate(path: manifest)
-            guard let loaded = validation.manifest, !validation.hasErrors else {
+            var validation = ManifestValidator.validate(path: manifest)
+            guard var loaded = validation.manifest, !validation.hasErrors else {
                 throw IngestError(code: "BENCH_FAILED", message: "\(manifest) is not valid")
             }
+            validation.manifest = nil
+            loaded.dropFieldLocations()  // as the run command keeps them
             return loaded.assets
         }
         var lines: [String]

@@ -3,6 +3,30 @@ import Testing
 @testable import IngestCore
 
 @Suite struct FieldLocationsTests {
+    @Test func aRunDropsTheLocationsAndKeepsEverythingElse() throws {
+        let text = """
+        version: 1
+        assets:
+          - id: a1
+            title: "A title"
+            video: media/a.mp4
+            fields:
+              synopsis: S
+            subtitles:
+              - file: subs/a.en.srt
+                language: en-gb
+        """
+        let validated = try #require(validateManifest(text).manifest)
+        #expect(validated.assets[0].fieldLocations.count > 3)
+        var kept = validated
+        kept.dropFieldLocations()
+        #expect(kept.assets[0].fieldLocations.isEmpty)
+        var restored = kept
+        restored.assets[0].fieldLocations = validated.assets[0].fieldLocations
+        #expect(restored == validated, "only the locations differ")
+        #expect(ItemDefinition(kept.assets[0]) == ItemDefinition(validated.assets[0]), "the drift fingerprint is unchanged")
+    }
+
     @Test func setGetReplaceAndRemoveByKey() {
         var locations = FieldLocations()
         locations["id"] = SourceLocation(file: "m.yaml", line: 3, column: 9)

@@ -72,13 +72,19 @@ struct RunCommand: AsyncParsableCommand {
 
         // 1. Validate: errors → exit 2, nothing sent.
         let path = manifest
-        let validation = await Task.detached { ManifestValidator.validate(path: path) }.value
-        guard let loaded = validation.manifest, !validation.hasErrors else {
-            StandardOutput.writeError(DiagnosticFormatter.text(validation, manifestPath: manifest))
-            throw ExitCode(ExitStatus.usage)
-        }
-        if !validation.diagnostics.isEmpty {
-            StandardOutput.writeError(DiagnosticFormatter.text(validation, manifestPath: manifest))
+        let loaded: Manifest
+        do {
+            var validation = await Task.detached { ManifestValidator.validate(path: path) }.value
+            guard var valid = validation.manifest, !validation.hasErrors else {
+                StandardOutput.writeError(DiagnosticFormatter.text(validation, manifestPath: manifest))
+                throw ExitCode(ExitStatus.usage)
+            }
+            if !validation.diagnostics.isEmpty {
+                StandardOutput.writeError(DiagnosticFormatter.text(validation, manifestPath: manifest))
+            }
+            validation.manifest = nil  // so the items are changed in place, not copied
+            valid.dropFieldLocations()
+            loaded = valid
         }
         var items = loaded.assets
         var excluded: Set<String> = []
