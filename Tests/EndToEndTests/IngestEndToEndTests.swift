@@ -24,6 +24,14 @@ struct IngestEndToEndTests {
         return process
     }
 
+    /// Makes manifest item `id` attach to an asset uid that does not exist (the item must fail alone).
+    func giveUnknownUID(to id: String, in catalogue: Catalogue) throws {
+        let unknown = "asse_" + String(repeating: "0", count: 32)
+        var manifest = try String(contentsOfFile: catalogue.manifestPath, encoding: .utf8)
+        manifest = manifest.replacingOccurrences(of: "  - id: \(id)\n", with: "  - id: \(id)\n    uid: \(unknown)\n")
+        try manifest.write(toFile: catalogue.manifestPath, atomically: true, encoding: .utf8)
+    }
+
     /// Waits until the watchfolder has had time to see anything uploaded (two poll intervals and a margin).
     func settleWatchfolder() { Thread.sleep(forTimeInterval: 1.0) }
 
@@ -201,10 +209,7 @@ struct IngestEndToEndTests {
         defer { stack.stop() }
         let catalogue = try Catalogue.generate(assets: 3)
         defer { catalogue.directory.remove() }
-        let unknown = "asse_" + String(repeating: "0", count: 32)
-        var manifest = try String(contentsOfFile: catalogue.manifestPath, encoding: .utf8)
-        manifest = manifest.replacingOccurrences(of: "  - id: cat-00001\n", with: "  - id: cat-00001\n    uid: \(unknown)\n")
-        try manifest.write(toFile: catalogue.manifestPath, atomically: true, encoding: .utf8)
+        try giveUnknownUID(to: "cat-00001", in: catalogue)
         let reportDir = catalogue.directory.path("report")
         let result = try ingest(["run", catalogue.manifestPath, "--no-progress", "--report-dir", reportDir], stack)
         #expect(result.exitCode == 1, "\(result.stderr.suffix(2000))")
@@ -225,10 +230,7 @@ struct IngestEndToEndTests {
         defer { stack.stop() }
         let catalogue = try Catalogue.generate(assets: 40)
         defer { catalogue.directory.remove() }
-        let unknown = "asse_" + String(repeating: "0", count: 32)
-        var manifest = try String(contentsOfFile: catalogue.manifestPath, encoding: .utf8)
-        manifest = manifest.replacingOccurrences(of: "  - id: cat-00000\n", with: "  - id: cat-00000\n    uid: \(unknown)\n")
-        try manifest.write(toFile: catalogue.manifestPath, atomically: true, encoding: .utf8)
+        try giveUnknownUID(to: "cat-00000", in: catalogue)
         let reportDir = catalogue.directory.path("report")
         let process = try launch(["run", catalogue.manifestPath, "--no-progress", "--concurrency", "1",
                                   "--report-dir", reportDir], stack)
