@@ -60,6 +60,42 @@ struct UploadCommandTests {
         #expect(none.stderr.contains("AWS_NO_CREDENTIALS"))
     }
 
+    @Test func sigintStartsNoNewFileFinishesTheOneInFlightAndExits130() async throws {
+        let server = try SeaweedFS()
+        defer { server.stop() }
+        let dir = try TempDirectory(prefix: "sigint")
+        defer { dir.remove() }
+        try server.createBucket("watch")
+        let files = try (0..<4).map { try LiveS3.makeFile(dir, "v\($0).mp4", size: 4 * LiveS3.mib) }
+        // 2 MB/s, one file at a time: about two seconds per file.
+        let arguments = ["upload"] + files + ["--bucket", "watch", "--concurrency", "1", "--max-bandwidth", "2MB/s"]
+        let first = try ServerProcess(executable: Self.binary, arguments: arguments, environment: server.environment,
+                                      logPath: dir.path("first.log"))
+        try await Task.sleep(for: .milliseconds(1000))
+        #expect(first.process.isRunning, "the upload finished before it could be interrupted")
+        kill(first.pid, SIGINT)
+        first.process.waitUntilExit()
+        let log = (try? String(contentsOfFile: dir.path("first.log"), encoding: .utf8)) ?? ""
+        #expect(first.process.terminationStatus == 130, "\(log)")
+        // The file in flight was finished, intact; the ones after it were never started.
+        let notStarted = (1...3).first { log.contains("interrupted: \($0) of 4 file(s) not started") }
+        #expect(notStarted != nil, "\(log)")
+        for (n, file) in files.enumerated() {
+            let object = try? LiveS3.readBack(server, bucket: "watch", key: "v\(n).mp4")
+            if n < 4 - (notStarted ?? 0) {
+                #expect(object?.md5 == (try LiveS3.md5(file)), "v\(n).mp4 finished")
+            } else {
+                #expect(object == nil, "v\(n).mp4 never started")
+            }
+        }
+
+        let second = try ProcessRunner.run(Self.binary, Array(arguments.dropLast(2)), environment: server.environment)
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        for (n, file) in files.enumerated() {
+            #expect(try LiveS3.readBack(server, bucket: "watch", key: "v\(n).mp4").md5 == (try LiveS3.md5(file)))
+        }
+    }
+
     @Test func killedUploadResumesSendingOnlyMissingParts() async throws {
         let server = try SeaweedFS()
         defer { server.stop() }

@@ -3,6 +3,7 @@ import CryptoPrimitives
 import Foundation
 import HTTPEngine
 import IngestCore
+import Pipeline
 import S3
 
 /// `skylark-ingest upload FILE...`: uploads videos to the watchfolder bucket on their own (simple-mode drops,
@@ -15,7 +16,9 @@ struct UploadCommand: AsyncParsableCommand {
         Without --asset-uid the files are simple-mode drops (no metadata); with it each object gets
         user metadata asset = {"uid": "<UID>"}. Credentials, region and endpoint come from the standard
         AWS environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_S3, ...).
-        Exit codes: 0 all uploaded, 1 some failed, 2 usage, 3 credentials/auth/connectivity.
+        SIGINT/SIGTERM: no new file starts, files in flight finish (a second signal exits at once; with
+        --state-dir a re-run resumes their parts), exit 130.
+        Exit codes: 0 all uploaded, 1 some failed, 2 usage, 3 credentials/auth/connectivity, 130 interrupted.
         """
     )
 
@@ -109,11 +112,14 @@ struct UploadCommand: AsyncParsableCommand {
             UploadRequest(path: file, bucket: bucket, key: key ?? ((keyPrefix ?? "") + (file as NSString).lastPathComponent),
                           metadata: assetUID.map { ["asset": "{\"uid\": \"\($0)\"}"] } ?? [:])
         }
-        let failures = await withTaskGroup(of: Bool.self) { group -> Int in
+        let stop = StopSignal()
+        let signals = SignalTrap(stop: stop)
+        let (failures, started) = await withTaskGroup(of: Bool.self) { group -> (Int, Int) in
             var iterator = requests.makeIterator()
-            var failed = 0
+            var failed = 0, started = 0
             func startNext() -> Bool {
-                guard let request = iterator.next() else { return false }
+                guard !stop.isRequested, let request = iterator.next() else { return false }
+                started += 1
                 group.addTask { await uploadOne(request, uploader: uploader) }
                 return true
             }
@@ -122,7 +128,13 @@ struct UploadCommand: AsyncParsableCommand {
                 if !ok { failed += 1 }
                 _ = startNext()
             }
-            return failed
+            return (failed, started)
+        }
+        signals.cancel()
+        if stop.isRequested {
+            FileHandle.standardError.write(Data(("interrupted: \(requests.count - started) of \(requests.count) file(s) not started"
+                + (failures > 0 ? ", \(failures) failed" : "") + "; run the same command again\n").utf8))
+            throw ExitCode(130)
         }
         if failures > 0 {
             FileHandle.standardError.write(Data("\(failures) of \(requests.count) file(s) failed\n".utf8))
