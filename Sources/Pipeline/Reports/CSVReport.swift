@@ -33,8 +33,8 @@ public enum CSVReport {
     static func quote(_ field: String) -> String {
         // A leading = + - @ would be a formula in a spreadsheet; prefix a quote mark.
         var value = field
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        if let first = value.utf8.first, "=+-@".utf8.contains(first) { value = "'" + value }
+        if value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return value

@@ -108,26 +108,40 @@ public enum JSONReport {
                 text += "{\n"
                 if fields.isEmpty { text += "\n" }
                 for (n, (key, value)) in fields.enumerated() {
-                    text += String(repeating: " ", count: indent + 2) + Self.quoted(key) + " : "
+                    text += Self.spaces(indent + 2)
+                    text += Self.quoted(key)
+                    text += " : "
                     value.render(into: &text, indent: indent + 2)
                     text += n == fields.count - 1 ? "\n" : ",\n"
                 }
-                text += String(repeating: " ", count: indent) + "}"
+                text += Self.spaces(indent)
+                text += "}"
             case .array(let values):
                 text += "[\n"
                 if values.isEmpty { text += "\n" }
                 for (n, value) in values.enumerated() {
-                    text += String(repeating: " ", count: indent + 2)
+                    text += Self.spaces(indent + 2)
                     value.render(into: &text, indent: indent + 2)
                     text += n == values.count - 1 ? "\n" : ",\n"
                 }
-                text += String(repeating: " ", count: indent) + "]"
+                text += Self.spaces(indent)
+                text += "]"
             }
+        }
+
+        /// Indentation made once (a report has a dozen levels at most).
+        private static let indents = (0...16).map { String(repeating: " ", count: $0) }
+        private static func spaces(_ count: Int) -> String {
+            count < indents.count ? indents[count] : String(repeating: " ", count: count)
         }
 
         /// `value` as a JSON string: `"` and `\` escaped, control characters as JSONEncoder writes
         /// them (`\b \t \n \f \r`, others `\u00xx`), `/` and everything else as it is.
         static func quoted(_ value: String) -> String {
+            // Most values (ids, uids, statuses, keys) need no escape at all.
+            if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                return "\"" + value + "\""
+            }
             var out = "\""
             for scalar in value.unicodeScalars {
                 switch scalar {
