@@ -34,6 +34,35 @@ import Testing
         try await opened.journal.close()
     }
 
+    @Test func aJournalLargerThanTheReadChunkReplaysEveryRecordAcrossTheChunkBoundaries() async throws {
+        let dir = try TempDirectory(prefix: "journal")
+        defer { dir.remove() }
+        let path = dir.path("c")
+        let opened = try JournalFile.open(path: path, header: header)
+        var expected = JournalState()
+        // Records of varying length, about 10 MB in all: lines straddle the 4 MiB read chunks.
+        for n in 0..<40_000 {
+            var record = JournalEntry(item: "i\(n % 5_000)", stage: .transfer, event: .done, op: "upload_state",
+                                      data: ["key": .string(String(repeating: "k", count: n % 397)), "bytes": .number(Double(n))])
+            record.seq = try opened.journal.appendLater(record)
+            expected.apply(record)
+        }
+        try await opened.journal.close()
+        #expect(fileSize(path) > 2 * (1 << 22))
+        let replayed = try JournalFile.read(path: path)
+        #expect(replayed.tornTail == nil)
+        #expect(replayed.state.entryCount == 40_000)
+        #expect(replayed.state.items.count == 5_000)
+        for n in stride(from: 0, to: 5_000, by: 7) {
+            let state = replayed.state.item("i\(n)")
+            #expect(state.key == expected.item("i\(n)").key && state.bytes == expected.item("i\(n)").bytes)
+        }
+    }
+
+    private func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
+    }
+
     @Test func secondOpenIsRefusedWhileLocked() async throws {
         let dir = try TempDirectory(prefix: "journal")
         defer { dir.remove() }

@@ -145,8 +145,8 @@ public final class JournalFile: Sendable {
                     start = newline + 1
                 }
                 while start < count {
-                    var end = start
-                    while end < count && chunk[end] != 0x0A { end += 1 }
+                    let end = memchr(chunk.baseAddress! + start, 0x0A, count - start)
+                        .map { UnsafeRawPointer($0) - UnsafeRawPointer(chunk.baseAddress!) } ?? count
                     if end == count {
                         carry.append(contentsOf: chunk[start..<count])
                         break
