@@ -64,4 +64,15 @@ import Testing
         await reports.finish()
         #expect(state.withLock { $0.finished })
     }
+
+    @Test func finishStartsNoWriteForFailuresNotYetWritten() async {
+        let written = Locked(0)
+        let reports = FailureReports(settle: .seconds(5), interval: .seconds(5)) { _ in written.withLock { $0 += 1 } }
+        reports.start()
+        reports.record(PipelineEvent(kind: .itemFinished, item: "bad", outcome: .failed))
+        await reports.finish()
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(written.withLock { $0 } == 0, "the run's final report follows; no write of its own")
+        #expect(reports.failures.keys.sorted() == ["bad"])
+    }
 }

@@ -5,9 +5,9 @@ import IngestCore
 ///
 /// The first failure is written `settle` after it happened (a burst of failures becomes one
 /// write), later ones at most once per `interval` (or ten times the last write's duration, when
-/// longer). Writes run one at a time on a thread of their
-/// own (a 100,000-item report is about a second of blocking I/O). `finish` waits for a write in
-/// progress, so the run's final report is never overtaken by an older one.
+/// longer). Writes run one at a time on a thread of their own (a 100,000-item report is seconds of
+/// blocking I/O). `finish` waits for a write in progress, so the run's final report is never
+/// overtaken by an older one, and starts none (the run writes its final report next).
 public final class FailureReports: Sendable {
     private struct State {
         var failures: [String: IngestError] = [:]
@@ -50,6 +50,7 @@ public final class FailureReports: Sendable {
         let task = Task { [self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: settle)
+                if Task.isCancelled { break }
                 let failures: [String: IngestError]? = state.withLock { state in
                     guard state.pending else { return nil }
                     state.pending = false
