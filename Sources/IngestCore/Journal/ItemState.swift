@@ -12,45 +12,29 @@ public enum StageStatus: String, Sendable, Hashable, Codable {
 public struct StageState: Sendable, Hashable {
     /// Operations with an intent and no result: reconcile them before doing anything again.
     public var openIntents: [String] {
-        get { detail?.openIntents ?? [] }
-        set { detail = StageDetail.make(openIntents: newValue, error: detail?.error) }
+        get { detail.value.openIntents }
+        set { detail.value.openIntents = newValue }
     }
     /// The last failure (kept until the stage starts again).
     public var error: IngestError? {
-        get { detail?.error }
-        set { detail = StageDetail.make(openIntents: detail?.openIntents ?? [], error: newValue) }
+        get { detail.value.error }
+        set { detail.value.error = newValue }
     }
-    /// Open intents and the last error, boxed: both are rare in a large run's finished items, and
-    /// inline they would take 16 bytes of every stage of every item.
-    private var detail: StageDetail?
+    /// Open intents and the last error: both are rare in a large run's finished items.
+    private var detail = Sparse<StageDetail>()
     public var status: StageStatus = .pending
 
     public init() {}
 
     /// Whether anything at all was recorded for this stage.
-    public var isUntouched: Bool { status == .pending && detail == nil }
+    public var isUntouched: Bool { status == .pending && detail.isEmpty }
 }
 
-/// An immutable heap copy of a stage's open intents and last error (compared and hashed by value).
-private final class StageDetail: Sendable, Hashable {
-    let openIntents: [String]
-    let error: IngestError?
-
-    private init(openIntents: [String], error: IngestError?) {
-        self.openIntents = openIntents
-        self.error = error
-    }
-
-    /// A box holding `openIntents` and `error`, or nil when there is neither.
-    static func make(openIntents: [String], error: IngestError?) -> StageDetail? {
-        openIntents.isEmpty && error == nil ? nil : StageDetail(openIntents: openIntents, error: error)
-    }
-
-    static func == (a: StageDetail, b: StageDetail) -> Bool { a.openIntents == b.openIntents && a.error == b.error }
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(openIntents)
-        hasher.combine(error)
-    }
+/// A stage's open intents and last error.
+private struct StageDetail: SparseValue {
+    var openIntents: [String] = []
+    var error: IngestError?
+    static let empty = StageDetail()
 }
 
 /// One subtitle's remote objects: text track, document, and whether the file was uploaded.
@@ -73,47 +57,30 @@ public struct TrackState: Sendable, Hashable {
         set { packedDocumentURL = newValue.map(PackedString.init) }
     }
     public var uploadURL: String? {
-        get { pending?.uploadURL }
-        set { pending = PendingDocument.make(documentURL: pending?.documentURL, uploadURL: newValue) }
+        get { pending.value.uploadURL }
+        set { pending.value.uploadURL = newValue }
     }
     // Uids and their API paths packed: a 100,000-item state holds hundreds of thousands of them.
     var packedTextTrackUID: PackedString?
     var packedTextTrackURL: PackedString?
     var packedDocumentUID: PackedString?
     public var uploaded = false
-    /// The document's URLs until its file is uploaded (boxed: no stage needs them afterwards, and
-    /// nearly every track of a large finished run is uploaded).
-    private var pending: PendingDocument?
+    /// The document's URLs until its file is uploaded: no stage needs them afterwards, and nearly
+    /// every track of a large finished run is uploaded.
+    private var pending = Sparse<PendingDocument>()
     var packedDocumentURL: PackedString? {
-        get { pending?.documentURL }
-        set { pending = PendingDocument.make(documentURL: newValue, uploadURL: pending?.uploadURL) }
+        get { pending.value.documentURL }
+        set { pending.value.documentURL = newValue }
     }
 
     public init(language: String) { self.language = language }
 }
 
-/// An immutable heap copy of a document's URLs before its upload (compared and hashed by value).
-private final class PendingDocument: Sendable, Hashable {
-    let documentURL: PackedString?
-    let uploadURL: String?
-
-    private init(documentURL: PackedString?, uploadURL: String?) {
-        self.documentURL = documentURL
-        self.uploadURL = uploadURL
-    }
-
-    /// A box holding both URLs, or nil when there is neither.
-    static func make(documentURL: PackedString?, uploadURL: String?) -> PendingDocument? {
-        documentURL == nil && uploadURL == nil ? nil : PendingDocument(documentURL: documentURL, uploadURL: uploadURL)
-    }
-
-    static func == (a: PendingDocument, b: PendingDocument) -> Bool {
-        a.documentURL == b.documentURL && a.uploadURL == b.uploadURL
-    }
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(documentURL)
-        hasher.combine(uploadURL)
-    }
+/// A document's URLs before its upload.
+private struct PendingDocument: SparseValue {
+    var documentURL: PackedString?
+    var uploadURL: String?
+    static let empty = PendingDocument()
 }
 
 /// Everything the journal knows about one item: per-stage status and the results the next stages need.
