@@ -1,13 +1,15 @@
 import Foundation
 
-/// Runs blocking work (file I/O that can take a second) on a thread of its own, so the cooperative
+/// Runs blocking work (many file reads, a large report) on a thread of its own, so the cooperative
 /// pool's few threads keep serving the run.
-enum DedicatedThread {
-    /// Runs `body` on a new thread and returns its result.
-    static func run<T: Sendable>(name: String, _ body: @escaping @Sendable () -> T) async -> T {
+public enum DedicatedThread {
+    /// Runs `body` on a new thread with `stackSize` bytes of stack and returns its result.
+    public static func run<T: Sendable>(name: String, stackSize: Int = 8 << 20,
+                                        _ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             let thread = Thread { continuation.resume(returning: body()) }
             thread.name = name
+            thread.stackSize = stackSize
             thread.start()
         }
     }

@@ -74,7 +74,8 @@ struct RunCommand: AsyncParsableCommand {
         let path = manifest
         let loaded: Manifest
         do {
-            var validation = await Task.detached { ManifestValidator.validate(path: path) }.value
+            // Validation blocks on many file reads: a thread of its own, never the cooperative pool.
+            var validation = await DedicatedThread.run(name: "validate") { ManifestValidator.validate(path: path) }
             guard var valid = validation.manifest, !validation.hasErrors else {
                 StandardOutput.writeError(DiagnosticFormatter.text(validation, manifestPath: manifest))
                 throw ExitCode(ExitStatus.usage)

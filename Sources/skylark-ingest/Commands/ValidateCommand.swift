@@ -33,13 +33,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let path = manifest
         // Validation blocks on many file reads: it runs on a thread of its own, never on the
         // cooperative pool.
-        var result = await withCheckedContinuation { (continuation: CheckedContinuation<ValidationResult, Never>) in
-            let thread = Thread {
-                continuation.resume(returning: ManifestValidator.validate(path: path))
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
+        var result = await DedicatedThread.run(name: "validate") { ManifestValidator.validate(path: path) }
         if online, !result.hasErrors, let manifest = result.manifest {
             do {
                 let configuration = try Configuration.load(configFile: config)
