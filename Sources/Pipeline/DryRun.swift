@@ -79,6 +79,9 @@ public struct DryRunObjectStore: ObjectStore {
 
     public var bucket: String { base.bucket }
     public func head(key: String) async throws -> ObjectInfo? { try await base.head(key: key) }
+    public func contentETags(path: String, size: Int64, resume: JSONValue?) async throws -> Set<String> {
+        try await base.contentETags(path: path, size: size, resume: resume)
+    }
 
     public func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
                        onState: @escaping @Sendable (JSONValue) async -> Void,
@@ -117,6 +120,7 @@ public struct OfflineObjectStore: ObjectStore {
     public let bucket: String
     public init(bucket: String) { self.bucket = bucket }
     public func head(key: String) async throws -> ObjectInfo? { nil }
+    public func contentETags(path: String, size: Int64, resume: JSONValue?) async throws -> Set<String> { [] }
     public func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
                        onState: @escaping @Sendable (JSONValue) async -> Void,
                        progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {

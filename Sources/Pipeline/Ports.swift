@@ -145,4 +145,8 @@ public protocol ObjectStore: Sendable {
     func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
                 onState: @escaping @Sendable (JSONValue) async -> Void,
                 progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome
+    /// Every ETag an object holding exactly the file at `path` (`size` bytes) can have in this store,
+    /// whichever way `upload` sent it (`resume`: the state an earlier attempt reported). Reads the file;
+    /// asked only when an object of the right size is found.
+    func contentETags(path: String, size: Int64, resume: JSONValue?) async throws -> Set<String>
 }

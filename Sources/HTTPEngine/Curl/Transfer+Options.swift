@@ -19,6 +19,9 @@ extension Transfer {
         long(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
         long(CURLOPT_PROTOCOLS, Int(CURLPROTO_HTTP | CURLPROTO_HTTPS))
         long(CURLOPT_FOLLOWLOCATION, 0)
+        // Send the path exactly as built: libcurl would otherwise squash `.`/`..` segments and turn
+        // `bucket/a/../b` into another key, or another bucket, than the one signed.
+        long(CURLOPT_PATH_AS_IS, 1)
         long(CURLOPT_SSL_VERIFYPEER, 1)
         long(CURLOPT_SSL_VERIFYHOST, 2)
         if let bundle = configuration.caBundle {
