@@ -110,8 +110,9 @@ public struct SkylarkClient: Sendable {
                          token: Secret) async throws -> HTTPResponse {
         var headers: HTTPHeaders = ["Accept": "application/json", "Authorization": "Bearer \(token.revealed)"]
         if let contentType { headers.add("Content-Type", contentType) }
-        let request = HTTPRequest(method: method, url: target, headers: headers, body: body, timeout: timeout)
         let idempotent = method == "GET" || method == "HEAD"
+        var request = HTTPRequest(method: method, url: target, headers: headers, body: body, timeout: timeout)
+        request.repeatable = idempotent
         let started = ContinuousClock.now
         let call = "\(method) \(path)"
         let response = try await retry.run(operation: { _ in try await http.execute(request) }, classify: { result in

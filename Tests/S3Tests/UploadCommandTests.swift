@@ -34,6 +34,39 @@ struct UploadCommandTests {
         #expect(missing.stderr.contains("FILE_NOT_FOUND"))
     }
 
+    /// Issue 10 point 1: S3 stores the PUT and the answer is lost. The file is sent once, confirmed by
+    /// reading it back; a second upload of the same file sends nothing; another file never replaces it.
+    @Test func aStoredPutWhoseAnswerIsLostIsConfirmedByReadingNotSentAgain() throws {
+        let server = try SeaweedFS()
+        defer { server.stop() }
+        let proxy = try FaultProxy(upstream: server.endpoint, faults: .init(pResetAfter: 1.0, onlyMethods: ["PUT"]))
+        defer { proxy.stop() }
+        let dir = try TempDirectory(prefix: "cli")
+        defer { dir.remove() }
+        try server.createBucket("watch")
+        let file = try LiveS3.makeFile(dir, "a.mp4", size: 3000, seed: 1)
+        var env = server.environment
+        env["AWS_ENDPOINT_URL_S3"] = proxy.endpoint
+        let result = try ProcessRunner.run(Self.binary, ["upload", file, "--bucket", "watch", "--asset-uid", "asse_1"],
+                                           environment: env)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("confirmed by reading it back"), "\(result.stdout)")
+        let stats = try proxy.stats()
+        #expect(stats.forwarded["PUT PutObject"] == 1, "\(stats)")
+
+        try proxy.configure(.init())
+        try proxy.resetStats()
+        let again = try ProcessRunner.run(Self.binary, ["upload", file, "--bucket", "watch", "--asset-uid", "asse_1"],
+                                          environment: env)
+        #expect(again.exitCode == 0, "\(again.stderr)")
+        let other = try LiveS3.makeFile(dir, "b.mp4", size: 3000, seed: 2)
+        let conflict = try ProcessRunner.run(Self.binary, ["upload", other, "--bucket", "watch", "--key", "a.mp4",
+                                                           "--asset-uid", "asse_1"], environment: env)
+        #expect(conflict.exitCode == 1)
+        #expect(conflict.stderr.contains("already holds an object"), "\(conflict.stderr)")
+        #expect(try LiveS3.readBack(server, bucket: "watch", key: "a.mp4").md5 == (try LiveS3.md5(file)))
+    }
+
     @Test func wrongSecretExitsThreeAfterOneRequest() throws {
         let server = try SeaweedFS()
         defer { server.stop() }

@@ -135,6 +135,9 @@ private let transferReadCallback: curl_read_callback = { buffer, size, count, us
 private let transferSeekCallback: curl_seek_callback = { user, offset, origin in
     let t = transfer(user)
     guard origin == SEEK_SET, offset >= 0, offset <= t.request.body.length else { return ccurl_seekfunc_fail() }
+    // A rewind of a body already handed to curl means curl is about to send the request again on its own
+    // (a reused connection died after the request went out): refused for requests that must not repeat.
+    if !t.request.repeatable && t.bodyPosition > 0 { return ccurl_seekfunc_fail() }
     t.bodyPosition = Int64(offset)
     return ccurl_seekfunc_ok()
 }

@@ -76,8 +76,9 @@ public struct S3Client: Sendable {
                                         credentials: credentials, date: date)
             var headers = call.headers
             for (name, value) in signature.addedHeaders { headers.set(name, value) }
-            let request = HTTPRequest(method: call.method, url: url, headers: headers, body: call.body,
+            var request = HTTPRequest(method: call.method, url: url, headers: headers, body: call.body,
                                       maxSendBytesPerSecond: call.maxSendBytesPerSecond)
+            request.repeatable = call.repeatability == .safe
             stats.sent(retry: attempt > 1)
             let response = try await http.execute(request, progress: call.progress)
             return Outcome(response: response, error: S3Client.failure(of: response, call: call))

@@ -110,7 +110,7 @@ struct UploadCommand: AsyncParsableCommand {
 
         let requests = files.map { file in
             UploadRequest(path: file, bucket: bucket, key: key ?? ((keyPrefix ?? "") + (file as NSString).lastPathComponent),
-                          metadata: assetUID.map { ["asset": "{\"uid\": \"\($0)\"}"] } ?? [:])
+                          metadata: assetUID.map { ["asset": "{\"uid\": \"\($0)\"}"] } ?? [:], ifNoneMatch: true)
         }
         let stop = StopSignal()
         let signals = SignalTrap(stop: stop)
@@ -163,9 +163,37 @@ struct UploadCommand: AsyncParsableCommand {
             print(line)
             return true
         } catch {
+            // An upload whose outcome is unknown is never sent again before a read: the object may be
+            // there (or already moved to processed/ by the watchfolder).
+            if (error as? any IngestErrorConvertible)?.ingestError.retryable == true,
+               let found = try? await UploadCommand.findOurs(request, uploader: uploader, resume: resume) {
+                print("uploaded \(request.path) -> s3://\(request.bucket)/\(found.key)  \(found.size) bytes  etag \(found.etag)"
+                      + "  (confirmed by reading it back)")
+                if let statePath { try? UploadCommand.writeState(nil, to: statePath) }
+                return true
+            }
             printError(error, file: request.path)
             return false
         }
+    }
+
+    /// Our object under the request's key or under `processed/<key>`: same metadata and an ETag the local
+    /// file gives (never size alone); nil when neither place holds it.
+    static func findOurs(_ request: UploadRequest, uploader: MultipartUploader, resume: UploadState?) async throws
+        -> (key: String, size: Int64, etag: String)? {
+        let size = try FileFingerprint.of(request.path).size
+        var local: Set<String>?
+        for key in [request.key, "processed/" + request.key] {
+            guard let info = try await uploader.client.headObject(bucket: request.bucket, key: key),
+                  info.size == size, info.metadata["asset"] == request.metadata["asset"] else { continue }
+            if local == nil {
+                var partSizes = resume.map { [$0.partSize] } ?? []
+                if uploader.planner.usesMultipart(fileSize: size) { partSizes.append(uploader.planner.partSize(fileSize: size)) }
+                local = try await LocalETags.of(path: request.path, size: size, partSizes: partSizes)
+            }
+            if local?.contains(info.etag) == true { return (key, size, info.etag) }
+        }
+        return nil
     }
 
     /// The state file of one object: a hash of bucket and key, so any key makes a safe file name.
