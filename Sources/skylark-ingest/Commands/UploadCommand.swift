@@ -70,7 +70,22 @@ struct UploadCommand: AsyncParsableCommand {
                               ("--multipart-threshold", multipartThreshold)] {
             if let value, ByteSize.parse(value) == nil { throw ValidationError("\(name): cannot read '\(value)' as a size") }
         }
-        if let assetUID, assetUID.isEmpty || assetUID.contains("\"") { throw ValidationError("--asset-uid: not a valid uid") }
+        // The manifest's rules, before anything is sent: a bad key or uid is a usage error (exit 2).
+        if let assetUID, let problem = SkylarkUID.problem(assetUID, name: "--asset-uid") {
+            throw ValidationError(problem.description)
+        }
+        for file in files {
+            if let problem = ObjectKeyRules.problem(objectKey(for: file)) {
+                let source = key != nil ? "--key" : keyPrefix != nil ? "the key from --key-prefix and \(DiagnosticText.quoted(file))"
+                    : "the key from the file name \(DiagnosticText.quoted(file))"
+                throw ValidationError("\(source): \(problem.description)")
+            }
+        }
+    }
+
+    /// The object key of `file`: `--key`, or `--key-prefix` (if any) followed by the file's name.
+    private func objectKey(for file: String) -> String {
+        key ?? ObjectKeyRules.derived(prefix: keyPrefix, filePath: file)
     }
 
     func run() async throws {
@@ -109,7 +124,7 @@ struct UploadCommand: AsyncParsableCommand {
         }
 
         let requests = files.map { file in
-            UploadRequest(path: file, bucket: bucket, key: key ?? ((keyPrefix ?? "") + (file as NSString).lastPathComponent),
+            UploadRequest(path: file, bucket: bucket, key: objectKey(for: file),
                           metadata: assetUID.map { ["asset": "{\"uid\": \"\($0)\"}"] } ?? [:], ifNoneMatch: true)
         }
         let stop = StopSignal()
