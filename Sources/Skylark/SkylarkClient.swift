@@ -6,8 +6,9 @@ import Logging
 /// The Skylark REST API client: JSON in and out, bearer ID token on every call to the API's own
 /// origin (and to no other: an absolute URL elsewhere, such as an `upload_document_url` on a storage
 /// host, is requested without it), errors as `SkylarkAPIError`. Plain `http://` is refused unless the
-/// host is loopback (`SKYLARK_INSECURE_URL`). GETs are retried on transient failures; POSTs only when the server said it did
-/// not process them (429, 503) or the connection was never made — the pipeline reconciles the rest.
+/// host is loopback (`SKYLARK_INSECURE_URL`). GETs are retried on transient failures; POSTs only when
+/// the server said it did not process them (429, 503) or the connection was never made — the
+/// pipeline reconciles the rest.
 /// On a 401 the token is invalidated, refreshed once and the call retried once. Pass a `RetryExecutor`
 /// with the run's `RetryBudget` so an outage fails fast.
 public struct SkylarkClient: Sendable {

@@ -76,6 +76,16 @@ import Testing
         #expect(http.requests.isEmpty)
     }
 
+    @Test(arguments: ["https://evil.example\\@skylark.example.com/api/assets/asse_1/",
+                      "https://skylark.example.com /api/assets/asse_1/", "https://skylark.example.com:99999/api/",
+                      "https://[::1/api/"])
+    func absoluteURLsWhoseHostCannotBeReadSafelyAreRefused(reference: String) async throws {
+        let http = FakeHTTPClient(responses: [.json(200, Self.assetJSON)])
+        let error = await #expect(throws: IngestError.self) { _ = try await client(http).asset(url: reference) }
+        #expect(error?.code == "SKYLARK_INSECURE_URL")
+        #expect(http.requests.isEmpty)
+    }
+
     @Test(arguments: ["http://127.0.0.1:9999/api/", "http://localhost:9999/api/", "http://[::1]:9999/api/",
                       "http://127.8.9.10/api/"])
     func plainHTTPToLoopbackIsAcceptedWithTheBearerToken(api: String) async throws {
