@@ -64,6 +64,27 @@ extension Fixture {
         await fixture.expectExactEndState()
     }
 
+    // MARK: Retry-After
+
+    /// A refusal carrying the server's `Retry-After`, as `SkylarkAPIError` does for 429 and 503.
+    struct RefusedWithRetryAfter: Error, IngestErrorConvertible, RetryAfterProviding {
+        var retryAfter: Duration?
+        var ingestError: IngestError { injected429 }
+    }
+
+    @Test func retryAfterOfAFailedWriteIsWaitedOutBeforeItIsWrittenAgain() async throws {
+        let fixture = try Fixture(advanced: 1, languages: ["en-gb"])
+        defer { fixture.directory.remove() }
+        await fixture.skylark.script(.createTextTrack, .refuse(RefusedWithRetryAfter(retryAfter: .milliseconds(400))))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let (result, _) = try await fixture.run()
+        #expect(clock.now - started >= .milliseconds(400))
+        #expect(result.outcomes["item-0"] == .succeeded)
+        #expect(await fixture.skylark.calls[.createTextTrack] == 2)
+        await fixture.expectExactEndState(languages: 1)
+    }
+
     // MARK: Assets: the slug is someone else's
 
     @Test func foreignAssetHoldingTheSlugFailsTheItemWithSlugTaken() async throws {

@@ -9,7 +9,6 @@ actor FakeSkylark: SkylarkService {
         var remote: RemoteAsset
         var title: String
         var fields: [String: JSONValue]
-        var typeURL: String? = nil
     }
 
     private(set) var assets: [String: Asset] = [:]
@@ -125,8 +124,9 @@ actor FakeSkylark: SkylarkService {
                 throw IngestError(code: "SKYLARK_FORM_VALIDATION", message: "slug: An asset with this slug already exists.")
             }
             let uid = uid("asse")
-            let remote = RemoteAsset(uid: uid, url: "/api/assets/\(uid)/", slug: request.slug)
-            assets[uid] = Asset(remote: remote, title: request.title, fields: request.fields, typeURL: request.assetTypeURL)
+            let remote = RemoteAsset(uid: uid, url: "/api/assets/\(uid)/", slug: request.slug, title: request.title,
+                                     assetTypeURL: request.assetTypeURL)
+            assets[uid] = Asset(remote: remote, title: request.title, fields: request.fields)
             return remote
         }
     }
@@ -151,7 +151,9 @@ actor FakeSkylark: SkylarkService {
     private func insertDocument(_ request: NewDocument) -> RemoteDocument {
         let uid = uid("docu")
         let document = RemoteDocument(uid: uid, url: "/api/documents/\(uid)/", contentURL: request.contentURL,
-                                      uploadURL: "http://fake/api/documents/\(uid)/upload/")
+                                      uploadURL: "http://fake/api/documents/\(uid)/upload/",
+                                      documentTypeURL: request.documentTypeURL, language: request.language,
+                                      fileName: request.fileName)
         documents[uid] = document
         documentRequests[uid] = request
         return document
@@ -176,8 +178,8 @@ actor FakeSkylark: SkylarkService {
     @discardableResult
     func seedAsset(title: String, slug: String, assetTypeURL: String? = nil) -> RemoteAsset {
         let uid = uid("asse")
-        let remote = RemoteAsset(uid: uid, url: "/api/assets/\(uid)/", slug: slug)
-        assets[uid] = Asset(remote: remote, title: title, fields: [:], typeURL: assetTypeURL)
+        let remote = RemoteAsset(uid: uid, url: "/api/assets/\(uid)/", slug: slug, title: title, assetTypeURL: assetTypeURL)
+        assets[uid] = Asset(remote: remote, title: title, fields: [:])
         return remote
     }
 
