@@ -168,18 +168,22 @@ public struct SkylarkClient: Sendable {
         return response
     }
 
-    /// Whether an attempt may be repeated: GETs on transient statuses and retryable transport errors;
-    /// POSTs only when the server said it did nothing (429, 503) or no connection was made.
+    /// Whether an attempt may be repeated: GETs on transient statuses and retryable transport errors.
+    /// POSTs (not idempotent) only when the request provably never reached the server: no connection
+    /// was made. Any answer leaves a POST's outcome unknown, 429 and 503 included (a gateway may give
+    /// them after the backend stored the write), and so do timeouts and resets: the pipeline reads
+    /// back (reconciles) before it writes again, and honours the answer's `Retry-After` there.
     static func classify(_ result: Result<HTTPResponse, any Error>, idempotent: Bool) -> RetryClassification {
         switch result {
         case .success(let response):
+            guard idempotent else { return .notRetryable }
             switch response.status {
-            case 429, 503: return .retryable(retryAfter: response.retryAfter)
-            case 408, 500, 502, 504: return idempotent ? .retryable(retryAfter: response.retryAfter) : .notRetryable
+            case 408, 429, 500, 502, 503, 504: return .retryable(retryAfter: response.retryAfter)
             default: return .notRetryable
             }
         case .failure(let error as TransportError):
-            let retry = idempotent ? error.isRetryable : error.kind == .couldNotConnect
+            let neverSent = error.kind == .couldNotConnect || error.kind == .couldNotResolve
+            let retry = error.isRetryable && (idempotent || neverSent)
             return retry ? .retryable(retryAfter: nil) : .notRetryable
         case .failure:
             return .notRetryable
