@@ -52,20 +52,24 @@ struct ExactlyOnceUnderAmbiguousWritesTests {
     @Test func fiftySIGKILLsIncludingMidMultipartConvergeToExactlyOnce() async throws {
         try await ExactlyOnceKnownIssue.check {
             try await withTeardown { teardown in
-                // 40 ms per API call and request bodies throttled to 8 MiB/s per connection: each 8 MiB
-                // part of the 24 MiB videos takes about a second, so kills land inside multipart uploads
-                // (some parts done, some not) as well as in the API stages.
-                let stack = try await teardown.stop(SandboxStack(sandboxArguments: ["--latency-ms", "40"], watchIntervalMs: 50))
-                let catalogue = try await Catalogue.generate(assets: 12, simple: 3, large: 3, largeBytes: 24 << 20,
+                // 80 ms per API call, one item per stage at a time, and request bodies throttled to 8 MiB/s
+                // per connection: each 8 MiB part of the 24 MiB videos takes about a second, so kills land
+                // inside multipart uploads (some parts done, some not) as well as in the API stages, and
+                // 48 items leave work for 50 kills.
+                let stack = try await teardown.stop(SandboxStack(sandboxArguments: ["--latency-ms", "80"], watchIntervalMs: 50))
+                let catalogue = try await Catalogue.generate(assets: 40, simple: 8, large: 3, largeBytes: 24 << 20,
                                                              prefix: "kill", seed: 50)
                 teardown.remove(catalogue.directory)
                 let proxy = try await teardown.stop(FaultProxy(upstream: stack.s3.endpoint,
                                                                faults: .init(throttleKiBPerSecond: 8192), seed: 50))
-                try await sigkillCampaignConverges(kills: 50, seed: 50_050, window: .milliseconds(200)...(.milliseconds(1400)),
+                try await sigkillCampaignConverges(kills: 50, seed: 50_050, window: .milliseconds(80)...(.milliseconds(600)),
                                                    stack, catalogue, extraEnvironment: ["AWS_ENDPOINT_URL_S3": proxy.endpoint])
                 let stats = try await proxy.stats()
                 let uploadParts = stats.requests["PUT UploadPart"] ?? 0
+                let partsWhole = stats.forwarded["PUT UploadPart"] ?? 0
                 #expect(uploadParts > 0, "no multipart upload went through the proxy: \(stats.requests)")
+                // A part whose body never fully reached S3 was cut by a kill: kills landed mid-upload.
+                #expect(uploadParts > partsWhole, "no kill interrupted a part upload: \(stats.requests) \(stats.forwarded)")
             }
         }
     }
