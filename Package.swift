@@ -64,6 +64,7 @@ let package = Package(
         .target(name: "IngestTestSupport", dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")],
                 path: "Tests/IngestTestSupport"),
 
+        .testTarget(name: "IngestTestSupportTests", dependencies: ["IngestTestSupport"]),
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"]),
         .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "IngestTestSupport"],
                     resources: [.copy("Fixtures")]),

@@ -87,10 +87,10 @@ import Testing
 }
 
 /// Issue 10 point 11: a checkpoint that cannot be written (a full disk) stops new work at once.
-@Suite(.serialized, .enabled(if: SmallDisk.canMount, "needs root to mount a small tmpfs"))
+@Suite(.serialized, .enabled("needs root to mount a small tmpfs") { await SmallDisk.canMount() })
 struct JournalFailureTests {
     @Test func aFullDiskStopsTheRunAtTheFirstFailedJournalWriteInsteadOfFailingEveryItem() async throws {
-        let disk = try SmallDisk(kilobytes: 24)
+        let disk = try await SmallDisk(kilobytes: 24)
         defer { disk.remove() }
         let fixture = try Fixture(advanced: 60)
         defer { fixture.directory.remove() }
@@ -113,24 +113,25 @@ struct JournalFailureTests {
 struct SmallDisk {
     let path: String
 
-    static let canMount: Bool = {
-        guard getuid() == 0, let disk = try? SmallDisk(kilobytes: 4) else { return false }
+    static func canMount() async -> Bool {
+        guard getuid() == 0, let disk = try? await SmallDisk(kilobytes: 4) else { return false }
         disk.remove()
         return true
-    }()
+    }
 
-    init(kilobytes: Int) throws {
+    init(kilobytes: Int) async throws {
         path = NSTemporaryDirectory() + "smalldisk-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let result = try ProcessRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", path])
+        let result = try await ProcessRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", path])
         guard result.exitCode == 0 else {
             try? FileManager.default.removeItem(atPath: path)
             throw CocoaError(.fileWriteUnknown)
         }
     }
 
+    /// Unmounts (umount(2) directly: a blocking syscall of microseconds, no child process) and removes.
     func remove() {
-        _ = try? ProcessRunner.run("/bin/umount", [path])
+        _ = umount(path)
         try? FileManager.default.removeItem(atPath: path)
     }
 }
