@@ -108,30 +108,3 @@ struct JournalFailureTests {
         #expect(result.count(.pending) > 30, "work went on after the journal failed: \(result.count(.pending)) pending")
     }
 }
-
-/// A tmpfs of a few KiB, mounted for one test and removed after it.
-struct SmallDisk {
-    let path: String
-
-    static func canMount() async -> Bool {
-        guard getuid() == 0, let disk = try? await SmallDisk(kilobytes: 4) else { return false }
-        disk.remove()
-        return true
-    }
-
-    init(kilobytes: Int) async throws {
-        path = NSTemporaryDirectory() + "smalldisk-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let result = try await ProcessRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", path])
-        guard result.exitCode == 0 else {
-            try? FileManager.default.removeItem(atPath: path)
-            throw CocoaError(.fileWriteUnknown)
-        }
-    }
-
-    /// Unmounts (umount(2) directly: a blocking syscall of microseconds, no child process) and removes.
-    func remove() {
-        _ = umount(path)
-        try? FileManager.default.removeItem(atPath: path)
-    }
-}
