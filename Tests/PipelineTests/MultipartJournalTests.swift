@@ -157,4 +157,61 @@ import Testing
         #expect(s3.partsSent == Array((k + 1)...Self.partCount))
         #expect(s3.createCount == 1)
     }
+
+    /// What the uploader reported, in order: `started N` (the whole state, N parts), `part N`, `cleared`.
+    actor ChangeLog {
+        private(set) var changes: [String] = []
+        /// The whole state as of the last report.
+        private(set) var state: UploadState?
+
+        func add(_ change: MultipartUploader.StateChange) {
+            switch change {
+            case .started(let state):
+                changes.append("started \(state.completedParts.count)")
+                self.state = state
+            case .partDone(let part, let state):
+                changes.append("part \(part.number)")
+                self.state = state
+            case .cleared:
+                changes.append("cleared")
+                state = nil
+            }
+        }
+
+        func reset() { changes = [] }
+    }
+
+    @Test func theUploaderReportsTheWholeStateOnlyWhenAnUploadStartsOrListPartsChangedItThenEachPart() async throws {
+        let fixture = try Fixture(advanced: 0)
+        defer { fixture.directory.remove() }
+        let video = try fixture.directory.write("media/master.mxf", String(repeating: "0123456789abcdef", count: 64 * 16))
+        let s3 = FakeMultipartS3()
+        let uploader = Self.store(s3).uploader
+        let request = UploadRequest(path: video, bucket: "watch", key: Self.key)
+        let log = ChangeLog()
+        let parts = 16 * 1024 / Self.partSize
+
+        s3.crash(beforePart: 3) {}
+        _ = try? await uploader.upload(request, resume: nil, onChange: { await log.add($0) })
+        #expect(await log.changes == ["started 0", "part 1", "part 2"])
+
+        // The journal lost the record of part 2 (not durable); ListParts finds it: the whole state once.
+        var lost = try #require(await log.state)
+        lost.completedParts.removeLast()
+        s3.revive()
+        await log.reset()
+        s3.crash(beforePart: 4) {}
+        _ = try? await uploader.upload(request, resume: lost, onChange: { await log.add($0) })
+        #expect(await log.changes == ["started 2", "part 3"])
+        #expect(s3.partsSent == [3])
+
+        // Resumed from exactly what S3 holds: only the parts sent are reported.
+        let resume = try #require(await log.state)
+        s3.revive()
+        await log.reset()
+        let result = try await uploader.upload(request, resume: resume, onChange: { await log.add($0) })
+        #expect(await log.changes == ["part 4", "cleared"])
+        #expect(result.resumed && result.partCount == parts && result.partsSent == 1)
+        #expect(s3.createCount == 1)
+    }
 }
