@@ -83,8 +83,9 @@ public struct MultipartUploader: Sendable {
     ///
     /// - Parameters:
     ///   - resume: state of an earlier multipart upload of this object, if any.
-    ///   - onStateChange: called with the whole state once the upload is created or resumed and after each
-    ///     part, so callers persist it; called with nil when no multipart state needs keeping any more.
+    ///   - onStateChange: called with the whole state once the upload is created (or resumed, when ListParts
+    ///     changed the state), and after each part, so callers persist it; called with nil when no multipart
+    ///     state needs keeping any more.
     ///   - progress: total bytes of the file sent so far (may go back when a request is retried).
     public func upload(_ request: UploadRequest, resume: UploadState? = nil,
                        onStateChange: @escaping @Sendable (UploadState?) async throws -> Void = { _ in },

@@ -122,8 +122,8 @@ final class FakeMultipartS3: HTTPClient, @unchecked Sendable {
                 .compactMap { Int($0.prefix { $0.isNumber }) }
             let result: HTTPResponse = lock.withLock {
                 guard let upload = uploads.removeValue(forKey: query["uploadId"]!) else { return Self.error(404, "NoSuchUpload") }
-                guard let md5s = Optional(listed.compactMap { upload.parts[$0]?.md5 }), md5s.count == listed.count,
-                      !listed.isEmpty else { return Self.error(400, "InvalidPart") }
+                let md5s = listed.compactMap { upload.parts[$0]?.md5 }
+                guard !listed.isEmpty, md5s.count == listed.count else { return Self.error(400, "InvalidPart") }
                 let etag = MultipartETag.multipart(partMD5s: md5s)
                 let size = listed.reduce(Int64(0)) { $0 + upload.parts[$1]!.size }
                 objectsByKey[upload.key] = Object(size: size, etag: etag, metadata: upload.metadata)
