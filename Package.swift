@@ -60,6 +60,13 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The journal benchmark (scripts/bench/run journal): an executable target, not a product, so
+        // nothing of it ships in skylark-ingest. Built with `swift build --target journal-bench`.
+        .executableTarget(name: "journal-bench", dependencies: [
+            "Pipeline", "IngestCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/JournalBenchmark"),
+
         // Test support shipped as a target: temp dirs, server processes by pid, binary runner.
         .target(name: "IngestTestSupport", dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")],
                 path: "Tests/IngestTestSupport"),
