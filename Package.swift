@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
-        // Hashes, HMAC, big numbers and checksums over libcrypto.
+        // Hashes, HMAC, big numbers and secure random bytes over libcrypto.
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"]),
 
         // Pure logic: manifest, validation, subtitles, plan, journal codec, report model, errors.
