@@ -68,8 +68,9 @@ let package = Package(
         ], path: "Benchmarks/JournalBenchmark"),
 
         // Test support shipped as a target: temp dirs, server processes by pid, binary runner.
+        // The Cognito SRP vectors live here, once, for SkylarkTests (client) and SkylarkSandboxTests (server).
         .target(name: "IngestTestSupport", dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")],
-                path: "Tests/IngestTestSupport"),
+                path: "Tests/IngestTestSupport", resources: [.copy("Vectors")]),
 
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"]),
         .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "IngestTestSupport"],
@@ -79,13 +80,11 @@ let package = Package(
         .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport", "S3",
-                                                      .product(name: "Logging", package: "swift-log")],
-                    resources: [.copy("Vectors")]),
+                                                      .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport", "S3", "HTTPEngine"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "IngestTestSupport", "S3", "HTTPEngine",
-                                                                "CryptoPrimitives", "IngestCore"],
-                    resources: [.copy("Vectors")]),
+        .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "Skylark", "IngestTestSupport", "S3",
+                                                                "HTTPEngine", "CryptoPrimitives", "IngestCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "IngestCore", "CryptoPrimitives"]),
     ]
 )
