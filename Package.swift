@@ -40,13 +40,12 @@ let package = Package(
         .target(name: "S3", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore"]),
         .target(name: "Skylark", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore",
                                                  .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Pipeline", dependencies: ["IngestCore", "HTTPEngine", "S3", "Skylark", "CryptoPrimitives",
-                                                  .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Pipeline", dependencies: ["IngestCore", "HTTPEngine", "S3", "Skylark"]),
 
         .executableTarget(name: "skylark-ingest", dependencies: [
-            "Pipeline", "IngestCore", "S3", "Skylark", "HTTPEngine",
+            "Pipeline", "IngestCore", "S3", "Skylark", "HTTPEngine", "CryptoPrimitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
         ]),
 
         .target(name: "SkylarkSandbox", dependencies: [
@@ -56,7 +55,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "skylark-sandbox", dependencies: [
-            "SkylarkSandbox",
+            "SkylarkSandbox", "IngestCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -69,7 +68,7 @@ let package = Package(
 
         // Test support shipped as a target: temp dirs, server processes by pid, binary runner.
         // The Cognito SRP vectors live here, once, for SkylarkTests (client) and SkylarkSandboxTests (server).
-        .target(name: "IngestTestSupport", dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")],
+        .target(name: "IngestTestSupport", dependencies: [.product(name: "Logging", package: "swift-log")],
                 path: "Tests/IngestTestSupport", resources: [.copy("Vectors")]),
 
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"]),
@@ -77,15 +76,16 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine", "IngestTestSupport",
                                                      .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
+        .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPEngine", "CryptoPrimitives", "IngestCore", "IngestTestSupport"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport", "S3",
+        .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestCore",
+                                                      "IngestTestSupport", "S3",
                                                       .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport", "S3", "HTTPEngine"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "Skylark", "IngestTestSupport", "S3",
-                                                                "HTTPEngine", "CryptoPrimitives", "IngestCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "IngestCore", "CryptoPrimitives"]),
+        .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "Skylark", "IngestTestSupport",
+                                                                "CryptoPrimitives", "IngestCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "CryptoPrimitives"]),
     ]
 )
 
