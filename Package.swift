@@ -59,8 +59,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // The journal benchmark (scripts/bench/run journal): an executable target, not a product, so
-        // nothing of it ships in skylark-ingest. Built with `swift build --target journal-bench`.
+        // The journal benchmark (scripts/bench/run journal): an executable target, not a declared product,
+        // so nothing of it ships in skylark-ingest. `swift build -c release --product journal-bench` links it
+        // (SwiftPM's implicit product for a root package's executable target).
         .executableTarget(name: "journal-bench", dependencies: [
             "Pipeline", "IngestCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -9,8 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ITEMS="${1:-100000}"
 shift || true
-# Not a product, so `--product` cannot name it; `--target` builds the executable all the same.
-swift build -c release --target journal-bench >&2
+# Not a declared product, but SwiftPM gives a root package's executable target an implicit one:
+# `--product` links it (`--target` would only compile the module, without the binary).
+swift build -c release --product journal-bench >&2
 bin="$(swift build -c release --show-bin-path)/journal-bench"
 SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/skylark-bench-journal.XXXXXX")"
 trap 'rm -rf "$SCRATCH"' EXIT
