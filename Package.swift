@@ -52,6 +52,7 @@ let package = Package(
             "S3", "Skylark", "CryptoPrimitives", "IngestCore", "HTTPEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "skylark-sandbox", dependencies: [
@@ -75,7 +76,7 @@ let package = Package(
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"]),
         .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "IngestTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine", "IngestTestSupport",
+        .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine", "IngestCore", "IngestTestSupport",
                                                      .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPEngine", "CryptoPrimitives", "IngestCore", "IngestTestSupport"],
                     resources: [.copy("Vectors")]),
@@ -93,5 +94,6 @@ let package = Package(
 for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     target.swiftSettings = settings
 }
