@@ -1,3 +1,4 @@
+import Foundation
 import IngestCore
 
 /// An asset as the stages need it.

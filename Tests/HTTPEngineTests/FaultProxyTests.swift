@@ -1,5 +1,6 @@
 import Foundation
 import HTTPEngine
+import IngestCore
 import IngestTestSupport
 import Testing
 

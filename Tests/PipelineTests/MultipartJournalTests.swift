@@ -1,3 +1,4 @@
+import IngestTestSupport
 import Foundation
 import HTTPEngine
 import IngestCore
