@@ -80,6 +80,10 @@ public enum DiagnosticRule {
     public static let uidInvalid = "UID_INVALID"
     public static let languageInvalid = "LANGUAGE_INVALID"
     public static let languageMissing = "LANGUAGE_MISSING"
+    /// A well-formed tag whose language, script or region subtag is not registered (`zz`, `english`, `eng`).
+    public static let languageUnknown = "LANGUAGE_UNKNOWN"
+    /// A private-use subtag (`qaa`–`qtz`, …): a warning.
+    public static let languagePrivateUse = "LANGUAGE_PRIVATE_USE"
     public static let subtitleLanguageDuplicate = "SUBTITLE_LANGUAGE_DUPLICATE"
     public static let metadataTooLarge = "METADATA_TOO_LARGE"
     public static let fileMissing = "FILE_MISSING"
