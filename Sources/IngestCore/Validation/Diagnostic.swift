@@ -65,6 +65,8 @@ public enum DiagnosticRule {
     public static let duplicateKey = "MANIFEST_DUPLICATE_KEY"
     public static let missingField = "MANIFEST_MISSING_FIELD"
     public static let empty = "MANIFEST_EMPTY"
+    /// A CSV manifest separated by `;` or TAB rather than `,` (read with it; a warning).
+    public static let csvDelimiter = "CSV_DELIMITER"
     public static let fieldTooLong = "FIELD_TOO_LONG"
     public static let idInvalid = "ID_INVALID"
     public static let idDuplicate = "ID_DUPLICATE"
