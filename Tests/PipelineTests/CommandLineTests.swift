@@ -86,6 +86,8 @@ import Testing
         let dir = try exampleCopy()
         defer { dir.remove() }
         let manifest = dir.path("example.yaml")
+        // An empty journal (a missing one is exit 2: MissingCheckpointTests).
+        #expect(FileManager.default.createFile(atPath: manifest + ".checkpoint", contents: Data()))
         let status = try await ProcessRunner.run(Self.binary, ["status", manifest, "--format", "json"], environment: bareEnvironment)
         #expect(status.exitCode == 0, "\(status.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]

@@ -1,4 +1,5 @@
 import Foundation
+import IngestCore
 
 /// Where S3 is and how to address it: region, optional custom endpoint, path- or virtual-hosted style.
 public struct S3Configuration: Sendable, Hashable {
@@ -27,6 +28,41 @@ public struct S3Configuration: Sendable, Hashable {
         let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") ?? profileRegion ?? "us-east-1"
         let endpoint = value("AWS_ENDPOINT_URL_S3") ?? value("AWS_ENDPOINT_URL")
         return S3Configuration(region: region, endpoint: endpoint)
+    }
+
+    /// `fromEnvironment`, refusing an endpoint that is not an `http://` or `https://` URL with a host
+    /// (`S3_ENDPOINT_INVALID`, a configuration error): without a scheme, `127.0.0.1:8333` would be
+    /// spoken to over TLS and fail as an obscure TLS error.
+    public static func validatedFromEnvironment(_ environment: [String: String], profileRegion: String? = nil) throws
+        -> S3Configuration {
+        for name in ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"] {
+            guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { continue }
+            if let problem = endpointProblem(value, setting: name) { throw problem }
+            break   // the one used
+        }
+        return fromEnvironment(environment, profileRegion: profileRegion)
+    }
+
+    /// Why `endpoint` (the value of `setting`) cannot be the S3 endpoint, or nil when it can.
+    public static func endpointProblem(_ endpoint: String, setting: String) -> IngestError? {
+        let lowered = endpoint.lowercased()
+        let scheme = ["http://", "https://"].first { lowered.hasPrefix($0) }
+        // User info may be a secret: never shown.
+        let shown = endpoint.contains("@") ? "…@…" : DiagnosticText.escaped(endpoint)
+        guard let scheme else {
+            let example = endpoint.contains("://") || endpoint.contains("@") ? "http://127.0.0.1:8333" : "http://\(shown)"
+            return IngestError(code: "S3_ENDPOINT_INVALID",
+                               message: "\(setting) is `\(shown)`, which is not an http:// or https:// URL",
+                               hint: "include the scheme, e.g. \(example)")
+        }
+        let rest = endpoint.dropFirst(scheme.count)
+        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if host.isEmpty || host.hasPrefix(":") || rest.contains("?") || rest.contains("#") || host.contains("@") {
+            return IngestError(code: "S3_ENDPOINT_INVALID",
+                               message: "\(setting) is `\(shown)`, which is not an endpoint URL (scheme, host and optional port and path)",
+                               hint: "e.g. http://127.0.0.1:8333 or https://s3.eu-west-1.amazonaws.com")
+        }
+        return nil
     }
 
     /// The URL parts of a request to `bucket` (and `key`), with `query` pairs (nil value = bare name).

@@ -171,7 +171,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         await failureReports.finish()
         signals.cancel()
-        console.finish()
+        console.finish(interrupted: result.interrupted)
 
         // 5. Reports, compaction, exit code.
         let state = checkpoint.snapshot
@@ -238,7 +238,7 @@ struct RunCommand: AsyncParsableCommand {
             let shared = SharedFileCredentialProvider(environment: environment)
             let chain = CredentialChain([EnvironmentCredentialProvider(environment: environment), shared])
             let credentials = try await chain.credentials()
-            let client = S3Client(http: http, configuration: .fromEnvironment(environment, profileRegion: shared.region()),
+            let client = S3Client(http: http, configuration: try .validatedFromEnvironment(environment, profileRegion: shared.region()),
                                   credentials: StaticCredentialProvider(credentials), retry: retry)
             try await client.headBucket(bucket)
             store = WatchfolderStore(bucket: bucket, client: client, uploader: MultipartUploader(client: client))

@@ -104,7 +104,7 @@ struct UploadCommand: AsyncParsableCommand {
             httpConfiguration.maxHostConnections = max(32, concurrency * partConcurrency)
             httpConfiguration.maxTotalConnections = max(64, concurrency * partConcurrency)
             client = S3Client(http: CurlHTTPClient(configuration: httpConfiguration),
-                              configuration: .fromEnvironment(environment, profileRegion: shared.region()),
+                              configuration: try .validatedFromEnvironment(environment, profileRegion: shared.region()),
                               credentials: StaticCredentialProvider(credentials))
             try await client.headBucket(bucket)
             uploader = MultipartUploader(
