@@ -27,17 +27,26 @@ public final class SeaweedFS: AsyncStoppable, @unchecked Sendable {
         let configPath = try directory.write("s3.json", config)
         let dataDir = directory.path("data")
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let ports = (0..<13).map { _ in PortProbe.freePort() }
-        s3Port = ports[3]
-        endpoint = "http://127.0.0.1:\(s3Port)"
-        let arguments = SeaweedFS.arguments(dataDir: dataDir, configPath: configPath, ports: ports)
-        server = try ServerProcess(executable: weed, arguments: arguments, logPath: directory.path("weed.log"))
-        do {
-            try await server.waitForPort(s3Port, timeout: 60)
-        } catch {
-            await server.stop()
-            directory.remove()
-            throw error
+        // Thirteen ports probed free can be taken by another server starting at the same moment (the
+        // suites run in parallel): a server that exits before it is ready is started again on new ports.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let ports = (0..<13).map { _ in PortProbe.freePort() }
+            let arguments = SeaweedFS.arguments(dataDir: dataDir, configPath: configPath, ports: ports)
+            let process = try ServerProcess(executable: weed, arguments: arguments, logPath: directory.path("weed-\(attempt).log"))
+            do {
+                try await process.waitForPort(ports[3], timeout: 60)
+                server = process
+                s3Port = ports[3]
+                endpoint = "http://127.0.0.1:\(ports[3])"
+                return
+            } catch {
+                await process.stop()
+                if case ServerProcessError.exited = error, attempt < 3 { continue }
+                directory.remove()
+                throw error
+            }
         }
     }
 
