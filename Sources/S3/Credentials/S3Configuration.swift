@@ -15,18 +15,28 @@ public struct S3Configuration: Sendable, Hashable {
         self.pathStyle = pathStyle ?? (endpoint != nil)
     }
 
-    /// Resolves region and endpoint from environment variables (and the profile's `region`, when given).
+    /// Resolves region and endpoint from environment variables (and the profile's, when given); the environment wins.
     ///
     /// Region: `AWS_REGION`, `AWS_DEFAULT_REGION`, `profileRegion`, else `us-east-1`.
-    /// Endpoint: `AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`; path-style when one is set.
-    public static func fromEnvironment(_ environment: [String: String], profileRegion: String? = nil) -> S3Configuration {
+    /// Endpoint: `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`, then `profileEndpoint`; path-style when one is set.
+    public static func fromEnvironment(_ environment: [String: String], profileRegion: String? = nil,
+                                       profileEndpoint: String? = nil) -> S3Configuration {
         func value(_ name: String) -> String? {
             guard let v = environment[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
             return v
         }
         let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") ?? profileRegion ?? "us-east-1"
-        let endpoint = value("AWS_ENDPOINT_URL_S3") ?? value("AWS_ENDPOINT_URL")
+        let endpoint = value("AWS_ENDPOINT_URL_S3") ?? value("AWS_ENDPOINT_URL") ?? profileEndpoint
         return S3Configuration(region: region, endpoint: endpoint)
+    }
+
+    /// Region and endpoint from the environment and the profile of the shared files (`AWS_PROFILE`):
+    /// its `region`, its `services` section's `s3 = endpoint_url = …`, or its global `endpoint_url`.
+    public static func resolve(environment: [String: String]) -> S3Configuration {
+        let config = SharedConfig.load(environment: environment)
+        let profile = SharedConfigPaths(environment: environment).profile
+        return fromEnvironment(environment, profileRegion: config.region(profile: profile),
+                               profileEndpoint: config.endpoint(service: "s3", profile: profile))
     }
 
     /// The URL parts of a request to `bucket` (and `key`), with `query` pairs (nil value = bare name).

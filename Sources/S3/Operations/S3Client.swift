@@ -10,7 +10,7 @@ public struct S3Client: Sendable {
     public let http: any HTTPClient
     /// Region, endpoint and addressing style.
     public let configuration: S3Configuration
-    /// Where the keys come from (asked once per request; cheap for static and environment sources).
+    /// Where the keys come from (asked on every attempt; a `RefreshingCredentialProvider` answers from its cache).
     public let credentialProvider: any CredentialProvider
     /// Backoff, attempts and the run's shared retry budget.
     public let retry: RetryExecutor
@@ -54,13 +54,15 @@ public struct S3Client: Sendable {
         var label: String { "\(operation) \(bucket)\(key.map { "/" + $0 } ?? "")" }
     }
 
-    /// Signs and sends `call` (re-signed on every attempt), retrying what may succeed later;
-    /// throws `S3Error`, `TransportError` or `RetryBudgetExhaustedError`.
-    func send(_ call: Call) async throws -> HTTPResponse {
+    /// Signs and sends `call` (re-signed on every attempt with the provider's current credentials, recorded
+    /// in `used`), retrying what may succeed later; throws `S3Error`, `TransportError` or `RetryBudgetExhaustedError`.
+    /// `send` (S3Client+Credentials.swift) wraps this with the one retry after an expired-token refusal.
+    func sendSigned(_ call: Call, used: CredentialsInUse) async throws -> HTTPResponse {
         let location = configuration.location(bucket: call.bucket, key: call.key, query: call.query)
         let url = location.url
-        let credentials = try await credentialProvider.credentials()
         let attemptOutcome = try await retry.run(operation: { attempt -> Outcome in
+            let credentials = try await credentialProvider.credentials()
+            used.record(credentials)
             let signature = signer.sign(method: call.method, canonicalURI: location.path, query: location.queryString,
                                         host: location.signedHost, headers: call.headers, payload: call.payload,
                                         credentials: credentials, date: clock())
