@@ -47,13 +47,15 @@ public final class FaultProxy: @unchecked Sendable {
     }
 
     /// Starts the proxy in front of `upstream` (`http://127.0.0.1:PORT`) and waits for its port.
-    public init(upstream: String, faults: Faults = Faults(), seed: Int = 1) throws {
+    /// With `authLog`, the proxy appends `<unix time>\t<METHOD Operation>\t<access key id>` per request there.
+    public init(upstream: String, faults: Faults = Faults(), seed: Int = 1, authLog: String? = nil) throws {
         self.upstream = upstream
         directory = try TempDirectory(prefix: "faultproxy")
         port = PortProbe.freePort()
         var arguments = [FaultProxy.scriptPath, "--listen-port", String(port), "--upstream", upstream,
                          "--seed", String(seed), "--p-503", String(faults.p503), "--p-500", String(faults.p500),
                          "--p-reset", String(faults.pReset), "--p-reset-after", String(faults.pResetAfter)]
+        if let authLog { arguments += ["--auth-log", authLog] }
         if !faults.onlyMethods.isEmpty { arguments += ["--only-methods", faults.onlyMethods.joined(separator: ",")] }
         let python = ProcessRunner.which("python3") ?? "/usr/bin/python3"
         server = try ServerProcess(executable: python, arguments: ["-u"] + arguments, logPath: directory.path("proxy.log"))

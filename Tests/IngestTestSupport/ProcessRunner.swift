@@ -56,6 +56,19 @@ public enum ProcessRunner {
                              stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// `run` on a thread of its own, so an async test never blocks the cooperative pool while the child runs.
+    public static func runAsync(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                                currentDirectory: String? = nil) async throws -> ProcessResult {
+        try await offPool { try run(executable, arguments, environment: environment, currentDirectory: currentDirectory) }
+    }
+
+    /// Runs blocking `body` on a new thread and returns its result.
+    public static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
     /// Finds `name` on PATH (and pyenv shims); nil when absent.
     public static func which(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
