@@ -171,7 +171,7 @@ struct CredentialSourcesEndToEndTests {
         env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = "http://127.0.0.1:\(stack.port)"
         env["AWS_ENDPOINT_URL_S3"] = proxy.endpoint
         let file = home.path("big.mp4")
-        FileManager.default.createFile(atPath: file, contents: nil)
+        _ = FileManager.default.createFile(atPath: file, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
         try handle.truncate(atOffset: 200 * 1024 * 1024)
         try handle.close()

@@ -133,7 +133,8 @@ final class TestClock: @unchecked Sendable {
             Issue.record("expected AWS_NO_CREDENTIALS")
         } catch let error as IngestError {
             #expect(error.code == "AWS_NO_CREDENTIALS")
-            let parts = error.message.components(separatedBy: "; ")
+            let tried = error.message.components(separatedBy: "tried: ").last ?? ""
+            let parts = tried.components(separatedBy: "; ")
             #expect(parts.count == 5, "\(error.message)")
             #expect(error.message.contains("environment: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY not set"))
             #expect(error.message.contains("web identity: AWS_WEB_IDENTITY_TOKEN_FILE not set"))
