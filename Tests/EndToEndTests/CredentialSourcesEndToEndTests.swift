@@ -1,3 +1,4 @@
+import CryptoPrimitives
 import Foundation
 import IngestTestSupport
 import Testing
@@ -163,6 +164,38 @@ struct CredentialSourcesEndToEndTests {
         #expect(try counts(stack)["sts_assume_role", default: 0] >= 2)
     }
 
+    @Test func ssoProfileWithACachedLoginAloneUploadsAndRuns() async throws {
+        let stack = try await Self.stack()
+        defer { stack.stop() }
+        let home = try TempDirectory(prefix: "home")
+        defer { home.remove() }
+        try FileManager.default.createDirectory(atPath: home.path(".aws/sso/cache"), withIntermediateDirectories: true)
+        _ = try home.write(".aws/config", """
+        [profile corp]
+        sso_session = corp-sso
+        sso_account_id = 111122223333
+        sso_role_name = Ingest
+        [sso-session corp-sso]
+        sso_start_url = https://corp.awsapps.com/start
+        sso_region = eu-west-1
+        """)
+        var env = stack.environmentWithoutCredentials(home: home.url.path)
+        env["AWS_PROFILE"] = "corp"
+        env["AWS_ENDPOINT_URL_SSO"] = "http://127.0.0.1:\(stack.port)"
+        // Not logged in yet: the error says what to run.
+        let dir = try TempDirectory(prefix: "cred-e2e")
+        defer { dir.remove() }
+        let notLoggedIn = try await ProcessRunner.runAsync(Self.binary, ["upload", try dir.write("a.mp4", "x")], environment: env)
+        #expect(notLoggedIn.exitCode == 3)
+        #expect(notLoggedIn.stderr.contains("aws sso login --profile corp"), "\(notLoggedIn.stderr)")
+        // What `aws sso login` leaves behind: ~/.aws/sso/cache/sha1(session name).json.
+        let cache = home.path(".aws/sso/cache/\(Hex.encode(Digest.hash(.sha1, Array("corp-sso".utf8)))).json")
+        try #"{"startUrl":"https://corp.awsapps.com/start","region":"eu-west-1","accessToken":"sso-access-token","expiresAt":"2099-01-01T00:00:00Z"}"#
+            .write(toFile: cache, atomically: true, encoding: .utf8)
+        try await uploadAndRun(stack, env, prefix: "sso", expectedSource: "profile corp (sso, role Ingest in 111122223333)")
+        #expect(try counts(stack)["sso", default: 0] >= 2)
+    }
+
     /// 200 MiB at ~20 MB/s (≈ 10 s) with credentials that live 3 s: the source is asked again and again,
     /// and every request reaching S3 is signed with a key the sandbox had issued and not yet expired.
     @Test func longUploadRefreshesShortLivedCredentialsAndNeverSignsWithExpiredOnes() async throws {
@@ -215,3 +248,4 @@ struct CredentialSourcesEndToEndTests {
         #expect(distinctKeys.count >= 2, "keys used: \(distinctKeys)")
     }
 }
+

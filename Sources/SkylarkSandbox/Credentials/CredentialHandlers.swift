@@ -5,7 +5,8 @@ import IngestCore
 /// The AWS credential sources the sandbox plays for tests (loopback, no faults):
 /// - instance metadata (IMDSv2 only): `PUT /latest/api/token`, `GET /latest/meta-data/iam/security-credentials/[ROLE]`;
 /// - the container endpoint: `GET /_creds/container/…` (checks `Authorization`);
-/// - STS: `POST /_sts/` (or GET with a query) answering `AssumeRoleWithWebIdentity` and `AssumeRole` in XML.
+/// - STS: `POST /_sts/` (or GET with a query) answering `AssumeRoleWithWebIdentity` and `AssumeRole` in XML;
+/// - the IAM Identity Center portal: `GET /federation/credentials` (GetRoleCredentials, needs `x-amz-sso_bearer_token`).
 struct CredentialHandlers {
     let core: SandboxCore
     var issuer: CredentialIssuer { core.credentials }
@@ -49,6 +50,21 @@ struct CredentialHandlers {
                 for (name, value) in QueryString.parse(String(decoding: body, as: UTF8.self)) { form[name] = value }
             }
             return try await sts(form, authorization: request.headers[.authorization])
+        case .ssoRoleCredentials:
+            await issuer.count("sso")
+            let query = QueryString.parse(request.uri.query)
+            guard let token = request.headers[.init("x-amz-sso_bearer_token")!], !token.isEmpty, token != "expired" else {
+                await issuer.count("sso_unauthorized")
+                return Responses.json(.object(["message": .string("Session token not found or invalid")]), status: 401)
+            }
+            guard query["account_id"]?.isEmpty == false, query["role_name"]?.isEmpty == false else {
+                return Responses.json(.object(["message": .string("account_id and role_name are required")]), status: 400)
+            }
+            guard let issued = await issuer.issue(source: "sso") else { throw APIError.notFound("No identities.") }
+            return Responses.json(.object(["roleCredentials": .object([
+                "accessKeyId": .string(issued.accessKey), "secretAccessKey": .string(issued.secret.revealed),
+                "sessionToken": .string(""), "expiration": .number((issued.expiresAt.timeIntervalSince1970 * 1000).rounded()),
+            ])]), status: 200)
         default:
             throw APIError.notFound("No credential route.")
         }

@@ -16,7 +16,7 @@ public enum Route: Sendable, Equatable {
     case cognito
     case adminState, adminReset, adminFaults, adminToken, adminHealth
     /// AWS credential sources played for tests: IMDSv2, the container endpoint, STS.
-    case imdsToken, imdsCredentials(role: String?), containerCredentials, sts
+    case imdsToken, imdsCredentials(role: String?), containerCredentials, sts, ssoRoleCredentials
     case unknown
 
     /// Matches a raw request path (percent-encoded, without query).
@@ -33,6 +33,7 @@ public enum Route: Sendable, Equatable {
             return .imdsCredentials(role: parts.count == 5 ? parts[4] : nil)
         case "_creds"? where parts.count >= 2 && parts[1] == "container": return .containerCredentials
         case "_sts"? where parts.count == 1: return .sts
+        case "federation"? where parts == ["federation", "credentials"]: return .ssoRoleCredentials
         case "media"? where parts.count == 4 && parts[1] == "documents": return .media(uid: parts[2], fileName: parts[3])
         case "_admin"? where parts.count == 2:
             switch parts[1] {
@@ -91,6 +92,7 @@ public enum Route: Sendable, Equatable {
         case .imdsCredentials: return "/latest/meta-data/iam/security-credentials/{role}"
         case .containerCredentials: return "/_creds/container/"
         case .sts: return "/_sts/"
+        case .ssoRoleCredentials: return "/federation/credentials"
         case .unknown: return "(unmatched)"
         }
     }
@@ -101,7 +103,7 @@ public enum Route: Sendable, Equatable {
         case .cognito: return .cognito
         case .adminState, .adminReset, .adminFaults, .adminToken, .adminHealth: return .admin
         case .media: return .media
-        case .imdsToken, .imdsCredentials, .containerCredentials, .sts: return .credentials
+        case .imdsToken, .imdsCredentials, .containerCredentials, .sts, .ssoRoleCredentials: return .credentials
         case .unknown: return .unknown
         default: return .api
         }
