@@ -1,0 +1,76 @@
+import Foundation
+import HTTPEngine
+import IngestCore
+import Testing
+import S3
+@testable import SkylarkSandbox
+
+/// The sandbox's AWS credential endpoints, asked by the tool's own providers over libcurl.
+@Suite struct CredentialEndpointsTests {
+    static func configure(_ configuration: inout SandboxConfiguration) {
+        configuration.credentials = CredentialIssuerConfiguration(
+            identities: [("AKIDONE", Secret("one-secret")), ("AKIDTWO", Secret("two-secret"))], lifetime: .seconds(3))
+    }
+
+    @Test func instanceMetadataHandsOutIdentitiesInTurnWithTheConfiguredLifetime() async throws {
+        try await withSandbox(Self.configure) { _, http in
+            let provider = InstanceMetadataCredentialProvider(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": http.base],
+                                                              http: CurlHTTPClient())
+            let first = try await provider.credentials()
+            let second = try await provider.credentials()
+            #expect([first.accessKeyId, second.accessKeyId] == ["AKIDONE", "AKIDTWO"])
+            #expect(first.secretAccessKey.revealed == "one-secret" && first.sessionToken == nil)
+            let lifetime = try #require(first.expiration).timeIntervalSinceNow
+            #expect(lifetime > 0 && lifetime <= 3.5)
+
+            // IMDSv1 (no session token) is refused.
+            let v1 = try await http.send("GET", "/latest/meta-data/iam/security-credentials/")
+            #expect(v1.status == 401)
+            let state = try await http.send("GET", "/_admin/state")
+            let credentials = try #require(state.json?["credentials"] as? [String: Any])
+            let counts = try #require(credentials["counts"] as? [String: Any])
+            #expect((counts["imds_token"] as? NSNumber)?.intValue == 2)
+            #expect((counts["imds_credentials"] as? NSNumber)?.intValue == 2)
+            #expect((credentials["issued"] as? [[String: Any]])?.count == 2)
+            #expect(!String(decoding: state.data, as: UTF8.self).contains("one-secret"))
+        }
+    }
+
+    @Test func containerEndpointChecksTheAuthorizationHeader() async throws {
+        try await withSandbox(Self.configure) { _, http in
+            let url = "\(http.base)/_creds/container/v1/credentials"
+            let good = ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url,
+                                                                 "AWS_CONTAINER_AUTHORIZATION_TOKEN": "sandbox-container-token"],
+                                                   http: CurlHTTPClient())
+            let answered = try await good.credentials()
+            #expect(answered.accessKeyId == "AKIDONE")
+            let bad = ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url,
+                                                                "AWS_CONTAINER_AUTHORIZATION_TOKEN": "nope"], http: CurlHTTPClient())
+            await #expect(throws: CredentialSourceError.failed("container endpoint answered HTTP 401")) { try await bad.credentials() }
+        }
+    }
+
+    @Test func stsAnswersWebIdentityAndSignedAssumeRoleButRefusesUnsignedAssumeRole() async throws {
+        try await withSandbox(Self.configure) { _, http in
+            let sts = STSClient(http: CurlHTTPClient(), endpoint: "\(http.base)/_sts", region: "us-east-1")
+            let web = try await sts.assumeRoleWithWebIdentity(roleArn: "arn:aws:iam::1:role/x", sessionName: "s", token: Secret("jwt"))
+            #expect(web.accessKeyId == "AKIDONE" && web.expiration != nil && web.sessionToken == nil)
+            await #expect(throws: CredentialSourceError.self) {
+                try await sts.assumeRoleWithWebIdentity(roleArn: "arn:aws:iam::1:role/x", sessionName: "s", token: Secret("invalid"))
+            }
+            let assumed = try await sts.assumeRole(AssumeRoleSettings(roleArn: "arn:aws:iam::1:role/y"), sessionName: "s",
+                                                   source: AWSCredentials(accessKeyId: "AKIDBASE", secretAccessKey: Secret("b")))
+            #expect(assumed.accessKeyId == "AKIDTWO")
+            let unsigned = try await http.send("POST", "/_sts/", body: Data("Action=AssumeRole&RoleArn=r&RoleSessionName=s".utf8),
+                                               headers: ["Content-Type": "application/x-www-form-urlencoded"])
+            #expect(unsigned.status == 403)
+        }
+    }
+
+    @Test func credentialRoutesAnswer404WithoutIdentities() async throws {
+        try await withSandbox { _, http in
+            let reply = try await http.send("PUT", "/latest/api/token", headers: ["x-aws-ec2-metadata-token-ttl-seconds": "60"])
+            #expect(reply.status == 404)
+        }
+    }
+}
