@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport", "S3",
                                                       .product(name: "Logging", package: "swift-log")],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport"],
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport", "S3", "HTTPEngine"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "IngestTestSupport", "S3", "HTTPEngine",
                                                                 "CryptoPrimitives", "IngestCore"],

@@ -29,6 +29,12 @@ public struct HTTPRequest: Sendable {
     public var timeout: Duration?
     /// Upload rate cap for this request in bytes per second (CURLOPT_MAX_SEND_SPEED_LARGE); nil = none.
     public var maxSendBytesPerSecond: Int64?
+    /// Whether the engine may send this request again by itself. libcurl silently re-sends a request
+    /// whose reused connection died before an answer came, and a server may have acted on the first copy
+    /// (a reset after commit looks the same). False for writes a second copy of which could be acted on:
+    /// the body is then never rewound once sent, and such a failure comes back as a transport error for
+    /// the caller to reconcile.
+    public var repeatable: Bool = true
 
     public init(method: String, url: String, headers: HTTPHeaders = [:], body: HTTPBody = .none,
                 timeout: Duration? = nil, maxSendBytesPerSecond: Int64? = nil) {

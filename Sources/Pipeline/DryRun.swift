@@ -45,7 +45,8 @@ public struct DryRunSkylark: SkylarkService {
     public func createAsset(_ asset: NewAsset) async throws -> RemoteAsset {
         log.add("create asset slug=\(asset.slug) title=\(asset.title)")
         let uid = Self.placeholder("dryr", asset.slug)
-        return RemoteAsset(uid: uid, url: "/api/assets/\(uid)/", slug: asset.slug)
+        return RemoteAsset(uid: uid, url: "/api/assets/\(uid)/", slug: asset.slug, title: asset.title,
+                           assetTypeURL: asset.assetTypeURL)
     }
 
     public func createTextTrack(language: String, assetURL: String) async throws -> RemoteTextTrack {
@@ -58,7 +59,8 @@ public struct DryRunSkylark: SkylarkService {
         log.add("create document \(document.fileName) (\(document.language)) for \(document.contentURL)")
         let uid = Self.placeholder("dryr", document.contentURL)
         return RemoteDocument(uid: uid, url: "/api/documents/\(uid)/", contentURL: document.contentURL,
-                              uploadURL: "dry-run://documents/\(uid)/upload/")
+                              uploadURL: "dry-run://documents/\(uid)/upload/", documentTypeURL: document.documentTypeURL,
+                              language: document.language, fileName: document.fileName)
     }
 
     public func uploadDocumentFile(uploadURL: String, fileName: String, path: String) async throws -> RemoteDocument {
@@ -79,6 +81,9 @@ public struct DryRunObjectStore: ObjectStore {
 
     public var bucket: String { base.bucket }
     public func head(key: String) async throws -> ObjectInfo? { try await base.head(key: key) }
+    public func contentETags(path: String, size: Int64, resume: JSONValue?) async throws -> Set<String> {
+        try await base.contentETags(path: path, size: size, resume: resume)
+    }
 
     public func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
                        onState: @escaping @Sendable (JSONValue) async -> Void,
@@ -117,6 +122,7 @@ public struct OfflineObjectStore: ObjectStore {
     public let bucket: String
     public init(bucket: String) { self.bucket = bucket }
     public func head(key: String) async throws -> ObjectInfo? { nil }
+    public func contentETags(path: String, size: Int64, resume: JSONValue?) async throws -> Set<String> { [] }
     public func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
                        onState: @escaping @Sendable (JSONValue) async -> Void,
                        progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {

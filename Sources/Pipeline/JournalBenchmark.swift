@@ -270,6 +270,7 @@ struct NullObjectStore: ObjectStore {
     var counter = WriteCounter()
     var bucket: String { "bench" }
     func head(key: String) async throws -> ObjectInfo? { nil }
+    func contentETags(path: String, size: Int64, resume: JSONValue?) async throws -> Set<String> { [] }
     func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
                 onState: @escaping @Sendable (JSONValue) async -> Void,
                 progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {

@@ -6,16 +6,22 @@ public struct RemoteAsset: Sendable, Hashable {
     /// The asset's `self` path (`/api/assets/asse_…/`).
     public var url: String
     public var slug: String?
+    /// The title (reconcile adopts an asset only when it is the title we sent).
+    public var title: String?
+    /// The asset type's `self`.
+    public var assetTypeURL: String?
     public var textTrackURLs: [String]
     /// Number of OVPs attached (Skylark adds them after processing the video).
     public var ovpCount: Int
     public var dataSourceID: String?
 
-    public init(uid: String, url: String, slug: String? = nil, textTrackURLs: [String] = [], ovpCount: Int = 0,
-                dataSourceID: String? = nil) {
+    public init(uid: String, url: String, slug: String? = nil, title: String? = nil, assetTypeURL: String? = nil,
+                textTrackURLs: [String] = [], ovpCount: Int = 0, dataSourceID: String? = nil) {
         self.uid = uid
         self.url = url
         self.slug = slug
+        self.title = title
+        self.assetTypeURL = assetTypeURL
         self.textTrackURLs = textTrackURLs
         self.ovpCount = ovpCount
         self.dataSourceID = dataSourceID
@@ -45,13 +51,21 @@ public struct RemoteDocument: Sendable, Hashable {
     public var uploadURL: String
     /// The uploaded file's URL; nil until the file is uploaded.
     public var fileURL: String?
+    /// The document type's `self`, language and file name (reconcile compares them with what we sent).
+    public var documentTypeURL: String?
+    public var language: String?
+    public var fileName: String?
 
-    public init(uid: String, url: String, contentURL: String, uploadURL: String, fileURL: String? = nil) {
+    public init(uid: String, url: String, contentURL: String, uploadURL: String, fileURL: String? = nil,
+                documentTypeURL: String? = nil, language: String? = nil, fileName: String? = nil) {
         self.uid = uid
         self.url = url
         self.contentURL = contentURL
         self.uploadURL = uploadURL
         self.fileURL = fileURL
+        self.documentTypeURL = documentTypeURL
+        self.language = language
+        self.fileName = fileName
     }
 }
 
@@ -85,6 +99,29 @@ public struct NewDocument: Sendable, Hashable {
         self.language = language
         self.title = title
     }
+}
+
+/// References to Skylark objects as the API writes them: a `self` path (`/api/assets/asse_…/`) or
+/// the same as an absolute URL.
+enum SkylarkReference {
+    /// Whether `a` and `b` name the same object (same path; scheme, host and a trailing `/` aside).
+    static func same(_ a: String, _ b: String) -> Bool { path(a) == path(b) }
+
+    static func path(_ reference: String) -> Substring {
+        var rest = Substring(reference)
+        if let scheme = rest.range(of: "://") {
+            rest = rest[scheme.upperBound...]
+            rest = rest[(rest.firstIndex(of: "/") ?? rest.endIndex)...]
+        }
+        while rest.hasSuffix("/") { rest = rest.dropLast() }
+        return rest
+    }
+}
+
+/// A failure that came with the server's `Retry-After` (Skylark's 429 and 503 answers).
+public protocol RetryAfterProviding: Error {
+    /// How long the server asked to wait before trying again.
+    var retryAfter: Duration? { get }
 }
 
 /// The Skylark API calls the stages make. Reads return nil for "not found" (404).
@@ -145,4 +182,8 @@ public protocol ObjectStore: Sendable {
     func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
                 onState: @escaping @Sendable (JSONValue) async -> Void,
                 progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome
+    /// Every ETag an object holding exactly the file at `path` (`size` bytes) can have in this store,
+    /// whichever way `upload` sent it (`resume`: the state an earlier attempt reported). Reads the file;
+    /// asked only when an object of the right size is found.
+    func contentETags(path: String, size: Int64, resume: JSONValue?) async throws -> Set<String>
 }

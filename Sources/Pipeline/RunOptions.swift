@@ -35,6 +35,16 @@ public struct RunResult: Sendable {
     public var errors: [String: IngestError]
     /// Whether a stop request ended the run early.
     public var interrupted: Bool
+    /// The checkpoint write that failed and stopped the run (`CHECKPOINT_IO`), if one did.
+    public var journalFailure: IngestError?
+
+    public init(outcomes: [String: ItemOutcome], errors: [String: IngestError], interrupted: Bool,
+                journalFailure: IngestError? = nil) {
+        self.outcomes = outcomes
+        self.errors = errors
+        self.interrupted = interrupted
+        self.journalFailure = journalFailure
+    }
 
     /// Number of items with `outcome`.
     public func count(_ outcome: ItemOutcome) -> Int { outcomes.values.reduce(0) { $1 == outcome ? $0 + 1 : $0 } }

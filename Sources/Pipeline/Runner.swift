@@ -50,6 +50,7 @@ public struct Runner: Sendable {
     public func run() async throws -> RunResult {
         let refused = try await prepare()
         let semaphores = StageSemaphores(options: options)
+        let journalFailure = Locked<IngestError?>(nil)
         let maxInFlight = options.concurrency * 4 + options.transferSlots
         var outcomes: [String: ItemOutcome] = [:]
         outcomes.reserveCapacity(items.count)
@@ -85,7 +86,7 @@ public struct Runner: Sendable {
                     continue
                 }
                 let runItem = ItemRun(asset: asset, context: context, options: options, stop: stop,
-                                      semaphores: semaphores)
+                                      semaphores: semaphores, journalFailure: journalFailure)
                 group.addTask { await runItem.run() }
                 inFlight += 1
             }
@@ -97,6 +98,11 @@ public struct Runner: Sendable {
                 if outcomes[id] == nil { outcomes[id] = .pending }
                 index += 1
             }
+        }
+        // A checkpoint that cannot be written stops the run: no effect may happen that the journal cannot
+        // record. The caller still writes the reports from the state in memory.
+        if let failure = journalFailure.withLock({ $0 }) {
+            return RunResult(outcomes: outcomes, errors: errors, interrupted: false, journalFailure: failure)
         }
         try await context.checkpoint.sync()
         return RunResult(outcomes: outcomes, errors: errors, interrupted: interrupted)
@@ -134,6 +140,8 @@ struct ItemRun: Sendable {
     let options: RunOptions
     let stop: StopSignal
     let semaphores: StageSemaphores
+    /// The first journal write that failed; set once, it stops the whole run.
+    let journalFailure: Locked<IngestError?>
 
     func run() async -> (String, ItemOutcome, IngestError?) {
         let id = asset.id
@@ -163,6 +171,13 @@ struct ItemRun: Sendable {
                     await semaphore.release()
                     let failure = IngestError.from(error, item: id, stage: stage)
                     if failure.code == "CANCELLED" {
+                        action = machine.stop()
+                        continue
+                    }
+                    if failure.code == "CHECKPOINT_IO" || failure.code == "CHECKPOINT_CLOSED" {
+                        // Without a journal nothing more may be done safely: stop every item.
+                        journalFailure.withLock { if $0 == nil { $0 = failure } }
+                        stop.request()
                         action = machine.stop()
                         continue
                     }

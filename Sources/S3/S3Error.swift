@@ -13,6 +13,9 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible, Inges
     public var message: String
     /// What was being done (`PutObject bucket/key`).
     public var operation: String
+    /// Whether the server sent an `<Error>` document (false: the code was made up from the status alone,
+    /// as a proxy or load balancer answers).
+    public var documented: Bool = false
 
     public init(code: String, status: Int, requestId: String? = nil, message: String, operation: String = "") {
         self.code = code
@@ -83,9 +86,11 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible, Inges
     public static func from(_ response: HTTPResponse, operation: String) -> S3Error {
         let requestId = response.s3Header("x-amz-request-id")
         if let xml = try? S3XML.parse(response.body), xml.name == "Error" {
-            return S3Error(code: xml["Code"] ?? "Http\(response.status)", status: response.status,
-                           requestId: xml["RequestId"] ?? requestId,
-                           message: xml["Message"] ?? "no message", operation: operation)
+            var error = S3Error(code: xml["Code"] ?? "Http\(response.status)", status: response.status,
+                                requestId: xml["RequestId"] ?? requestId,
+                                message: xml["Message"] ?? "no message", operation: operation)
+            error.documented = xml["Code"] != nil
+            return error
         }
         let code: String
         switch response.status {

@@ -6,8 +6,8 @@ extension SkylarkClient {
         try await allPages("asset-types/", query: [("name", name)], of: AssetType.self)
     }
 
-    /// Creates an asset (`POST assets/` → 201). Not retried unless the server refused it unprocessed;
-    /// after a failure, look the asset up by slug before creating it again.
+    /// Creates an asset (`POST assets/` → 201). Sent again only when no connection was made: after
+    /// any other failure the outcome is unknown, so look the asset up by slug before creating it again.
     public func createAsset(_ request: CreateAssetRequest) async throws -> Asset {
         try await post("assets/", json: request, as: Asset.self)
     }

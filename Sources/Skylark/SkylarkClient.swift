@@ -3,14 +3,16 @@ import HTTPEngine
 import IngestCore
 import Logging
 
-/// The Skylark REST API client: JSON in and out, bearer ID token on every call, errors as
-/// `SkylarkAPIError`. GETs are retried on transient failures; POSTs only when the server said it did
-/// not process them (429, 503) or the connection was never made — the pipeline reconciles the rest.
-/// On a 401 the token is invalidated, refreshed once and the call retried once. Pass a `RetryExecutor`
-/// with the run's `RetryBudget` so an outage fails fast.
+/// The Skylark REST API client: JSON in and out, bearer ID token on every call to the API's own origin,
+/// errors as `SkylarkAPIError`. GETs are retried on transient failures; a POST only when the connection
+/// was never made: any answer (429 and 503 included), a timeout or a reset leaves its outcome unknown and
+/// goes back to the pipeline, which reads before it writes again. On a 401 the token is invalidated,
+/// refreshed once and the call retried once. Pass the run's `RetryExecutor` so an outage fails fast.
 public struct SkylarkClient: Sendable {
     /// The API root, always ending in `/` (e.g. `http://127.0.0.1:8080/api/`).
     public let apiURL: String
+    /// The origin of `apiURL`, the only one the bearer token is sent to (nil: not an http(s) URL).
+    let apiOrigin: URLOrigin?
     let http: any HTTPClient
     let tokens: any TokenProvider
     let retry: RetryExecutor
@@ -23,6 +25,7 @@ public struct SkylarkClient: Sendable {
                 retry: RetryExecutor = .skylarkDefault, logger: Logger = Logger(label: "skylark.api"),
                 timeout: Duration = .seconds(120)) {
         self.apiURL = apiURL.hasSuffix("/") ? apiURL : apiURL + "/"
+        self.apiOrigin = URLOrigin(self.apiURL).flatMap { $0.hasUserInfo ? nil : $0 }
         self.http = httpClient
         self.tokens = tokenProvider
         self.retry = retry
@@ -35,9 +38,35 @@ public struct SkylarkClient: Sendable {
     /// The full URL for `reference`: an absolute URL as is, an absolute path (`/api/…`, as in `self`
     /// values) against the API's origin, anything else relative to the API root.
     public func url(for reference: String) -> String {
-        if reference.hasPrefix("http://") || reference.hasPrefix("https://") { return reference }
+        if SkylarkClient.isAbsolute(reference) { return reference }
         if reference.hasPrefix("/") { return origin + reference }
         return apiURL + reference
+    }
+
+    /// Whether `reference` starts with `http://` or `https://` (the scheme compared case-insensitively).
+    static func isAbsolute(_ reference: String) -> Bool {
+        let scheme = reference.prefix(8).lowercased()
+        return scheme.hasPrefix("http://") || scheme.hasPrefix("https://")
+    }
+
+    /// Whether a request to `target` (a URL from `url(for:)`) carries the bearer token: only when its
+    /// origin (scheme, host, port; case-insensitive, default ports filled in; no user info) is the API's.
+    /// Throws `SKYLARK_INSECURE_URL`, before anything is sent, for plain `http://` to a host that is not
+    /// loopback, and for a URL whose authority cannot be parsed safely.
+    func sendsToken(to target: String) throws -> Bool {
+        guard let origin = URLOrigin(target) else {
+            throw IngestError(code: "SKYLARK_INSECURE_URL",
+                              message: "refusing to call a URL whose host cannot be read safely",
+                              hint: "the URL was \(Redaction.urlWithoutQuery(target)); check SKYLARK_API_URL "
+                                  + "and the URLs the API answers with")
+        }
+        guard origin.isSecureTransport else {
+            throw IngestError(code: "SKYLARK_INSECURE_URL",
+                              message: "refusing to call \(origin.host) over plain http (only loopback hosts may use http://)",
+                              hint: "the URL was \(Redaction.urlWithoutQuery(target)); use https://")
+        }
+        guard let apiOrigin, !origin.hasUserInfo else { return false }
+        return origin.scheme == apiOrigin.scheme && origin.host == apiOrigin.host && origin.port == apiOrigin.port
     }
 
     /// `scheme://host[:port]` of the API root.
@@ -87,6 +116,15 @@ public struct SkylarkClient: Sendable {
         async throws -> HTTPResponse {
         let target = url(for: reference)
         let path = displayPath(target)
+        guard try sendsToken(to: target) else {
+            // Another origin (e.g. a storage host's upload URL): the bearer token is not theirs to see.
+            let response = try await attempt(method, target, path: path, body: body, contentType: contentType,
+                                             token: nil)
+            guard (200..<300).contains(response.status) else {
+                throw SkylarkAPIError(response: response, method: method, path: path)
+            }
+            return response
+        }
         var token = try await tokens.idToken()
         var response = try await attempt(method, target, path: path, body: body, contentType: contentType,
                                          token: token)
@@ -107,11 +145,13 @@ public struct SkylarkClient: Sendable {
     }
 
     private func attempt(_ method: String, _ target: String, path: String, body: HTTPBody, contentType: String?,
-                         token: Secret) async throws -> HTTPResponse {
-        var headers: HTTPHeaders = ["Accept": "application/json", "Authorization": "Bearer \(token.revealed)"]
+                         token: Secret?) async throws -> HTTPResponse {
+        var headers: HTTPHeaders = ["Accept": "application/json"]
+        if let token { headers.add("Authorization", "Bearer \(token.revealed)") }
         if let contentType { headers.add("Content-Type", contentType) }
-        let request = HTTPRequest(method: method, url: target, headers: headers, body: body, timeout: timeout)
         let idempotent = method == "GET" || method == "HEAD"
+        var request = HTTPRequest(method: method, url: target, headers: headers, body: body, timeout: timeout)
+        request.repeatable = idempotent
         let started = ContinuousClock.now
         let call = "\(method) \(path)"
         let response = try await retry.run(operation: { _ in try await http.execute(request) }, classify: { result in
@@ -125,18 +165,22 @@ public struct SkylarkClient: Sendable {
         return response
     }
 
-    /// Whether an attempt may be repeated: GETs on transient statuses and retryable transport errors;
-    /// POSTs only when the server said it did nothing (429, 503) or no connection was made.
+    /// Whether an attempt may be repeated: GETs on transient statuses and retryable transport errors.
+    /// POSTs (not idempotent) only when the request provably never reached the server: no connection
+    /// was made. Any answer leaves a POST's outcome unknown, 429 and 503 included (a gateway may give
+    /// them after the backend stored the write), and so do timeouts and resets: the pipeline reads
+    /// back (reconciles) before it writes again, and honours the answer's `Retry-After` there.
     static func classify(_ result: Result<HTTPResponse, any Error>, idempotent: Bool) -> RetryClassification {
         switch result {
         case .success(let response):
+            guard idempotent else { return .notRetryable }
             switch response.status {
-            case 429, 503: return .retryable(retryAfter: response.retryAfter)
-            case 408, 500, 502, 504: return idempotent ? .retryable(retryAfter: response.retryAfter) : .notRetryable
+            case 408, 429, 500, 502, 503, 504: return .retryable(retryAfter: response.retryAfter)
             default: return .notRetryable
             }
         case .failure(let error as TransportError):
-            let retry = idempotent ? error.isRetryable : error.kind == .couldNotConnect
+            let neverSent = error.kind == .couldNotConnect || error.kind == .couldNotResolve
+            let retry = error.isRetryable && (idempotent || neverSent)
             return retry ? .retryable(retryAfter: nil) : .notRetryable
         case .failure:
             return .notRetryable

@@ -12,6 +12,7 @@ enum ExitStatus {
 
     /// The exit code for a finished (or stopped) run.
     static func code(for result: RunResult) -> Int32 {
+        if result.journalFailure != nil { return fatal }
         if result.interrupted { return interrupted }
         if result.outcomes.values.contains(.failed) { return itemsFailed }
         return success

@@ -378,3 +378,15 @@ final class ProgressRecorder: @unchecked Sendable {
         return storage
     }
 }
+
+/// Issue 10 point 7: libcurl must not squash `.`/`..` segments, or `bucket/a/../b` reaches another key
+/// (or bucket) than the one built and signed.
+@Suite struct PathAsIsTests {
+    @Test func dotSegmentsReachTheServerExactlyAsBuilt() async throws {
+        try await withServer { server, client in
+            let response = try await client.execute(HTTPRequest(method: "GET", url: "\(server.base)/echo/a/../b/./c"))
+            let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+            #expect(json?["path"] as? String == "/echo/a/../b/./c")
+        }
+    }
+}

@@ -120,6 +120,9 @@ import Testing
         #expect(errors.map(\.rule) == [DiagnosticRule.fileMissing, "SUBTITLE_TIMING"])
         #expect(errors.first?.location.line == count + 3)
         #expect(errors.last?.itemID == "i0")
-        #expect(result.diagnostics.filter { $0.rule == DiagnosticRule.videoReused }.count == count)
+        // Past `maxDiagnostics` the warnings are counted, not kept; the errors are kept first.
+        #expect(result.warningCount == count)
+        #expect(result.diagnostics.count { $0.rule == DiagnosticRule.videoReused } == ValidationResult.maxDiagnostics - 2)
+        #expect(result.suppressedCount == count - (ValidationResult.maxDiagnostics - 2))
     }
 }

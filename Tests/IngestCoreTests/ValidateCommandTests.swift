@@ -24,8 +24,8 @@ import Testing
         let run = try ProcessRunner.run(Self.binary, ["validate", path])
         #expect(run.exitCode == 2)
         let lines = run.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.contains("\(path):3:10: error[ID_DUPLICATE]: the id \"a\" is also used at line 4"))
-        #expect(lines.contains("\(path):4:13: error[MANIFEST_UNKNOWN_KEY]: unknown key `titel`"))
+        #expect(lines.contains("\(path):3:10: error[ID_DUPLICATE]: the id \"a\" is also used at line 4 (item \"a\")"))
+        #expect(lines.contains("\(path):4:13: error[MANIFEST_UNKNOWN_KEY]: unknown key `titel` (item \"a\")"))
         #expect(lines.contains("    hint: did you mean `title`?"))
         #expect(lines.last == "\(path): invalid, 6 errors, 0 warnings")
     }
@@ -62,6 +62,26 @@ import Testing
         let run = try ProcessRunner.run(Self.binary, ["validate", path])
         #expect(run.exitCode == 0, "\(run.stdout)")
         #expect(run.stdout.contains("warning[VIDEO_REUSED]"))
+    }
+
+    @Test(.enabled(if: binaryExists, "build the skylark-ingest product first"))
+    func moreThanAThousandProblemsShowTheFirstThousandAndCountTheRestInTextAndJSON() async throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        var yaml = "version: 1\nassets:\n"
+        for index in 0..<1_200 { yaml += "  - {id: a\(index), title: T\(index), video: v\(index).mp4, mode: bogus}\n" }
+        let path = try dir.write("m.yaml", yaml)
+        // MODE_INVALID and FILE_MISSING per item: 2,400 errors.
+        let text = try await runProcess(Self.binary, ["validate", path])
+        #expect(text.exitCode == 2)
+        #expect(text.stdout.split(separator: "\n").count { $0.contains(": error[") } == 1_000)
+        #expect(text.stdout.contains("\n\(path): 1400 more diagnostics not shown (only the first 1000 are listed)\n"))
+        #expect(text.stdout.hasSuffix("\(path): invalid, 2400 errors, 0 warnings\n"))
+        let json = try await runProcess(Self.binary, ["validate", path, "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["errors"] as? Int == 2_400)
+        #expect(object["suppressed"] as? Int == 1_400)
+        #expect((object["diagnostics"] as? [Any])?.count == 1_000)
     }
 
     @Test(.enabled(if: binaryExists, "build the skylark-ingest product first"))

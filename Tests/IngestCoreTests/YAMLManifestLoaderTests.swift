@@ -127,13 +127,6 @@ import Testing
         #expect(result.manifest == nil)
     }
 
-    @Test func anchorsAndAliasesAreExpanded() throws {
-        let yaml = "version: 1\nassets:\n  - id: a\n    title: T\n    fields: &common {genre: drama}\n    video: a.mp4\n  - id: b\n    title: U\n    fields: *common\n    video: b.mp4\n"
-        let result = loadManifest(yaml)
-        #expect(result.diagnostics.isEmpty)
-        #expect(result.manifest?.assets[1].fields == ["genre": .string("drama")])
-    }
-
     @Test func quotedNumbersAreStringsAndPlainOnesAreNot() {
         #expect(loadManifest("version: 1\nassets:\n  - {id: '123', title: \"1984\", video: v.mp4}\n").diagnostics.isEmpty)
         #expect(loadManifest("version: 1\nassets:\n  - {id: a, title: yes, video: v.mp4}\n").diagnostics.rules == [DiagnosticRule.type])

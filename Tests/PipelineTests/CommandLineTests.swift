@@ -50,6 +50,23 @@ import Testing
     }
 
     @Test(.enabled(if: available))
+    func plainHTTPAPIURLToAHostThatIsNotLoopbackExitsThreeBeforeAnyWork() throws {
+        let dir = try exampleCopy()
+        defer { dir.remove() }
+        let manifest = dir.path("example.yaml")
+        var environment = bareEnvironment
+        environment["SKYLARK_API_URL"] = "http://skylark.example.com/api/"
+        environment["SKYLARK_TOKEN"] = "bearer-that-must-not-leak"
+        let result = try ProcessRunner.run(Self.binary, ["run", manifest, "--no-progress"],
+                                           environment: environment)
+        #expect(result.exitCode == 3)
+        #expect(result.stderr.contains("SKYLARK_INSECURE_URL"))
+        #expect(result.stderr.contains("https://"))
+        #expect(!result.stderr.contains("bearer-that-must-not-leak") && !result.stdout.contains("bearer-that-must-not-leak"))
+        #expect(!FileManager.default.fileExists(atPath: manifest + ".checkpoint"))
+    }
+
+    @Test(.enabled(if: available))
     func invalidManifestExitsTwo() throws {
         let dir = try TempDirectory(prefix: "cli")
         defer { dir.remove() }

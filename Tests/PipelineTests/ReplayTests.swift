@@ -89,6 +89,26 @@ import Testing
         #expect(replayed.confirm.isUntouched)
     }
 
+    @Test func textTrackIntentKeepsTheAssetsEarlierTracksUntilTheTrackIsRecorded() throws {
+        var state = JournalState()
+        let earlier: JSONValue = .array([.string("/api/text-tracks/t0/"), .string("/api/text-tracks/t1/")])
+        state.apply(entry("a", .documents, .intent, op: "text_track:en", ["language": .string("en"), "existing_text_tracks": earlier]))
+        let open = state.item("a")
+        #expect(open.track("en")?.existingTextTrackURLs == ["/api/text-tracks/t0/", "/api/text-tracks/t1/"])
+        // Both compaction paths keep it while the intent is open.
+        var compacted = JournalState()
+        for entry in open.summaryEntries() { compacted.apply(entry) }
+        #expect(compacted.item("a") == open)
+        var bytes = JournalCodec.encode(.header(JournalHeader(toolVersion: "t", manifestPath: "m", manifestSHA256: "", createdAt: "")))
+        bytes += JournalCodec.encode(.entry(open.summaryEntry()))
+        #expect(try JournalReplay.replay(bytes).state.item("a") == open)
+        // Once the track is recorded it is dropped.
+        state.apply(entry("a", .documents, .done, op: "text_track:en", ["language": .string("en"), "text_track_uid": .string("t2"),
+                                                                       "text_track_url": .string("/api/text-tracks/t2/")]))
+        #expect(state.item("a").track("en")?.existingTextTrackURLs == nil)
+        #expect(state.item("a").summaryEntry().data.description.contains("existing_text_tracks") == false)
+    }
+
     @Test func formatOnePerStageSummariesStillReplay() {
         var state = JournalState()
         state.apply(entry("a", .validate, .done, ["definition": .string("d")]))

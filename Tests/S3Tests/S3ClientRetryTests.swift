@@ -36,10 +36,11 @@ final class ScriptedHTTPClient: HTTPClient, @unchecked Sendable {
         .success(HTTPResponse(status: status, body: Array("<Error><Code>\(code)</Code><Message>m</Message></Error>".utf8)))
     }
 
-    @Test func slowDownAndResetsAreRetriedThenSucceedWithFreshSignatures() async throws {
+    @Test func slowDownAndRefusedConnectionsAreRetriedThenSucceedWithFreshSignatures() async throws {
+        // Both prove the PUT was not stored (a reset after sending would not: see AmbiguousWriteTests).
         let http = ScriptedHTTPClient([
             Self.xmlError(503, "SlowDown"),
-            .failure(TransportError(kind: .connectionReset, message: "reset", url: "u")),
+            .failure(TransportError(kind: .couldNotConnect, message: "refused", url: "u")),
             .success(HTTPResponse(status: 200, headers: ["ETag": "\"abc\""])),
         ])
         let etag = try await Self.client(http).putObject(bucket: "b", key: "a b", body: .bytes([1]), contentMD5: [0, 1])

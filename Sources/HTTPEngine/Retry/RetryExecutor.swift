@@ -46,15 +46,27 @@ public struct RetryExecutor: Sendable {
             }
             try Task.checkCancellation()
             guard policy.allowsAnotherAttempt(after: attempt) else { return try result.get() }
-            if let budget {
-                guard let cost = budget.acquireRetry(afterTimeout: RetryExecutor.isTimeout(result)) else {
-                    throw RetryBudgetExhaustedError(lastFailure: RetryExecutor.describe(result))
-                }
-                lastRetryCost = cost
-            }
-            try await sleep(policy.delay(attempt: attempt - 1, retryAfter: retryAfter, random: random))
+            lastRetryCost = try await backOff(after: attempt, retryAfter: retryAfter, timedOut: RetryExecutor.isTimeout(result),
+                                              lastFailure: RetryExecutor.describe(result))
             attempt += 1
         }
+    }
+
+    /// Pays for retry number `attempt` from the budget and waits its backoff (full jitter, never less than
+    /// `retryAfter`): the one place a retry of this run waits, whether the HTTP layer repeats a request or
+    /// a stage writes again after a reconcile. Returns the tokens taken (nil without a budget); throws
+    /// `RetryBudgetExhaustedError` when the budget is empty and `CancellationError` when cancelled.
+    public func backOff(after attempt: Int, retryAfter: Duration? = nil, timedOut: Bool = false,
+                        lastFailure: @autoclosure () -> String) async throws -> Int? {
+        var taken: Int?
+        if let budget {
+            guard let cost = budget.acquireRetry(afterTimeout: timedOut) else {
+                throw RetryBudgetExhaustedError(lastFailure: lastFailure())
+            }
+            taken = cost
+        }
+        try await sleep(policy.delay(attempt: attempt - 1, retryAfter: retryAfter, random: random))
+        return taken
     }
 
     /// Whether the failed attempt timed out (such retries cost more).

@@ -60,13 +60,20 @@ public struct TrackState: Sendable, Hashable {
         get { pending.value.uploadURL }
         set { pending.value.uploadURL = newValue }
     }
+    /// The asset's `text_track_urls` when the `text_track:<lang>` intent was recorded (nil: none
+    /// recorded): reconcile adopts no track among them. Kept until the text track is recorded.
+    public var existingTextTrackURLs: [String]? {
+        get { pending.value.existingTextTracks }
+        set { pending.value.existingTextTracks = newValue }
+    }
     // Uids and their API paths packed: a 100,000-item state holds hundreds of thousands of them.
     var packedTextTrackUID: PackedString?
     var packedTextTrackURL: PackedString?
     var packedDocumentUID: PackedString?
     public var uploaded = false
-    /// The document's URLs until its file is uploaded: no stage needs them afterwards, and nearly
-    /// every track of a large finished run is uploaded.
+    /// The document's URLs until its file is uploaded (no stage needs them afterwards, and nearly
+    /// every track of a large finished run is uploaded), and the asset's earlier tracks until the
+    /// text track is recorded.
     private var pending = Sparse<PendingDocument>()
     var packedDocumentURL: PackedString? {
         get { pending.value.documentURL }
@@ -76,10 +83,11 @@ public struct TrackState: Sendable, Hashable {
     public init(language: String) { self.language = language }
 }
 
-/// A document's URLs before its upload.
+/// A document's URLs before its upload; the asset's earlier tracks before the text track is recorded.
 private struct PendingDocument: SparseValue {
     var documentURL: PackedString?
     var uploadURL: String?
+    var existingTextTracks: [String]?
     static let empty = PendingDocument()
 }
 
@@ -258,7 +266,14 @@ public struct ItemState: Sendable, Hashable {
         applyTrack(language: language, textTrackUID: data["text_track_uid"]?.stringValue,
                    textTrackURL: data["text_track_url"]?.stringValue, documentUID: data["document_uid"]?.stringValue,
                    documentURL: data["document_url"]?.stringValue, uploadURL: data["upload_url"]?.stringValue,
-                   uploaded: data["uploaded"]?.boolValue)
+                   uploaded: data["uploaded"]?.boolValue,
+                   existingTextTracks: Self.strings(data["existing_text_tracks"]))
+    }
+
+    /// The strings of a JSON array (nil when `value` is not an array).
+    static func strings(_ value: JSONValue?) -> [String]? {
+        guard case .array(let list)? = value else { return nil }
+        return list.compactMap(\.stringValue)
     }
 
     /// Merges the packed fields of `new` (and `uploaded` when given) into the track for its language.
@@ -270,7 +285,9 @@ public struct ItemState: Sendable, Hashable {
         if let v = new.packedDocumentUID { track.packedDocumentUID = v }
         if let v = new.packedDocumentURL { track.packedDocumentURL = v }
         if let v = new.uploadURL { track.uploadURL = v }
+        if let v = new.existingTextTrackURLs { track.existingTextTrackURLs = v }
         if let uploaded { track.uploaded = uploaded }
+        if track.packedTextTrackUID != nil { track.existingTextTrackURLs = nil }
         if track.uploaded {
             track.packedDocumentURL = nil
             track.uploadURL = nil
@@ -280,7 +297,8 @@ public struct ItemState: Sendable, Hashable {
 
     /// Merges the given fields into the track for `language` (created when missing).
     mutating func applyTrack(language: String, textTrackUID: String?, textTrackURL: String?, documentUID: String?,
-                             documentURL: String?, uploadURL: String?, uploaded: Bool?) {
+                             documentURL: String?, uploadURL: String?, uploaded: Bool?,
+                             existingTextTracks: [String]? = nil) {
         var track: TrackState
         let index = tracks.firstIndex { $0.language == language }
         if let index { track = tracks[index] } else { track = TrackState(language: language) }
@@ -290,6 +308,9 @@ public struct ItemState: Sendable, Hashable {
         if let v = documentURL { track.documentURL = v }
         if let v = uploadURL { track.uploadURL = v }
         if let v = uploaded { track.uploaded = v }
+        if let v = existingTextTracks { track.existingTextTrackURLs = v }
+        // Once the text track is recorded, the asset's earlier tracks are no longer needed.
+        if track.textTrackUID != nil { track.existingTextTrackURLs = nil }
         if track.uploaded {
             // Once uploaded, no stage needs the document's URLs again (compaction drops them too).
             track.documentURL = nil
@@ -350,6 +371,7 @@ public struct ItemState: Sendable, Hashable {
                     if let v = track.textTrackUID { fields["text_track_uid"] = .string(v) }
                     if let v = track.textTrackURL { fields["text_track_url"] = .string(v) }
                     if let v = track.documentUID { fields["document_uid"] = .string(v) }
+                    if let v = track.existingTextTrackURLs { fields["existing_text_tracks"] = .array(v.map { .string($0) }) }
                     // Once uploaded, the document's URLs are no longer needed by any stage.
                     if !track.uploaded {
                         if let v = track.documentURL { fields["document_url"] = .string(v) }

@@ -55,6 +55,8 @@ enum ItemSummaryDecoder {
                     case "document_url": track.packedDocumentURL = try packed(&parser) ?? track.packedDocumentURL
                     case "upload_url": track.uploadURL = try string(&parser) ?? track.uploadURL
                     case "uploaded": uploaded = try parser.value(depth: 3).boolValue
+                    case "existing_text_tracks":
+                        track.existingTextTrackURLs = ItemState.strings(try parser.value(depth: 3)) ?? track.existingTextTrackURLs
                     default: _ = try parser.value(depth: 3)
                     }
                 }

@@ -69,7 +69,7 @@ enum CSVManifestLoader {
             let location = SourceLocation(file: path, line: cell.line, column: cell.column)
             if let first = seen[name] {
                 diagnostics.append(.error(DiagnosticRule.duplicateKey,
-                                          "the column `\(name)` appears twice (first at column \(first.column))",
+                                          "the column `\(DiagnosticText.escaped(name))` appears twice (first at column \(first.column))",
                                           hint: "keep one of them", at: location, field: name))
                 columns.append(.ignored)
                 ok = false
@@ -82,7 +82,7 @@ enum CSVManifestLoader {
                 let language = String(name.dropFirst("subtitle.".count))
                 if let problem = BCP47.problem(language) {
                     diagnostics.append(.error(DiagnosticRule.languageInvalid,
-                                              "`\(language)` in column `\(name)` is not a well-formed BCP 47 language tag: \(problem)",
+                                              "`\(DiagnosticText.escaped(language))` in column `\(DiagnosticText.escaped(name))` is not a well-formed BCP 47 language tag: \(problem)",
                                               hint: "name the column like `subtitle.en-gb`", at: location, field: name))
                 }
                 columns.append(.subtitle(language: language, key: "subtitle.\(language)"))
@@ -98,7 +98,7 @@ enum CSVManifestLoader {
                           !name.hasPrefix("field") {
                     hint = "known columns: " + known.map { "`\($0)`" }.joined(separator: ", ")
                 }
-                diagnostics.append(.error(DiagnosticRule.unknownKey, "unknown column `\(name)`", hint: hint,
+                diagnostics.append(.error(DiagnosticRule.unknownKey, "unknown column `\(DiagnosticText.escaped(name))`", hint: hint,
                                           at: location, field: name))
                 columns.append(.ignored)
                 ok = false
@@ -153,7 +153,7 @@ enum CSVManifestLoader {
             if let mode = IngestMode(rawValue: modeText) {
                 asset.mode = mode
             } else {
-                diagnostics.append(.error(DiagnosticRule.modeInvalid, "`mode` must be `advanced` or `simple`, found `\(modeText)`",
+                diagnostics.append(.error(DiagnosticRule.modeInvalid, "`mode` must be `advanced` or `simple`, found `\(DiagnosticText.escaped(modeText))`",
                                           hint: "leave the cell empty for `advanced`", at: locations["mode"] ?? rowLocation,
                                           item: id, field: "mode"))
             }

@@ -10,6 +10,9 @@ struct YAMLParseError: Error, Sendable {
     var contextColumn: Int
     /// Set for reader (encoding) errors.
     var isReaderError: Bool
+    /// The rule to report instead of `MANIFEST_SYNTAX` (`YAML_ALIAS`), with its hint.
+    var rule: String? = nil
+    var hint: String? = nil
 }
 
 /// A duplicate key found while composing a mapping.
@@ -21,6 +24,10 @@ struct YAMLDuplicateKey: Sendable {
 
 /// Pulls libyaml events over a UTF-8 buffer and composes them into `YAMLNode`s on demand.
 ///
+/// Anchors (`&name`) and aliases (`*name`) are refused at the first one (`YAML_ALIAS`): an alias
+/// stands for a copy of what it names, so a few hundred bytes of nested aliases would expand to
+/// billions of values ("billion laughs"). Manifests never need them.
+///
 /// Yams' `compose` builds the whole document as one tree of `Node`s (a class-backed tag per node);
 /// for a 100k-item manifest that costs hundreds of megabytes. This reader lets the loader compose
 /// and convert one asset at a time. The buffer must outlive the stream (use it inside
@@ -28,11 +35,10 @@ struct YAMLDuplicateKey: Sendable {
 final class YAMLEventStream {
     enum Kind {
         case streamStart, streamEnd, documentStart, documentEnd
-        case alias(anchor: String)
-        case scalar(YAMLScalar, anchor: String?)
-        case sequenceStart(anchor: String?)
+        case scalar(YAMLScalar)
+        case sequenceStart
         case sequenceEnd
-        case mappingStart(anchor: String?)
+        case mappingStart
         case mappingEnd
     }
 
@@ -43,7 +49,6 @@ final class YAMLEventStream {
     }
 
     private var parser = yaml_parser_t()
-    private var anchors: [String: YAMLNode] = [:]
     /// Duplicate keys seen so far (reported by the loader, composing goes on).
     private(set) var duplicateKeys: [YAMLDuplicateKey] = []
 
@@ -57,7 +62,7 @@ final class YAMLEventStream {
         yaml_parser_delete(&parser)
     }
 
-    /// The next event.
+    /// The next event; throws `YAML_ALIAS` at an alias or at a node with an anchor.
     func next() throws(YAMLParseError) -> Event {
         var event = yaml_event_t()
         guard yaml_parser_parse(&parser, &event) == 1 else { throw currentError() }
@@ -70,17 +75,26 @@ final class YAMLEventStream {
         case YAML_STREAM_END_EVENT: kind = .streamEnd
         case YAML_DOCUMENT_START_EVENT: kind = .documentStart
         case YAML_DOCUMENT_END_EVENT: kind = .documentEnd
-        case YAML_ALIAS_EVENT: kind = .alias(anchor: Self.string(event.data.alias.anchor) ?? "")
+        case YAML_ALIAS_EVENT:
+            throw Self.aliasError(alias: Self.string(event.data.alias.anchor) ?? "", line: line, column: column)
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
+            if let anchor = Self.string(data.anchor) { throw Self.aliasError(anchor: anchor, line: line, column: column) }
             let value = String(decoding: UnsafeBufferPointer(start: data.value, count: Int(data.length)), as: UTF8.self)
             let plain = data.style == YAML_PLAIN_SCALAR_STYLE
             let tag = data.quoted_implicit == 1 && !plain ? nil : Self.string(data.tag)
-            kind = .scalar(YAMLScalar(string: value, plain: plain, tag: tag, line: line, column: column),
-                           anchor: Self.string(data.anchor))
-        case YAML_SEQUENCE_START_EVENT: kind = .sequenceStart(anchor: Self.string(event.data.sequence_start.anchor))
+            kind = .scalar(YAMLScalar(string: value, plain: plain, tag: tag, line: line, column: column))
+        case YAML_SEQUENCE_START_EVENT:
+            if let anchor = Self.string(event.data.sequence_start.anchor) {
+                throw Self.aliasError(anchor: anchor, line: line, column: column)
+            }
+            kind = .sequenceStart
         case YAML_SEQUENCE_END_EVENT: kind = .sequenceEnd
-        case YAML_MAPPING_START_EVENT: kind = .mappingStart(anchor: Self.string(event.data.mapping_start.anchor))
+        case YAML_MAPPING_START_EVENT:
+            if let anchor = Self.string(event.data.mapping_start.anchor) {
+                throw Self.aliasError(anchor: anchor, line: line, column: column)
+            }
+            kind = .mappingStart
         case YAML_MAPPING_END_EVENT: kind = .mappingEnd
         default: kind = .streamEnd
         }
@@ -98,27 +112,17 @@ final class YAMLEventStream {
                                  isReaderError: false)
         }
         switch event.kind {
-        case .scalar(let scalar, let anchor):
-            let node = YAMLNode.scalar(scalar)
-            if let anchor { anchors[anchor] = node }
-            return node
-        case .alias(let anchor):
-            guard let node = anchors[anchor] else {
-                throw YAMLParseError(problem: "found undefined alias `\(anchor)`", line: event.line, column: event.column,
-                                     context: nil, contextLine: 0, contextColumn: 0, isReaderError: false)
-            }
-            return node
-        case .sequenceStart(let anchor):
+        case .scalar(let scalar):
+            return .scalar(scalar)
+        case .sequenceStart:
             var items: [YAMLNode] = []
             while true {
                 let next = try self.next()
                 if case .sequenceEnd = next.kind { break }
                 items.append(try compose(next, depth: depth + 1))
             }
-            let node = YAMLNode.sequence(YAMLSequence(items: items, line: event.line, column: event.column))
-            if let anchor { anchors[anchor] = node }
-            return node
-        case .mappingStart(let anchor):
+            return .sequence(YAMLSequence(items: items, line: event.line, column: event.column))
+        case .mappingStart:
             var pairs: [(key: YAMLNode, value: YAMLNode)] = []
             var seen: Set<String> = []
             while true {
@@ -131,13 +135,21 @@ final class YAMLEventStream {
                 let value = try compose(try self.next(), depth: depth + 1)
                 pairs.append((key, value))
             }
-            let node = YAMLNode.mapping(YAMLMapping(pairs: pairs, line: event.line, column: event.column))
-            if let anchor { anchors[anchor] = node }
-            return node
+            return .mapping(YAMLMapping(pairs: pairs, line: event.line, column: event.column))
         default:
             throw YAMLParseError(problem: "unexpected YAML event", line: event.line, column: event.column,
                                  context: nil, contextLine: 0, contextColumn: 0, isReaderError: false)
         }
+    }
+
+    /// The `YAML_ALIAS` error for an anchor (`&name`) or an alias (`*name`) at `line`:`column`.
+    private static func aliasError(anchor: String? = nil, alias: String? = nil, line: Int, column: Int) -> YAMLParseError {
+        let found = anchor.map { "the anchor `&\(DiagnosticText.escaped($0, limit: 40))`" }
+            ?? "the alias `*\(DiagnosticText.escaped(alias ?? "", limit: 40))`"
+        return YAMLParseError(problem: "YAML anchors and aliases are not supported in a manifest (found \(found))",
+                              line: line, column: column, context: nil, contextLine: 0, contextColumn: 0,
+                              isReaderError: false, rule: DiagnosticRule.yamlAlias,
+                              hint: "write the value out in full wherever it is used (no `&name`, `*name` or `<<:` merge keys)")
     }
 
     private func currentError() -> YAMLParseError {

@@ -12,20 +12,22 @@ enum YAMLManifestLoader {
                 let manifest = try walker.walkStream(stream)
                 for duplicate in stream.duplicateKeys {
                     walker.diagnostics.append(.error(
-                        DiagnosticRule.duplicateKey, "the key `\(duplicate.key)` is given twice in one mapping",
+                        DiagnosticRule.duplicateKey, "the key `\(DiagnosticText.escaped(duplicate.key))` is given twice in one mapping",
                         hint: "keep one of them", at: SourceLocation(file: path, line: duplicate.line, column: duplicate.column)))
                 }
                 return ManifestLoadResult(manifest: manifest, diagnostics: walker.diagnostics)
             } catch {
-                // A syntax error stops the structure checks: it alone is reported, at its position.
+                // A syntax error (or an anchor/alias) stops the structure checks: it alone is reported, at its position.
                 return ManifestLoadResult(manifest: nil, diagnostics: [syntaxDiagnostic(error, path: path)])
             }
         }
     }
 
-    /// A `MANIFEST_SYNTAX` (or `MANIFEST_ENCODING`) diagnostic at the position libyaml reported.
+    /// A `MANIFEST_SYNTAX` (or `MANIFEST_ENCODING`, or the error's own rule such as `YAML_ALIAS`)
+    /// diagnostic at the position libyaml reported.
     static func syntaxDiagnostic(_ error: YAMLParseError, path: String) -> Diagnostic {
         let location = SourceLocation(file: path, line: error.line, column: error.column)
+        if let rule = error.rule { return .error(rule, error.problem, hint: error.hint, at: location) }
         if error.isReaderError {
             return .error(DiagnosticRule.encoding, "the YAML cannot be read: \(error.problem)",
                           hint: "save the manifest as UTF-8 text", at: location)
@@ -219,7 +221,7 @@ struct YAMLManifestWalker {
                 if let language = string(value, field: "defaults.language", item: nil) {
                     defaults.language = language
                     if let problem = BCP47.problem(language) {
-                        error(DiagnosticRule.languageInvalid, "`\(language)` is not a well-formed BCP 47 language tag: \(problem)",
+                        error(DiagnosticRule.languageInvalid, "`\(DiagnosticText.escaped(language))` is not a well-formed BCP 47 language tag: \(problem)",
                               hint: "use a tag like `en-gb` or `fr`", at: location(value), field: "defaults.language")
                     }
                 }
@@ -245,7 +247,7 @@ struct YAMLManifestWalker {
         var sawVideo = false, subtitleNodes: YAMLNode?
         var locations = FieldLocations()
         for (keyNode, value) in mapping.pairs {
-            guard let key = keyName(keyNode, context: item.map { "asset `\($0)`" }) else { continue }
+            guard let key = keyName(keyNode, context: item.map { "asset `\(DiagnosticText.escaped($0))`" }) else { continue }
             let valueLocation = location(value)
             switch key {
             case "id":
@@ -256,7 +258,7 @@ struct YAMLManifestWalker {
                     if let mode = IngestMode(rawValue: text) {
                         asset.mode = mode
                     } else {
-                        error(DiagnosticRule.modeInvalid, "`mode` must be `advanced` or `simple`, found `\(text)`",
+                        error(DiagnosticRule.modeInvalid, "`mode` must be `advanced` or `simple`, found `\(DiagnosticText.escaped(text))`",
                               hint: ManifestKeys.suggestion(for: text, among: ["advanced", "simple"]).map { "did you mean `\($0)`?" },
                               at: valueLocation, item: item, field: "mode")
                     }
@@ -303,7 +305,7 @@ struct YAMLManifestWalker {
                   hint: "give every asset a unique `id` of letters, digits, `.`, `_` or `-`", at: itemLocation, field: "id")
         }
         if !sawVideo {
-            error(DiagnosticRule.missingField, "asset \(item.map { "`\($0)`" } ?? "\(index + 1)") has no `video`",
+            error(DiagnosticRule.missingField, "asset \(item.map { "`\(DiagnosticText.escaped($0))`" } ?? "\(index + 1)") has no `video`",
                   hint: "add `video: path/to/file.mp4` (relative to the manifest's folder)", at: itemLocation,
                   item: item, field: "video")
         }
@@ -389,7 +391,7 @@ struct YAMLManifestWalker {
     /// The key's text, or nil (with a diagnostic) when the key is not a plain string.
     mutating func keyName(_ node: YAMLNode, context: String?) -> String? {
         if case .scalar(let scalar) = node { return scalar.string }
-        error(DiagnosticRule.type, "keys must be plain words, found \(describe(node))\(context.map { " in \($0)" } ?? "")",
+        error(DiagnosticRule.type, "keys must be plain words, found \(describe(node))\(context.map { " in \(DiagnosticText.escaped($0, limit: 120))" } ?? "")",
               at: location(node))
         return nil
     }
@@ -398,7 +400,7 @@ struct YAMLManifestWalker {
     mutating func string(_ node: YAMLNode, field: String, item: String?) -> String? {
         if case .scalar(let scalar) = node, scalar.type == .str { return scalar.string }
         var hint: String?
-        if case .scalar(let scalar) = node, !scalar.string.isEmpty { hint = "put the value in quotes: \"\(scalar.string)\"" }
+        if case .scalar(let scalar) = node, !scalar.string.isEmpty { hint = "put the value in quotes: \(DiagnosticText.quoted(scalar.string))" }
         error(DiagnosticRule.type, "`\(field)` must be a string, found \(describe(node))", hint: hint,
               at: location(node), item: item, field: field)
         return nil
@@ -432,7 +434,7 @@ struct YAMLManifestWalker {
     }
 
     mutating func unknownKey(_ key: String, at location: SourceLocation, known: [String], item: String?, field: String) {
-        error(DiagnosticRule.unknownKey, "unknown key `\(key)`", hint: ManifestKeys.unknownKeyHint(key, known: known),
+        error(DiagnosticRule.unknownKey, "unknown key `\(DiagnosticText.escaped(key))`", hint: ManifestKeys.unknownKeyHint(key, known: known),
               at: location, item: item, field: field)
     }
 
@@ -443,10 +445,10 @@ struct YAMLManifestWalker {
         case .scalar(let scalar):
             switch scalar.type {
             case .null: return "nothing (null)"
-            case .int, .float: return "the number \(scalar.string)"
-            case .bool: return "the boolean \(scalar.string)"
-            case .str: return "the string \"\(scalar.string)\""
-            case .other: return "`\(scalar.string)`"
+            case .int, .float: return "the number \(DiagnosticText.escaped(scalar.string))"
+            case .bool: return "the boolean \(DiagnosticText.escaped(scalar.string))"
+            case .str: return "the string \(DiagnosticText.quoted(scalar.string))"
+            case .other: return "`\(DiagnosticText.escaped(scalar.string))`"
             }
         }
     }

@@ -76,7 +76,7 @@ struct CueTimingParser {
         } else {
             var found = i
             while found < line.end, !isSpace(bytes[found]) { found += 1 }
-            let shown = found == i ? "the end of the line" : "'\(text.excerpt(i, found, limit: 20))'"
+            let shown = found == i ? "the end of the line" : "'\(text.shown(i, found, limit: 20))'"
             issues.append(issue(SubtitleRule.timestamp, line, separatorOffset,
                                 "the timing separator must be ' --> ', found \(shown)",
                                 hint: "separate start and end with a space, two hyphens, '>' and a space"))
@@ -102,7 +102,7 @@ struct CueTimingParser {
     private func timestamp(_ line: SubtitleText.Line, _ from: Int, _ to: Int, role: String,
                            into issues: inout [SubtitleIssue]) -> Int? {
         let bytes = text.bytes
-        let token = text.excerpt(from, to, limit: 30)
+        let token = text.shown(from, to, limit: 30)
         func malformed() -> Int? {
             issues.append(issue(SubtitleRule.timestamp, line, from,
                                 "malformed \(role) timestamp '\(token)'; expected \(style.pattern)",

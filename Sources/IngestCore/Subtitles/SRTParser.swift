@@ -31,7 +31,7 @@ struct SRTParser {
             if let number = cueNumber(first) {
                 if number < 0 {
                     issues.append(timing.issue(SubtitleRule.syntax, first, first.start,
-                                               "cue number '\(text.text(first, limit: 20))' is too large"))
+                                               "cue number '\(text.shown(first, limit: 20))' is too large"))
                 } else {
                     if let lastNumber, number <= lastNumber {
                         issues.append(timing.issue(SubtitleRule.syntax, first, first.start,
@@ -43,7 +43,7 @@ struct SRTParser {
                 i += 1
                 guard i < lines.count, !text.isBlank(lines[i]) else {
                     issues.append(timing.issue(SubtitleRule.syntax, first, first.start,
-                                               "cue \(text.text(first, limit: 20)) has no timing line",
+                                               "cue \(text.shown(first, limit: 20)) has no timing line",
                                                hint: "follow the cue number with HH:MM:SS,mmm --> HH:MM:SS,mmm"))
                     continue
                 }
@@ -55,7 +55,7 @@ struct SRTParser {
                 }
             } else {
                 issues.append(timing.issue(SubtitleRule.syntax, first, first.start,
-                                           "expected a cue number, found '\(text.text(first, limit: 40))'",
+                                           "expected a cue number, found '\(text.shown(first, limit: 40))'",
                                            hint: "each cue starts with its number, then a timing line, then text"))
                 while i < lines.count, !text.isBlank(lines[i]) { i += 1 }
                 continue
@@ -67,7 +67,7 @@ struct SRTParser {
             cueCount += 1
             if !timing.looksLikeTiming(timingLine) {
                 issues.append(timing.issue(SubtitleRule.syntax, timingLine, timingLine.start,
-                                           "expected a timing line, found '\(text.text(timingLine, limit: 40))'",
+                                           "expected a timing line, found '\(text.shown(timingLine, limit: 40))'",
                                            hint: "write the timing as HH:MM:SS,mmm --> HH:MM:SS,mmm"))
             } else {
                 let cue = timing.parse(timingLine, into: &issues)
@@ -79,7 +79,7 @@ struct SRTParser {
                 let line = lines[i]
                 if cueNumber(line) != nil, i + 1 < lines.count, timing.looksLikeTiming(lines[i + 1]) {
                     issues.append(timing.issue(SubtitleRule.syntax, line, line.start,
-                                               "missing blank line before cue \(text.text(line, limit: 20))",
+                                               "missing blank line before cue \(text.shown(line, limit: 20))",
                                                hint: "separate cues with an empty line"))
                     break
                 }

@@ -93,6 +93,16 @@ struct SubtitleText {
         return String(s.prefix(limit)) + "…"
     }
 
+    /// The line's text as a diagnostic quotes it: escaped and capped at `limit` scalars (`DiagnosticText`).
+    func shown(_ line: Line, limit: Int = DiagnosticText.excerptLimit) -> String { shown(line.start, line.end, limit: limit) }
+
+    /// The text of bytes `start..<end` as a diagnostic quotes it; decodes only the bytes the excerpt
+    /// can use, however long the line.
+    func shown(_ start: Int, _ end: Int, limit: Int = DiagnosticText.excerptLimit) -> String {
+        let stop = min(max(start, end), start + 4 * (limit + 1))
+        return DiagnosticText.escaped(String(decoding: bytes[start..<stop], as: UTF8.self), limit: limit)
+    }
+
     /// Whether `line` contains the ASCII bytes of `needle`.
     func contains(_ line: Line, _ needle: [UInt8]) -> Bool { firstIndex(of: needle, in: line.start, line.end) != nil }
 

@@ -11,7 +11,7 @@ enum WebVTTCueSettings {
             while i < line.end, !isSpace(text.bytes[i]) { i += 1 }
             guard i > tokenStart else { break }
             let token = text.excerpt(tokenStart, i, limit: Int.max)
-            let shown = text.excerpt(tokenStart, i, limit: 40)
+            let shown = text.shown(tokenStart, i, limit: 40)
             guard let colon = token.firstIndex(of: ":"), colon != token.startIndex,
                   token.index(after: colon) != token.endIndex else {
                 issues.append(timing.issue(SubtitleRule.syntax, line, tokenStart,
@@ -26,7 +26,7 @@ enum WebVTTCueSettings {
                                            hint: "cue settings are vertical, line, position, size, align and region"))
             } else if !seen.insert(name).inserted {
                 issues.append(timing.issue(SubtitleRule.syntax, line, tokenStart,
-                                           "cue setting '\(name)' is given twice"))
+                                           "cue setting '\(DiagnosticText.escaped(name))' is given twice"))
             }
         }
     }
@@ -60,7 +60,7 @@ enum WebVTTCueSettings {
         case "region":
             return nil
         default:
-            return "unknown cue setting '\(name)'"
+            return "unknown cue setting '\(DiagnosticText.escaped(name))'"
         }
     }
 

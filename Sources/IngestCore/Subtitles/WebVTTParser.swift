@@ -28,7 +28,7 @@ struct WebVTTParser {
             let first = lines.first ?? SubtitleText.Line(number: 1, start: text.contentStart, end: text.contentStart)
             issues.append(SubtitleIssue(rule: SubtitleRule.syntax, line: 1, column: 1,
                                         message: lines.isEmpty ? "the file is empty: a WebVTT file starts with WEBVTT"
-                                            : "a WebVTT file must start with 'WEBVTT', found '\(text.text(first, limit: 40))'",
+                                            : "a WebVTT file must start with 'WEBVTT', found '\(text.shown(first, limit: 40))'",
                                         hint: "put WEBVTT alone on the first line, then a blank line"))
             // Keep checking: a first line that is not a timing line is taken as a mistyped header.
             if !lines.isEmpty && timing.looksLikeTiming(first) { i = 0 } else { i = 1 }
@@ -75,7 +75,7 @@ struct WebVTTParser {
                 let identifier = text.text(first, limit: Int.max)
                 if let previous = identifiers[identifier] {
                     issues.append(timing.issue(SubtitleRule.syntax, first, first.start,
-                                               "duplicate cue identifier '\(text.text(first, limit: 40))' "
+                                               "duplicate cue identifier '\(text.shown(first, limit: 40))' "
                                                    + "(first used on line \(previous))",
                                                hint: "cue identifiers must be unique within the file"))
                 } else {
@@ -87,9 +87,9 @@ struct WebVTTParser {
                     let at = timingIndex < lines.count && !isEmpty(lines[timingIndex]) ? lines[timingIndex] : first
                     issues.append(timing.issue(SubtitleRule.syntax, at, at.start,
                                                at.number == first.number
-                                                   ? "text where a cue timing line is expected: '\(text.text(first, limit: 40))'"
+                                                   ? "text where a cue timing line is expected: '\(text.shown(first, limit: 40))'"
                                                    : "expected a cue timing line after the cue identifier, found "
-                                                       + "'\(text.text(at, limit: 40))'",
+                                                       + "'\(text.shown(at, limit: 40))'",
                                                hint: "a cue is an optional identifier, a timing line "
                                                    + "[HH:]MM:SS.mmm --> [HH:]MM:SS.mmm, then text"))
                     i = timingIndex

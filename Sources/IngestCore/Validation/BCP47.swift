@@ -22,7 +22,7 @@ public enum BCP47 {
         // language
         let language = parts[0]
         guard isAlpha(language), (2...8).contains(language.count) else {
-            return "`\(language)` is not a language subtag (2–3 or 4–8 letters)"
+            return "`\(DiagnosticText.escaped(language))` is not a language subtag (2–3 or 4–8 letters)"
         }
         var i = 1
         if language.count <= 3 {
@@ -40,22 +40,22 @@ public enum BCP47 {
         var singletons: Set<String> = []
         while i < parts.count, parts[i].count == 1, parts[i] != "x" {
             let singleton = parts[i]
-            if singletons.contains(singleton) { return "the extension `\(singleton)` appears twice" }
+            if singletons.contains(singleton) { return "the extension `\(DiagnosticText.escaped(singleton))` appears twice" }
             singletons.insert(singleton)
             i += 1
             var count = 0
             while i < parts.count, (2...8).contains(parts[i].count), isAlphanumericString(parts[i]) { i += 1; count += 1 }
-            if count == 0 { return "the extension `\(singleton)` has no subtags" }
+            if count == 0 { return "the extension `\(DiagnosticText.escaped(singleton))` has no subtags" }
         }
         if i < parts.count, parts[i] == "x" { return privateUse(parts, from: i) }
-        if i < parts.count { return "`\(parts[i])` is not a valid subtag at this place" }
+        if i < parts.count { return "`\(DiagnosticText.escaped(parts[i]))` is not a valid subtag at this place" }
         return nil
     }
 
     private static func privateUse(_ parts: [String], from start: Int) -> String? {
         guard start + 1 < parts.count else { return "`x` must be followed by private-use subtags" }
         for part in parts[(start + 1)...] where !((1...8).contains(part.count) && isAlphanumericString(part)) {
-            return "`\(part)` is not a private-use subtag (1–8 letters or digits)"
+            return "`\(DiagnosticText.escaped(part))` is not a private-use subtag (1–8 letters or digits)"
         }
         return nil
     }

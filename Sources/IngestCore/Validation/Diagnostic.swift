@@ -43,9 +43,14 @@ public struct Diagnostic: Sendable, Hashable, Codable {
         Diagnostic(.warning, rule: rule, message: message, hint: hint, location: location, itemID: item, field: field)
     }
 
-    /// `FILE:LINE:COL: error[RULE]: message` — the one-line text form.
+    /// `FILE:LINE:COL: error[RULE]: message (item "ID")` — the one-line text form. Every diagnostic of
+    /// an item names it (as the JSON form's `item_id` does); the file, the message and the id are
+    /// escaped (`DiagnosticText`), so the line shows no control, bidi or invisible character.
     public var formatted: String {
-        "\(location.file):\(location.line):\(location.column): \(severity.rawValue)[\(rule)]: \(message)"
+        var line = "\(DiagnosticText.escaped(location.file, limit: Int.max)):\(location.line):\(location.column): "
+            + "\(severity.rawValue)[\(rule)]: \(DiagnosticText.escaped(message, limit: Int.max))"
+        if let itemID { line += " (item \(DiagnosticText.quoted(itemID)))" }
+        return line
     }
 }
 
@@ -86,6 +91,10 @@ public enum DiagnosticRule {
     public static let subtitleFormat = "SUBTITLE_FORMAT"
     public static let subtitleEncoding = "SUBTITLE_ENCODING"
     public static let subtitleEmpty = "SUBTITLE_EMPTY"
+    /// A subtitle file larger than `SubtitleLimits.maxBytes` (refused before it is read).
+    public static let subtitleTooLarge = "SUBTITLE_TOO_LARGE"
+    /// A YAML anchor (`&name`) or alias (`*name`): manifests do not support them.
+    public static let yamlAlias = "YAML_ALIAS"
 }
 
 extension Diagnostic {
@@ -96,7 +105,8 @@ extension Diagnostic {
 }
 
 extension ValidationResult {
-    /// The errors (not warnings) grouped by item id; diagnostics without an item are under `nil`.
+    /// The errors (not warnings) kept in `diagnostics`, grouped by item id; diagnostics without an
+    /// item are under `nil`. Beyond `maxDiagnostics` errors are only counted, not grouped.
     public var errorsByItem: [String?: [Diagnostic]] {
         Dictionary(grouping: diagnostics.filter { $0.severity == .error }, by: \.itemID)
     }

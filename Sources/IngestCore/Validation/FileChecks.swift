@@ -59,7 +59,8 @@ enum FileChecks {
                 }
                 return
             }
-            var result = FileProbe.readAll(subtitle.path)
+            // The size is checked before reading: an oversized file is refused, never loaded.
+            var result = FileProbe.readAll(subtitle.path, maxBytes: SubtitleLimits.maxBytes)
             if case .success(let bytes) = result, bytes.isEmpty { result = .failure(.empty) }
             switch result {
             case .failure(let problem):
@@ -124,14 +125,14 @@ enum FileChecks {
             let ext = ManifestPaths.fileExtension(of: asset.video)
             guard let container = sniffed else {
                 diagnostics.append(.error(DiagnosticRule.videoNotAVideo,
-                                          "video file `\(asset.video)` is not a recognised video container",
+                                          "video file `\(DiagnosticText.escaped(asset.video))` is not a recognised video container",
                                           hint: "expected MP4/MOV (ISO-BMFF), MXF, Matroska/WebM or MPEG-TS; check the file is not a placeholder",
                                           at: location, item: asset.id, field: "video"))
                 return
             }
             if let expected = VideoContainer.expected(forExtension: ext), !expected.contains(container) {
                 diagnostics.append(.warning(DiagnosticRule.videoExtensionMismatch,
-                                            "video file `\(asset.video)` is named `.\(ext)` but contains \(container.displayName)",
+                                            "video file `\(DiagnosticText.escaped(asset.video))` is named `.\(DiagnosticText.escaped(ext))` but contains \(container.displayName)",
                                             hint: "rename the file to match its content", at: location,
                                             item: asset.id, field: "video"))
             }

@@ -13,6 +13,8 @@ public enum FileProbe {
         case notRegular(kind: String)
         case unreadable(reason: String)
         case empty
+        /// Larger than the limit the caller gave (subtitles: `SubtitleLimits.maxBytes`); not read.
+        case tooLarge(size: Int64, limit: Int64)
 
         /// The rule id for this problem.
         public var rule: String {
@@ -21,13 +23,14 @@ public enum FileProbe {
             case .notRegular: return DiagnosticRule.fileNotRegular
             case .unreadable: return DiagnosticRule.fileUnreadable
             case .empty: return DiagnosticRule.fileEmpty
+            case .tooLarge: return DiagnosticRule.subtitleTooLarge   // only subtitles have a size limit
             }
         }
 
         /// A diagnostic for this problem at `location`; `what` names the file's role ("video", "subtitle").
         func diagnostic(at location: SourceLocation, what: String, path: String? = nil,
                         item: String? = nil, field: String? = nil) -> Diagnostic {
-            let name = path.map { "\(what) file `\($0)`" } ?? "\(what) file"
+            let name = path.map { "\(what) file `\(DiagnosticText.escaped($0))`" } ?? "\(what) file"
             switch self {
             case .missing:
                 return .error(rule, "\(name) does not exist",
@@ -39,6 +42,10 @@ public enum FileProbe {
                               hint: "check the file's permissions", at: location, item: item, field: field)
             case .empty:
                 return .error(rule, "\(name) is empty", at: location, item: item, field: field)
+            case .tooLarge(let size, let limit):
+                return .error(rule, "\(name) is \(size) bytes; subtitle files may be at most \(limit) bytes (\(limit / 1_048_576) MiB)",
+                              hint: "check that this is the right file; split or trim it if it really is subtitles",
+                              at: location, item: item, field: field)
             }
         }
     }
@@ -70,8 +77,9 @@ public enum FileProbe {
         return .success(Header(size: Int64(info.st_size), bytes: bytes))
     }
 
-    /// Checks `path` and reads the whole file (for manifests and subtitles, never videos).
-    public static func readAll(_ path: String) -> Result<[UInt8], Problem> {
+    /// Checks `path` and reads the whole file (for manifests and subtitles, never videos). With
+    /// `maxBytes`, a larger file is `.tooLarge` from its size (`fstat`) and is not read at all.
+    public static func readAll(_ path: String, maxBytes: Int64? = nil) -> Result<[UInt8], Problem> {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             let code = errno
@@ -82,6 +90,9 @@ public enum FileProbe {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return .failure(.unreadable(reason: errorText(errno))) }
         if let kind = nonRegularKind(info.st_mode) { return .failure(.notRegular(kind: kind)) }
+        if let maxBytes, Int64(info.st_size) > maxBytes {
+            return .failure(.tooLarge(size: Int64(info.st_size), limit: maxBytes))
+        }
         let size = Int(info.st_size)
         var bytes = [UInt8](repeating: 0, count: size)
         let count = size == 0 ? 0 : bytes.withUnsafeMutableBytes { readFully(fd, $0.baseAddress!, size) }

@@ -24,7 +24,7 @@ enum ItemRules {
             diagnostics.append(.error(DiagnosticRule.idInvalid, "`id` is empty",
                                       hint: "use 1–255 letters, digits, `.`, `_` or `-`", at: location, field: "id"))
         } else if !isValidIDCharset(id) {
-            diagnostics.append(.error(DiagnosticRule.idInvalid, "`id` \"\(id)\" contains characters other than letters, digits, `.`, `_` and `-`",
+            diagnostics.append(.error(DiagnosticRule.idInvalid, "`id` \(DiagnosticText.quoted(id)) contains characters other than letters, digits, `.`, `_` and `-`",
                                       hint: "replace spaces and other characters with `-`", at: location, item: id, field: "id"))
         } else if id.utf8.count > ManifestKeys.maxIDLength {
             diagnostics.append(.error(DiagnosticRule.idInvalid, "`id` is \(id.utf8.count) characters long; at most \(ManifestKeys.maxIDLength) are allowed",
@@ -42,7 +42,7 @@ enum ItemRules {
                                           item: asset.id, field: field))
             }
             for key in asset.fieldLocations.keys where key.hasPrefix("fields.") && asset.fieldLocations["fields"] == nil {
-                diagnostics.append(.error(DiagnosticRule.simpleModeExtras, "the field `\(key.dropFirst(7))` is set on a simple-mode asset; Skylark ignores it",
+                diagnostics.append(.error(DiagnosticRule.simpleModeExtras, "the field `\(DiagnosticText.escaped(key.dropFirst(7)))` is set on a simple-mode asset; Skylark ignores it",
                                           hint: "clear the cell, or use `mode: advanced`", at: asset.location(of: key),
                                           item: asset.id, field: key))
             }
@@ -64,22 +64,10 @@ enum ItemRules {
         }
     }
 
-    /// Whether `uid` has the shape `^[a-z]{4}_[0-9a-f]{32}$`.
-    static func isValidUID(_ uid: String) -> Bool {
-        let bytes = Array(uid.utf8)
-        guard bytes.count == 37, bytes[4] == 0x5F else { return false }
-        for b in bytes[0..<4] where !(b >= 0x61 && b <= 0x7A) { return false }
-        for b in bytes[5...] where !((b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66)) { return false }
-        return true
-    }
-
     static func checkUID(_ asset: ManifestAsset, into diagnostics: inout [Diagnostic]) {
-        guard let uid = asset.uid, asset.mode == .advanced else { return }
-        if !isValidUID(uid) {
-            diagnostics.append(.error(DiagnosticRule.uidInvalid, "`uid` \"\(uid)\" is not a Skylark uid",
-                                      hint: "a uid looks like `asse_35bbd8a914c84cd3850158ec2783f42a` (4 letters, `_`, 32 hex digits)",
-                                      at: asset.location(of: "uid"), item: asset.id, field: "uid"))
-        }
+        guard let uid = asset.uid, asset.mode == .advanced, let problem = SkylarkUID.problem(uid) else { return }
+        diagnostics.append(.error(problem.rule, problem.message, hint: problem.hint,
+                                  at: asset.location(of: "uid"), item: asset.id, field: "uid"))
     }
 
     /// Whether an explicit slug uses only letters, digits, `_` and `-`.
@@ -91,12 +79,12 @@ enum ItemRules {
         guard asset.mode == .advanced else { return }
         if let slug = asset.slug {
             if !isValidSlug(slug) {
-                diagnostics.append(.error(DiagnosticRule.slugInvalid, "`slug` \"\(slug)\" may only contain letters, digits, `_` and `-`",
-                                          hint: "for example `\(Slug.derive(from: slug).isEmpty ? "my-title" : Slug.derive(from: slug))`",
+                diagnostics.append(.error(DiagnosticRule.slugInvalid, "`slug` \(DiagnosticText.quoted(slug)) may only contain letters, digits, `_` and `-`",
+                                          hint: "for example `\(Slug.derive(from: slug).isEmpty ? "my-title" : DiagnosticText.escaped(Slug.derive(from: slug)))`",
                                           at: asset.location(of: "slug"), item: asset.id, field: "slug"))
             }
         } else if asset.uid == nil, let title = asset.title, !title.isEmpty, Slug.derive(from: title).isEmpty {
-            diagnostics.append(.error(DiagnosticRule.slugInvalid, "no slug can be derived from the title \"\(title)\" (it has no ASCII letters or digits)",
+            diagnostics.append(.error(DiagnosticRule.slugInvalid, "no slug can be derived from the title \(DiagnosticText.quoted(title)) (it has no ASCII letters or digits)",
                                       hint: "set a `slug` explicitly", at: asset.location(of: "title"), item: asset.id, field: "slug"))
         }
     }
@@ -120,28 +108,8 @@ enum ItemRules {
         }
     }
 
-    /// Why `key` is not a usable S3 key (rule and message), or nil.
-    static func keyProblem(_ key: String) -> (rule: String, message: String, hint: String?)? {
-        if key.isEmpty { return (DiagnosticRule.keyInvalid, "the S3 key is empty", "set `key`, or a `video` with a file name") }
-        let bytes = key.utf8.count
-        if bytes > ManifestKeys.maxKeyBytes {
-            return (DiagnosticRule.keyInvalid, "the S3 key is \(bytes) bytes long; S3 allows \(ManifestKeys.maxKeyBytes)", "use a shorter `key`")
-        }
-        if key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return (DiagnosticRule.keyInvalid, "the S3 key contains control characters", "remove tabs, newlines and other control characters")
-        }
-        if key.hasPrefix("/") {
-            return (DiagnosticRule.keyInvalid, "the S3 key \"\(key)\" starts with `/`", "drop the leading `/`")
-        }
-        for reserved in ["processed/", "failed/"] where key.hasPrefix(reserved) {
-            return (DiagnosticRule.keyReserved, "the S3 key \"\(key)\" is under `\(reserved)`, where Skylark moves handled videos",
-                    "choose a key outside `processed/` and `failed/`")
-        }
-        return nil
-    }
-
     static func checkKey(_ asset: ManifestAsset, into diagnostics: inout [Diagnostic]) {
-        guard let problem = keyProblem(asset.effectiveKey) else { return }
+        guard let problem = ObjectKeyRules.problem(asset.effectiveKey) else { return }
         let (field, location) = asset.keyField
         diagnostics.append(.error(problem.rule, problem.message, hint: problem.hint, at: location, item: asset.id, field: field))
     }

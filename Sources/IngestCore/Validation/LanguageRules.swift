@@ -7,7 +7,7 @@ enum LanguageRules {
             // CSV languages come from the header and are checked once there.
             if format == .yaml, !subtitle.language.isEmpty, let problem = BCP47.problem(subtitle.language) {
                 diagnostics.append(.error(DiagnosticRule.languageInvalid,
-                                          "`\(subtitle.language)` is not a well-formed BCP 47 language tag: \(problem)",
+                                          "`\(DiagnosticText.escaped(subtitle.language))` is not a well-formed BCP 47 language tag: \(problem)",
                                           hint: "use a tag like `en-gb` or `fr`", at: location, item: asset.id, field: field))
             }
             if format == .yaml, subtitle.language.isEmpty, asset.fieldLocations[field] != nil {
@@ -18,7 +18,7 @@ enum LanguageRules {
             if !normalized.isEmpty {
                 if let first = seen[normalized] {
                     diagnostics.append(.error(DiagnosticRule.subtitleLanguageDuplicate,
-                                              "two subtitles of this asset have the language `\(subtitle.language)` (the first is \(asset.subtitles[first].file))",
+                                              "two subtitles of this asset have the language `\(DiagnosticText.escaped(subtitle.language))` (the first is \(DiagnosticText.escaped(asset.subtitles[first].file)))",
                                               hint: "one text track per language: remove one or change its language",
                                               at: location, item: asset.id, field: field))
                 } else {
@@ -28,7 +28,7 @@ enum LanguageRules {
             let ext = ManifestPaths.fileExtension(of: subtitle.file)
             if ext != "srt" && ext != "vtt" {
                 diagnostics.append(.error(DiagnosticRule.subtitleFormat,
-                                          "subtitle file `\(subtitle.file)` is not `.srt` or `.vtt`",
+                                          "subtitle file `\(DiagnosticText.escaped(subtitle.file))` is not `.srt` or `.vtt`",
                                           hint: "convert it to SubRip (.srt) or WebVTT (.vtt)", at: subtitle.location,
                                           item: asset.id, field: asset.subtitleFileField(index, format: format)))
             }

@@ -1,24 +1,5 @@
 import Foundation
 
-/// The outcome of validating a manifest: the model (when it loaded) and every diagnostic, sorted.
-public struct ValidationResult: Sendable {
-    public var manifest: Manifest?
-    /// Sorted by position: the manifest's own first, then each other file, by line and column.
-    public var diagnostics: [Diagnostic]
-
-    public init(manifest: Manifest?, diagnostics: [Diagnostic]) {
-        self.manifest = manifest
-        self.diagnostics = diagnostics
-    }
-
-    /// Whether any diagnostic is an error (warnings alone leave a manifest valid).
-    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
-    /// The number of errors.
-    public var errorCount: Int { diagnostics.count { $0.severity == .error } }
-    /// The number of warnings.
-    public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
-}
-
 /// Offline validation: load, structural and item rules, cross-item rules, then file checks.
 public enum ManifestValidator {
     /// Validates the manifest at `path`; `checkFiles: false` skips every file-system check.

@@ -4,7 +4,7 @@ enum UniquenessRules {
         duplicates(assets, rule: DiagnosticRule.idDuplicate, severity: .error, into: &diagnostics,
                    value: { $0.id.isEmpty ? nil : $0.id },
                    place: { ("id", $0.location(of: "id")) },
-                   message: { value, other in "the id \"\(value)\" is also used at line \(other.line)" },
+                   message: { value, other in "the id \(DiagnosticText.quoted(value)) is also used at line \(other.line)" },
                    hint: "every asset needs its own `id`")
         duplicates(assets, rule: DiagnosticRule.slugDuplicate, severity: .error, into: &diagnostics,
                    value: { asset in
@@ -12,12 +12,12 @@ enum UniquenessRules {
                        return slug
                    },
                    place: { asset in asset.slug == nil ? ("title", asset.location(of: "title")) : ("slug", asset.location(of: "slug")) },
-                   message: { value, other in "the slug \"\(value)\" is also used at line \(other.line)" },
+                   message: { value, other in "the slug \(DiagnosticText.quoted(value)) is also used at line \(other.line)" },
                    hint: "Skylark slugs are unique: set a distinct `slug` (slugs are derived from titles when absent)")
         duplicates(assets, rule: DiagnosticRule.keyDuplicate, severity: .error, into: &diagnostics,
                    value: { $0.effectiveKey.isEmpty ? nil : $0.effectiveKey },
                    place: { $0.keyField },
-                   message: { value, other in "the S3 key \"\(value)\" is also used at line \(other.line)" },
+                   message: { value, other in "the S3 key \(DiagnosticText.quoted(value)) is also used at line \(other.line)" },
                    hint: "the key defaults to the video's file name; set a distinct `key`")
         duplicates(assets, rule: DiagnosticRule.videoReused, severity: .warning, into: &diagnostics,
                    value: { $0.videoPath.isEmpty ? nil : $0.videoPath },

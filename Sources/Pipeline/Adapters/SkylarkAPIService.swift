@@ -65,8 +65,9 @@ public struct SkylarkAPIService: SkylarkService {
     }
 
     static func remote(_ asset: Asset) -> RemoteAsset {
-        RemoteAsset(uid: asset.uid, url: asset.selfURL, slug: asset.slug, textTrackURLs: asset.textTrackURLs,
-                    ovpCount: asset.ovps.count, dataSourceID: asset.dataSourceID)
+        RemoteAsset(uid: asset.uid, url: asset.selfURL, slug: asset.slug, title: asset.title,
+                    assetTypeURL: asset.assetTypeURL, textTrackURLs: asset.textTrackURLs, ovpCount: asset.ovps.count,
+                    dataSourceID: asset.dataSourceID)
     }
 
     static func remote(_ track: TextTrack) -> RemoteTextTrack {
@@ -78,6 +79,10 @@ public struct SkylarkAPIService: SkylarkService {
             throw IngestError(code: "SKYLARK_UNEXPECTED_RESPONSE", message: "document \(document.uid) has no upload_document_url")
         }
         return RemoteDocument(uid: document.uid, url: document.selfURL, contentURL: document.contentURL ?? "",
-                              uploadURL: upload, fileURL: document.url)
+                              uploadURL: upload, fileURL: document.url, documentTypeURL: document.documentTypeURL,
+                              language: document.language, fileName: document.fileName)
     }
 }
+
+/// Skylark's 429 and 503 answers carry `Retry-After`; the stages wait it out before reconciling.
+extension SkylarkAPIError: RetryAfterProviding {}

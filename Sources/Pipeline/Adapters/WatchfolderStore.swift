@@ -20,16 +20,26 @@ public struct WatchfolderStore: ObjectStore {
         }
     }
 
+    public func contentETags(path: String, size: Int64, resume: JSONValue?) async throws -> Set<String> {
+        var partSizes: [Int64] = []
+        if uploader.planner.usesMultipart(fileSize: size) { partSizes.append(uploader.planner.partSize(fileSize: size)) }
+        if let state = Self.uploadState(resume) { partSizes.append(state.partSize) }
+        return try await LocalETags.of(path: path, size: size, partSizes: partSizes)
+    }
+
+    /// The uploader's state in the opaque JSON the journal keeps.
+    static func uploadState(_ resume: JSONValue?) -> UploadState? {
+        guard let resume, let data = resume.canonicalJSON.data(using: .utf8) else { return nil }
+        return try? JSONDecoder().decode(UploadState.self, from: data)
+    }
+
     public func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
                        onState: @escaping @Sendable (JSONValue) async -> Void,
                        progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {
-        var state: UploadState?
-        if let resume, let data = resume.canonicalJSON.data(using: .utf8) {
-            state = try? JSONDecoder().decode(UploadState.self, from: data)
-        }
+        let state = Self.uploadState(resume)
         let last = ProgressDelta()
         let result = try await uploader.upload(
-            UploadRequest(path: path, bucket: bucket, key: key, metadata: metadata), resume: state,
+            UploadRequest(path: path, bucket: bucket, key: key, metadata: metadata, ifNoneMatch: true), resume: state,
             onStateChange: { newState in
                 guard let newState else {
                     await onState(.null)

@@ -30,13 +30,26 @@ public enum CSVReport {
         return row.map(quote).joined(separator: ",") + "\r\n"
     }
 
+    /// `field` as one CSV field: hidden characters as escapes (tabs and line breaks stay; they are
+    /// quoted), a quote mark before anything a spreadsheet could read as a formula, RFC 4180 quoting.
     static func quote(_ field: String) -> String {
-        // A leading = + - @ would be a formula in a spreadsheet; prefix a quote mark.
-        var value = field
-        if let first = value.utf8.first, "=+-@".utf8.contains(first) { value = "'" + value }
+        var value = ReportText.visible(field, keeping: ["\t", "\n", "\r"])
+        if mayBeReadAsFormula(value) { value = "'" + value }
         if value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return value
     }
+
+    /// Whether a spreadsheet could take `value` for a formula (OWASP "CSV Injection"): it starts with
+    /// a tab, CR or LF, or its first character after any leading whitespace (spreadsheets trim it) is
+    /// `=`, `+`, `-`, `@` or their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20).
+    static func mayBeReadAsFormula(_ value: String) -> Bool {
+        guard let first = value.unicodeScalars.first else { return false }
+        if first == "\t" || first == "\r" || first == "\n" { return true }
+        guard let start = value.unicodeScalars.first(where: { !$0.properties.isWhitespace }) else { return false }
+        return formulaStarts.contains(start)
+    }
+
+    private static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"]
 }

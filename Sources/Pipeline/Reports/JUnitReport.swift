@@ -31,7 +31,7 @@ public enum JUnitReport {
                 + "message=\"\(escape(item.message ?? ""))\">"
                 + "stage: \(escape(item.stage?.rawValue ?? "unknown"))</failure>\n    </testcase>\n"
         case .pending, .skipped:
-            out += ">\n      <skipped message=\"\(item.status.rawValue)\"/>\n    </testcase>\n"
+            out += ">\n      <skipped message=\"\(escape(item.status.rawValue))\"/>\n    </testcase>\n"
         }
         return out
     }
@@ -41,6 +41,10 @@ public enum JUnitReport {
 
     private static func quoted(_ value: Int) -> String { "\"\(value)\"" }
 
+    /// `text` as XML 1.0 character data or attribute value: markup characters as entities; line
+    /// breaks and tabs as character references (attribute-value normalisation keeps them); characters
+    /// XML 1.0 does not allow, other controls and bidi/format characters as visible `\u{XXXX}`
+    /// escapes (`ReportText`), never as character references (`&#1;` is not well-formed XML 1.0).
     static func escape(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -51,8 +55,10 @@ public enum JUnitReport {
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
             case "\n": out += "&#10;"
+            case "\r": out += "&#13;"
+            case "\t": out += "&#9;"
             default:
-                if scalar.value < 0x20 && scalar != "\t" { out += "&#\(scalar.value);" } else { out.unicodeScalars.append(scalar) }
+                if ReportText.isHidden(scalar) { out += ReportText.escaped(scalar) } else { out.unicodeScalars.append(scalar) }
             }
         }
         return out

@@ -1,9 +1,16 @@
+import Foundation
 import IngestCore
 
 /// `assets`: create the item's asset (or check that the given `uid` exists).
 ///
 /// Intent `create` is durable before the POST; an open intent is reconciled by finding the asset
-/// by its slug (the slug is always sent, derived from the title when absent).
+/// by its slug (the slug is always sent, derived from the title when absent). A POST whose outcome
+/// is unknown (5xx, 429, timeout, reset) is reconciled the same way before it is sent again.
+///
+/// Reconcile adopts only what this item asked for, and only when a write of ours may have made it:
+/// the asset holding the slug must have our title (and our asset type when we sent one), and either
+/// an intent of ours was open before this run or an attempt of this run ended ambiguously. Any other
+/// holder of the slug (another catalogue, an earlier tool) fails the item with `SKYLARK_SLUG_TAKEN`.
 enum AssetsStage {
     static func run(_ asset: ManifestAsset, _ ctx: StageContext) async throws {
         let id = asset.id
@@ -20,21 +27,65 @@ enum AssetsStage {
             throw IngestError(code: "TITLE_REQUIRED", item: id, stage: .assets,
                               message: "a new asset needs a title", hint: "add a title to the item")
         }
-        let state = ctx.checkpoint.item(id)
-        if state.assets.openIntents.contains("create"),
-           let found = try await ctx.retry.read({ try await skylark.asset(slug: slug) }) {
-            try await done(id, found, ctx)
-            return
-        }
         var typeURL: String?
         if let type = asset.assetType {
             typeURL = try await ctx.cache.assetTypeURL(type, skylark: skylark, retry: ctx.retry)
         }
-        try await ctx.checkpoint.record(id, .assets, .intent, op: "create", data: ["slug": .string(slug)])
         let request = NewAsset(title: title, slug: slug, assetTypeURL: typeURL, fields: asset.fields)
-        let created = try await ctx.retry.write({ try await skylark.createAsset(request) },
-                                                reconcile: { try await skylark.asset(slug: slug) })
+        // The asset holding our slug, when it is ours; throws SKYLARK_SLUG_TAKEN when it is not.
+        let find: @Sendable () async throws -> RemoteAsset? = {
+            guard let holder = try await skylark.asset(slug: slug) else { return nil }
+            guard isWhatWeAsked(holder, request) else { throw slugTaken(id, request, holder) }
+            return holder
+        }
+        let earlierIntent = ctx.checkpoint.item(id).assets.openIntents.contains("create")
+        if earlierIntent, let found = try await ctx.retry.read(find) {
+            try await done(id, found, ctx)
+            return
+        }
+        try await ctx.checkpoint.record(id, .assets, .intent, op: "create", data: ["slug": .string(slug)])
+        // Whether a POST of ours may have created an asset: an intent left open by an earlier run, or
+        // an attempt of this run whose outcome is unknown (the retrier reconciles after each one).
+        let ambiguous = Locked(earlierIntent)
+        let created: RemoteAsset
+        do {
+            created = try await ctx.retry.write({ try await skylark.createAsset(request) },
+                                                reconcile: {
+                                                    ambiguous.withLock { $0 = true }
+                                                    return try await find()
+                                                })
+        } catch where IngestError.from(error).code == "SKYLARK_FORM_VALIDATION" {
+            // Refused, typically because the slug is unique and taken. The holder is ours only if a
+            // write of ours may have made it and it is what we asked for; otherwise say whose it is.
+            guard let holder = try await ctx.retry.read({ try await skylark.asset(slug: slug) }) else { throw error }
+            guard ambiguous.withLock({ $0 }), isWhatWeAsked(holder, request) else {
+                throw slugTaken(id, request, holder)
+            }
+            created = holder
+        }
         try await done(id, created, ctx)
+    }
+
+    /// Whether `remote` is the asset `request` asks for: same slug and title, and the same asset type
+    /// when one was sent.
+    static func isWhatWeAsked(_ remote: RemoteAsset, _ request: NewAsset) -> Bool {
+        guard remote.slug == request.slug, let title = remote.title,
+              title.trimmingCharacters(in: .whitespaces) == request.title.trimmingCharacters(in: .whitespaces) else {
+            return false
+        }
+        guard let wantedType = request.assetTypeURL else { return true }
+        guard let type = remote.assetTypeURL else { return false }
+        return SkylarkReference.same(type, wantedType)
+    }
+
+    static func slugTaken(_ id: String, _ request: NewAsset, _ holder: RemoteAsset) -> IngestError {
+        let title = holder.title.map { "'\($0)'" } ?? "no title"
+        return IngestError(
+            code: "SKYLARK_SLUG_TAKEN", item: id, stage: .assets,
+            message: "the slug '\(request.slug)' belongs to asset \(holder.uid) (\(title)), which this item did not "
+                + "create: another catalogue or tool made it",
+            hint: "to attach this item to that asset, set `uid: \(holder.uid)`; to create a new asset, give the item "
+                + "another slug")
     }
 
     private static func done(_ id: String, _ asset: RemoteAsset, _ ctx: StageContext) async throws {

@@ -3,7 +3,8 @@ import IngestCore
 
 /// `confirm`: wait (up to the confirm timeout) for Skylark to process the video: the object
 /// appears under `processed/<key>` and the asset gains OVPs. In simple mode the asset is found
-/// through its data source (the video's file name without extension) and its uid recorded.
+/// through its data source (the S3 object's name without extension, as Skylark names it: the item's
+/// `key`, not the local file's name) and its uid recorded.
 enum ConfirmStage {
     static func run(_ asset: ManifestAsset, _ ctx: StageContext) async throws {
         let id = asset.id
@@ -19,7 +20,7 @@ enum ConfirmStage {
                 if asset.mode == .advanced, let uid = ctx.checkpoint.item(id).assetUID ?? asset.uid {
                     remote = try await ctx.retry.read({ try await skylark.asset(uid: uid) })
                 } else if asset.mode == .simple {
-                    let dataSource = ((asset.video as NSString).lastPathComponent as NSString).deletingPathExtension
+                    let dataSource = dataSourceID(forKey: key)
                     remote = try await ctx.retry.read({ try await skylark.asset(dataSourceID: dataSource) })
                 }
             }
@@ -38,5 +39,12 @@ enum ConfirmStage {
             }
             try await Task.sleep(for: ctx.pollInterval)
         }
+    }
+
+    /// The data source Skylark gives a simple-mode object: the key's last segment without its extension.
+    static func dataSourceID(forKey key: String) -> String {
+        let name = key.split(separator: "/").last.map(String.init) ?? key
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
     }
 }

@@ -3,8 +3,14 @@ import IngestCore
 
 /// `transfer`: upload the video to the watchfolder with `asset` = `{"uid": …}` (advanced mode).
 ///
-/// First a HEAD of the key and of `processed/<key>`: an object of the right size and `asset` metadata
-/// there means the upload already happened; another upload waiting under the key is a conflict. Otherwise the uploader resumes from the journaled upload state.
+/// Before any upload, and after any upload whose outcome is unknown, the stage looks for the object
+/// under the key and under `processed/<key>` (where the watchfolder moves it, possibly within
+/// milliseconds). An object there is ours only when it holds our bytes: its ETag is one the local file
+/// gives (`ObjectStore.contentETags`) and, in advanced mode, its `asset` metadata is ours. Size alone
+/// proves nothing (a re-encoded master of the same size, an earlier delivery under `processed/`).
+/// Another object waiting under the key is a conflict (`S3_KEY_CONFLICT`): uploading would replace it
+/// before Skylark processed it. An older object under `processed/` is replaced by this upload.
+/// Uploads go with `If-None-Match: *`, and the uploader resumes from the journaled upload state.
 enum TransferStage {
     static func run(_ asset: ManifestAsset, _ ctx: StageContext) async throws {
         let id = asset.id
@@ -21,35 +27,16 @@ enum TransferStage {
             }
             metadata["asset"] = AssetMetadata.value(uid: uid)
         }
-        let expectedAsset = metadata["asset"]
-        let existing: @Sendable () async throws -> UploadOutcome? = {
-            for candidate in [key, "processed/" + key] {
-                guard let info = try await store.head(key: candidate) else { continue }
-                // Ours only when the size and the `asset` metadata (none in simple mode) match: an
-                // object of an earlier batch under `processed/` is simply replaced by this upload.
-                if info.size == size && info.metadata["asset"] == expectedAsset {
-                    return UploadOutcome(etag: info.etag, bytes: info.size)
-                }
-                if candidate == key {
-                    // Something else is waiting in the watchfolder under our key: uploading would
-                    // overwrite it before Skylark processed it.
-                    throw IngestError(
-                        code: "S3_KEY_CONFLICT", item: id, stage: .transfer,
-                        message: "s3://\(store.bucket)/\(key) already holds another upload (\(info.size) bytes, "
-                            + "asset \(info.metadata["asset"] ?? "none")) not yet processed",
-                        hint: "give this item its own `key`, or run again once Skylark has processed that object")
-                }
-            }
-            return nil
-        }
-        if let outcome = try await ctx.retry.read(existing) {
+        let checkpoint = ctx.checkpoint
+        let finder = OwnObjectFinder(store: store, item: id, key: key, path: path, size: size,
+                                     assetMetadata: metadata["asset"], resume: { checkpoint.item(id).uploadState })
+        if let outcome = try await finder.find() {
             try await done(id, key: key, outcome, ctx)
             return
         }
         try await ctx.checkpoint.record(id, .transfer, .intent, op: "upload", data: [
             "bucket": .string(store.bucket), "key": .string(key), "bytes": .number(Double(size)),
         ])
-        let checkpoint = ctx.checkpoint
         let userMetadata = metadata
         let events = ctx.events
         let outcome = try await ctx.retry.write({
@@ -58,7 +45,7 @@ enum TransferStage {
                 try? await checkpoint.record(id, .transfer, .done, op: "upload_state", data: ["upload_state": state],
                                              durable: false)
             }, progress: { bytes in events(PipelineEvent(kind: .bytesSent, item: id, stage: .transfer, bytes: bytes)) })
-        }, reconcile: existing)
+        }, reconcile: { try await finder.find() })
         try await done(id, key: key, outcome, ctx)
     }
 
@@ -76,6 +63,42 @@ enum TransferStage {
                               hint: "check that the file exists and is readable")
         }
         return Int64(info.st_size)
+    }
+}
+
+/// Finds this item's video in the watchfolder: under its key, or under `processed/<key>` once Skylark
+/// moved it. Ours means our bytes (an ETag the local file gives) and our `asset` metadata.
+struct OwnObjectFinder: Sendable {
+    let store: any ObjectStore
+    let item: String
+    let key: String
+    let path: String
+    let size: Int64
+    /// The `asset` metadata we send (nil in simple mode, where the object carries none).
+    let assetMetadata: String?
+    /// The journaled upload state (its part size makes the multipart ETag).
+    let resume: @Sendable () -> JSONValue?
+
+    /// Our object's ETag and size, nil when neither place holds it; throws `S3_KEY_CONFLICT` when another
+    /// upload waits under the key.
+    func find() async throws -> UploadOutcome? {
+        var local: Set<String>?
+        for candidate in [key, "processed/" + key] {
+            guard let info = try await store.head(key: candidate) else { continue }
+            if info.size == size && info.metadata["asset"] == assetMetadata {
+                if local == nil { local = try await store.contentETags(path: path, size: size, resume: resume()) }
+                if local?.contains(info.etag) == true { return UploadOutcome(etag: info.etag, bytes: info.size) }
+            }
+            if candidate == key {
+                throw IngestError(
+                    code: "S3_KEY_CONFLICT", item: item, stage: .transfer,
+                    message: "s3://\(store.bucket)/\(key) already holds another upload (\(info.size) bytes, ETag \(info.etag), "
+                        + "asset \(info.metadata["asset"] ?? "none")) that Skylark has not processed yet; it is not this "
+                        + "item's file",
+                    hint: "give this item its own `key`, or run again once Skylark has processed that object")
+            }
+        }
+        return nil
     }
 }
 

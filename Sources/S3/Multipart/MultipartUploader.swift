@@ -11,13 +11,18 @@ public struct UploadRequest: Sendable, Hashable {
     /// User metadata (`asset` → `{"uid": "…"}`), sent as `x-amz-meta-*`.
     public var metadata: [String: String]
     public var contentType: String?
+    /// Refuse to replace an object already at `key` (`If-None-Match: *` on PutObject and
+    /// CompleteMultipartUpload): a watchfolder must not see a second copy, nor lose another upload.
+    public var ifNoneMatch: Bool
 
-    public init(path: String, bucket: String, key: String, metadata: [String: String] = [:], contentType: String? = nil) {
+    public init(path: String, bucket: String, key: String, metadata: [String: String] = [:], contentType: String? = nil,
+                ifNoneMatch: Bool = false) {
         self.path = path
         self.bucket = bucket
         self.key = key
         self.metadata = metadata
         self.contentType = contentType
+        self.ifNoneMatch = ifNoneMatch
     }
 }
 
@@ -92,10 +97,11 @@ public struct MultipartUploader: Sendable {
             etag = try await client.putObject(bucket: request.bucket, key: request.key,
                                               body: .file(path: request.path, offset: 0, length: size), contentMD5: md5,
                                               metadata: request.metadata, contentType: request.contentType,
+                                              ifNoneMatch: request.ifNoneMatch,
                                               progress: tracker.reporter(part: 1), maxSendBytesPerSecond: limit)
         } catch {
             await budget.release(taken)
-            throw error
+            throw UploadOutcomeUnknown.refusedBecauseTaken(error, request) ?? error
         }
         await budget.release(taken)
         let expected = MultipartETag.single(md5: md5)
@@ -149,12 +155,15 @@ public struct MultipartUploader: Sendable {
         do {
             etag = try await client.completeMultipartUpload(bucket: request.bucket, key: request.key,
                                                             uploadId: state.uploadId,
-                                                            parts: state.completedParts.map { ($0.number, $0.etag) })
+                                                            parts: state.completedParts.map { ($0.number, $0.etag) },
+                                                            ifNoneMatch: request.ifNoneMatch)
         } catch let error as S3Error where error.code == "NoSuchUpload" {
-            // A Complete that succeeded but whose answer was lost: the object is there with our ETag.
-            guard let head = try await client.headObject(bucket: request.bucket, key: request.key),
-                  head.etag == expected, head.size == fingerprint.size else { throw error }
-            etag = head.etag
+            // The upload is gone: an earlier Complete may have succeeded with its answer lost, and a
+            // watchfolder may already have moved the object. Only a read of both places can tell.
+            throw UploadOutcomeUnknown(request: request, reason: "the multipart upload is gone (NoSuchUpload): "
+                                       + "an earlier CompleteMultipartUpload may have succeeded")
+        } catch {
+            throw UploadOutcomeUnknown.refusedBecauseTaken(error, request) ?? error
         }
         try checkETag(server: etag, expected: expected, request: request)
         try await onStateChange(nil)
@@ -216,5 +225,33 @@ public struct MultipartUploader: Sendable {
             throw IngestError(code: "S3_ETAG_MISMATCH", message: "\(request.bucket)/\(request.key): S3 answered ETag "
                               + "\(server), computed locally \(expected); the object may be corrupt", retryable: true)
         }
+    }
+}
+
+/// An upload whose result cannot be known from its own answer: the object may or may not be there (a
+/// lost Complete answer) or the key already holds an object (`If-None-Match` refused). Retryable, so the
+/// caller reads the key (and where a watchfolder moves it) before it uploads again.
+public struct UploadOutcomeUnknown: Error, Sendable, CustomStringConvertible, IngestErrorConvertible {
+    public var bucket: String
+    public var key: String
+    public var reason: String
+
+    public init(request: UploadRequest, reason: String) {
+        bucket = request.bucket
+        key = request.key
+        self.reason = reason
+    }
+
+    /// The error for a write that `If-None-Match: *` refused because `key` holds an object; nil for others.
+    static func refusedBecauseTaken(_ error: any Error, _ request: UploadRequest) -> UploadOutcomeUnknown? {
+        guard let s3 = error as? S3Error, s3.status == 412 || s3.code == "PreconditionFailed" else { return nil }
+        return UploadOutcomeUnknown(request: request, reason: "the key already holds an object (If-None-Match refused the upload)")
+    }
+
+    public var description: String { ingestError.description }
+
+    public var ingestError: IngestError {
+        IngestError(code: "S3_OUTCOME_UNKNOWN", message: "s3://\(bucket)/\(key): \(reason)",
+                    hint: "the object is looked up before anything is uploaded again", retryable: true)
     }
 }

@@ -39,8 +39,12 @@ extension S3Client {
     }
 
     /// CompleteMultipartUpload with the parts in order; returns the object's ETag (no quotes).
+    ///
+    /// The object appears at `key` when this succeeds, so it is sent again only when S3 proves it did not
+    /// act (an error document, `SlowDown`); with `ifNoneMatch` S3 refuses it (412) when `key` already holds
+    /// an object.
     public func completeMultipartUpload(bucket: String, key: String, uploadId: String,
-                                        parts: [(number: Int, etag: String)]) async throws -> String {
+                                        parts: [(number: Int, etag: String)], ifNoneMatch: Bool = false) async throws -> String {
         var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
         for part in parts.sorted(by: { $0.number < $1.number }) {
             xml += "<Part><PartNumber>\(part.number)</PartNumber><ETag>\"\(S3XML.escape(part.etag))\"</ETag></Part>"
@@ -51,7 +55,8 @@ extension S3Client {
                         query: [("uploadId", uploadId)], headers: ["Content-Type": "application/xml"],
                         body: .bytes(body), payload: .bytes(body))
         call.errorIn200 = true  // S3 can answer 200 and then an <Error> document.
-        let document = try S3Client.xml(try await send(call), call.label)
+        call.repeatability = .onlyIfNotProcessed
+        let document = try S3Client.xml(try await sendConditional(call, ifNoneMatch: ifNoneMatch), call.label)
         return MultipartETag.normalized(document["ETag"] ?? "")
     }
 

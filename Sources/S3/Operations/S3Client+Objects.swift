@@ -32,19 +32,36 @@ public struct S3ObjectPage: Sendable {
 extension S3Client {
     /// PutObject: uploads `body` to `bucket`/`key` with user metadata; returns the ETag (no quotes).
     ///
-    /// `contentMD5` (raw 16 bytes) is sent as `Content-MD5` so S3 checks the bytes it got.
+    /// `contentMD5` (raw 16 bytes) is sent as `Content-MD5` so S3 checks the bytes it got. With
+    /// `ifNoneMatch`, `If-None-Match: *` makes S3 refuse (412 `PreconditionFailed`) when the key already
+    /// holds an object; a store that does not implement the condition (501) gets the request once more
+    /// without it. Sent again only when S3 proves it did not store it (`S3Repeatability.onlyIfNotProcessed`).
     public func putObject(bucket: String, key: String, body: HTTPBody, contentMD5: [UInt8]? = nil,
-                          metadata: [String: String] = [:], contentType: String? = nil,
+                          metadata: [String: String] = [:], contentType: String? = nil, ifNoneMatch: Bool = false,
                           progress: HTTPProgress? = nil, maxSendBytesPerSecond: Int64? = nil) async throws -> String {
         var headers = HTTPHeaders(S3Client.metadataHeaders(metadata))
         if let contentType { headers.add("Content-Type", contentType) }
         if let contentMD5 { headers.add("Content-MD5", Data(contentMD5).base64EncodedString()) }
         let payload: SigV4Payload
         if case .bytes(let bytes) = body { payload = .bytes(bytes) } else { payload = .unsigned }
-        let response = try await send(Call(operation: "PutObject", method: "PUT", bucket: bucket, key: key,
-                                           headers: headers, body: body, payload: payload, progress: progress,
-                                           maxSendBytesPerSecond: maxSendBytesPerSecond))
+        var call = Call(operation: "PutObject", method: "PUT", bucket: bucket, key: key, headers: headers, body: body,
+                        payload: payload, progress: progress, maxSendBytesPerSecond: maxSendBytesPerSecond)
+        call.repeatability = .onlyIfNotProcessed
+        let response = try await sendConditional(call, ifNoneMatch: ifNoneMatch)
         return MultipartETag.normalized(response.s3Header("ETag") ?? "")
+    }
+
+    /// Sends `call` with `If-None-Match: *` when asked, and once more without it when the store answers
+    /// 501 `NotImplemented` (it refused the request, so nothing was stored).
+    func sendConditional(_ call: Call, ifNoneMatch: Bool) async throws -> HTTPResponse {
+        guard ifNoneMatch else { return try await send(call) }
+        var conditional = call
+        conditional.headers.add("If-None-Match", "*")
+        do {
+            return try await send(conditional)
+        } catch let error as S3Error where error.status == 501 {
+            return try await send(call)
+        }
     }
 
     /// HeadObject: size, ETag and metadata, or nil when the object does not exist.

@@ -3,8 +3,9 @@ import Foundation
 import HTTPEngine
 import IngestCore
 
-/// An S3 client over any `HTTPClient`: signs with SigV4 and retries every call (all are idempotent here)
-/// through the engine's `RetryExecutor` with the S3 classification (`S3Error.isRetryable`).
+/// An S3 client over any `HTTPClient`: signs with SigV4 and retries through the engine's `RetryExecutor`
+/// what is safe to repeat (`S3Repeatability`): reads and unobserved writes on any transient failure,
+/// object-creating writes only when S3 proved it did not act. The caller reconciles the rest.
 public struct S3Client: Sendable {
     /// The HTTP engine.
     public let http: any HTTPClient
@@ -18,6 +19,8 @@ public struct S3Client: Sendable {
     public let clock: @Sendable () -> Date
     let signer: SigV4Signer
     let stats: S3RequestStats
+    /// The signing clock's correction, shared by copies of this client.
+    let skew: ClockSkew
 
     public init(http: any HTTPClient, configuration: S3Configuration, credentials: any CredentialProvider,
                 retry: RetryExecutor = RetryExecutor(policy: .uploads, budget: RetryBudget()),
@@ -29,6 +32,7 @@ public struct S3Client: Sendable {
         self.clock = clock
         self.signer = SigV4Signer(region: configuration.region)
         self.stats = S3RequestStats()
+        self.skew = ClockSkew()
     }
 
     /// Requests sent and retried so far by this client (and its copies).
@@ -50,41 +54,54 @@ public struct S3Client: Sendable {
         var maxSendBytesPerSecond: Int64?
         /// Whether a 200 answer may carry an `<Error>` document (CompleteMultipartUpload, CopyObject).
         var errorIn200 = false
+        /// Whether a failed attempt may simply be sent again.
+        var repeatability: S3Repeatability = .safe
 
         var label: String { "\(operation) \(bucket)\(key.map { "/" + $0 } ?? "")" }
     }
 
-    /// Signs and sends `call` (re-signed on every attempt with the provider's current credentials, recorded
-    /// in `used`), retrying what may succeed later; throws `S3Error`, `TransportError` or `RetryBudgetExhaustedError`.
-    /// `send` (S3Client+Credentials.swift) wraps this with the one retry after an expired-token refusal.
+    /// Signs and sends `call` (re-signed, with the current credentials, on every attempt), repeating what
+    /// `call.repeatability` allows (see `S3Repeatability`); a `RequestTimeTooSkewed` answer corrects the
+    /// signing clock and is sent once more (S3 refused it, so it cannot have happened).
+    /// Throws `S3Error`, `TransportError` or `RetryBudgetExhaustedError`. The credentials each attempt signed
+    /// with are recorded in `used`; `send` (S3Client+Credentials.swift) wraps this with the one retry after
+    /// an expired-token refusal.
     func sendSigned(_ call: Call, used: CredentialsInUse) async throws -> HTTPResponse {
         let location = configuration.location(bucket: call.bucket, key: call.key, query: call.query)
         let url = location.url
+        var resignedForSkew = false
         let attemptOutcome = try await retry.run(operation: { attempt -> Outcome in
             let credentials = try await credentialProvider.credentials()
             used.record(credentials)
+            let date = clock().addingTimeInterval(skew.seconds)
             let signature = signer.sign(method: call.method, canonicalURI: location.path, query: location.queryString,
                                         host: location.signedHost, headers: call.headers, payload: call.payload,
-                                        credentials: credentials, date: clock())
+                                        credentials: credentials, date: date)
             var headers = call.headers
             for (name, value) in signature.addedHeaders { headers.set(name, value) }
-            let request = HTTPRequest(method: call.method, url: url, headers: headers, body: call.body,
+            var request = HTTPRequest(method: call.method, url: url, headers: headers, body: call.body,
                                       maxSendBytesPerSecond: call.maxSendBytesPerSecond)
+            request.repeatable = call.repeatability == .safe
             stats.sent(retry: attempt > 1)
             let response = try await http.execute(request, progress: call.progress)
             return Outcome(response: response, error: S3Client.failure(of: response, call: call))
         }, classify: { result in
-            switch result {
-            case .success(let outcome):
-                guard let error = outcome.error, error.isRetryable else { return .notRetryable }
-                return .retryable(retryAfter: outcome.response.s3Header("Retry-After")
-                    .flatMap { RetryClassification.parseRetryAfter($0) })
-            case .failure(let error):
-                return RetryClassification.default(for: error)
+            if case .success(let outcome) = result, let error = outcome.error, error.code == "RequestTimeTooSkewed",
+               !resignedForSkew, let serverTime = S3Client.serverTime(outcome.response) {
+                resignedForSkew = true
+                skew.learn(serverTime: serverTime, now: clock())
+                return .retryable(retryAfter: nil)
             }
+            return call.repeatability.classify(result.map { ($0.response, $0.error) })
         })
         if let error = attemptOutcome.error { throw error }
         return attemptOutcome.response
+    }
+
+    /// The server's clock in a `RequestTimeTooSkewed` answer.
+    static func serverTime(_ response: HTTPResponse) -> Date? {
+        let xml = try? S3XML.parse(response.body)
+        return ClockSkew.serverTime(xmlServerTime: xml?["ServerTime"], dateHeader: response.s3Header("Date"))
     }
 
     /// One attempt's answer and the S3 error it carries, if any.
@@ -97,8 +114,10 @@ public struct S3Client: Sendable {
     static func failure(of response: HTTPResponse, call: Call) -> S3Error? {
         if (200..<300).contains(response.status) {
             guard call.errorIn200, let xml = try? S3XML.parse(response.body), xml.name == "Error" else { return nil }
-            return S3Error(code: xml["Code"] ?? "InternalError", status: response.status, requestId: xml["RequestId"],
-                           message: xml["Message"] ?? "error document in a 200 answer", operation: call.label)
+            var error = S3Error(code: xml["Code"] ?? "InternalError", status: response.status, requestId: xml["RequestId"],
+                                message: xml["Message"] ?? "error document in a 200 answer", operation: call.label)
+            error.documented = true
+            return error
         }
         if call.passStatuses.contains(response.status) { return nil }
         return S3Error.from(response, operation: call.label)

@@ -110,7 +110,7 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         // 2. Configuration, authentication and connectivity → exit 3 before any work.
-        let services: (any SkylarkService, any ObjectStore)
+        let services: (any SkylarkService, any ObjectStore, Retrier)
         do {
             let configuration = try Configuration.load(configFile: config)
             services = try await Self.connect(configuration, stages: workStages, concurrency: concurrency, caBundle: caBundle)
@@ -155,7 +155,7 @@ struct RunCommand: AsyncParsableCommand {
                 Console.printError("warning: \(IngestError.from(error).description)")
             }
         }
-        let context = StageContext(checkpoint: checkpoint, skylark: services.0, store: services.1,
+        let context = StageContext(checkpoint: checkpoint, skylark: services.0, store: services.1, retry: services.2,
                                    confirmTimeout: .seconds(confirmTimeout), events: { event in
                                        console.handle(event)
                                        failureReports.record(event)
@@ -186,7 +186,11 @@ struct RunCommand: AsyncParsableCommand {
         if JournalFile.shouldCompact(state) { try? await opened.journal.compact(state) }
         try? await opened.journal.close()
         Console.printError("reports: \(reportPath)/{report.json,report.csv,junit.xml,summary.md}")
-        if result.interrupted {
+        if let failure = result.journalFailure {
+            Console.printError("error: \(failure.description)")
+            Console.printError("stopped: the checkpoint \(checkpointPath) cannot be written; no new work was started. "
+                               + "Free space or fix its permissions, then run the same command again to resume")
+        } else if result.interrupted {
             Console.printError("interrupted: the checkpoint is consistent; run the same command again to resume")
         }
         let code = ExitStatus.code(for: result)
@@ -211,8 +215,11 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// Builds the API and S3 services the requested stages need, and checks auth and connectivity.
+    /// One retry executor (policy, jittered backoff, budget) serves the whole run: the HTTP layer of both
+    /// services repeats what is safe with it, and the stages' reconcile-then-write waits through it.
     static func connect(_ configuration: Configuration, stages: Set<Stage>, concurrency: Int, caBundle: String? = nil)
-        async throws -> (any SkylarkService, any ObjectStore) {
+        async throws -> (any SkylarkService, any ObjectStore, Retrier) {
+        let retry = RetryExecutor(policy: .uploads, budget: RetryBudget())
         let environment = configuration.environment
         var httpConfiguration = CurlHTTPClient.Configuration()
         httpConfiguration.caBundle = try AWSSetup.caBundle(flag: caBundle, environment: environment)
@@ -222,7 +229,7 @@ struct RunCommand: AsyncParsableCommand {
         var skylark: any SkylarkService = UnconfiguredSkylark()
         var store: any ObjectStore = OfflineObjectStore(bucket: configuration.bucket ?? "")
         if !stages.isDisjoint(with: [.assets, .documents, .confirm]) {
-            let client = try SkylarkClient(environment: environment, httpClient: http)
+            let client = try SkylarkClient(environment: environment, httpClient: http, retry: retry)
             // Authentication and connectivity, before any work.
             _ = try await client.documentTypes(named: "Text track")
             skylark = SkylarkAPIService(client: client)
@@ -233,11 +240,12 @@ struct RunCommand: AsyncParsableCommand {
                                   hint: "set it to the watchfolder bucket's name")
             }
             let credentials = try await AWSSetup.credentials(environment: environment, http: http)
-            let client = S3Client(http: http, configuration: .resolve(environment: environment), credentials: credentials)
+            let client = S3Client(http: http, configuration: .resolve(environment: environment), credentials: credentials,
+                                  retry: retry)
             try await client.headBucket(bucket)
             store = WatchfolderStore(bucket: bucket, client: client, uploader: MultipartUploader(client: client))
         }
-        return (skylark, store)
+        return (skylark, store, Retrier(executor: retry))
     }
 }
 

@@ -71,7 +71,22 @@ struct UploadCommand: AsyncParsableCommand {
                               ("--multipart-threshold", multipartThreshold)] {
             if let value, ByteSize.parse(value) == nil { throw ValidationError("\(name): cannot read '\(value)' as a size") }
         }
-        if let assetUID, assetUID.isEmpty || assetUID.contains("\"") { throw ValidationError("--asset-uid: not a valid uid") }
+        // The manifest's rules, before anything is sent: a bad key or uid is a usage error (exit 2).
+        if let assetUID, let problem = SkylarkUID.problem(assetUID, name: "--asset-uid") {
+            throw ValidationError(problem.description)
+        }
+        for file in files {
+            if let problem = ObjectKeyRules.problem(objectKey(for: file)) {
+                let source = key != nil ? "--key" : keyPrefix != nil ? "the key from --key-prefix and \(DiagnosticText.quoted(file))"
+                    : "the key from the file name \(DiagnosticText.quoted(file))"
+                throw ValidationError("\(source): \(problem.description)")
+            }
+        }
+    }
+
+    /// The object key of `file`: `--key`, or `--key-prefix` (if any) followed by the file's name.
+    private func objectKey(for file: String) -> String {
+        key ?? ObjectKeyRules.derived(prefix: keyPrefix, filePath: file)
     }
 
     func run() async throws {
@@ -107,8 +122,8 @@ struct UploadCommand: AsyncParsableCommand {
         }
 
         let requests = files.map { file in
-            UploadRequest(path: file, bucket: bucket, key: key ?? ((keyPrefix ?? "") + (file as NSString).lastPathComponent),
-                          metadata: assetUID.map { ["asset": "{\"uid\": \"\($0)\"}"] } ?? [:])
+            UploadRequest(path: file, bucket: bucket, key: objectKey(for: file),
+                          metadata: assetUID.map { ["asset": "{\"uid\": \"\($0)\"}"] } ?? [:], ifNoneMatch: true)
         }
         let stop = StopSignal()
         let signals = SignalTrap(stop: stop)
@@ -161,9 +176,37 @@ struct UploadCommand: AsyncParsableCommand {
             print(line)
             return true
         } catch {
+            // An upload whose outcome is unknown is never sent again before a read: the object may be
+            // there (or already moved to processed/ by the watchfolder).
+            if (error as? any IngestErrorConvertible)?.ingestError.retryable == true,
+               let found = try? await UploadCommand.findOurs(request, uploader: uploader, resume: resume) {
+                print("uploaded \(request.path) -> s3://\(request.bucket)/\(found.key)  \(found.size) bytes  etag \(found.etag)"
+                      + "  (confirmed by reading it back)")
+                if let statePath { try? UploadCommand.writeState(nil, to: statePath) }
+                return true
+            }
             printError(error, file: request.path)
             return false
         }
+    }
+
+    /// Our object under the request's key or under `processed/<key>`: same metadata and an ETag the local
+    /// file gives (never size alone); nil when neither place holds it.
+    static func findOurs(_ request: UploadRequest, uploader: MultipartUploader, resume: UploadState?) async throws
+        -> (key: String, size: Int64, etag: String)? {
+        let size = try FileFingerprint.of(request.path).size
+        var local: Set<String>?
+        for key in [request.key, "processed/" + request.key] {
+            guard let info = try await uploader.client.headObject(bucket: request.bucket, key: key),
+                  info.size == size, info.metadata["asset"] == request.metadata["asset"] else { continue }
+            if local == nil {
+                var partSizes = resume.map { [$0.partSize] } ?? []
+                if uploader.planner.usesMultipart(fileSize: size) { partSizes.append(uploader.planner.partSize(fileSize: size)) }
+                local = try await LocalETags.of(path: request.path, size: size, partSizes: partSizes)
+            }
+            if local?.contains(info.etag) == true { return (key, size, info.etag) }
+        }
+        return nil
     }
 
     /// The state file of one object: a hash of bucket and key, so any key makes a safe file name.

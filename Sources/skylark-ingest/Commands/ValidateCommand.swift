@@ -38,7 +38,7 @@ struct ValidateCommand: AsyncParsableCommand {
             do {
                 let configuration = try Configuration.load(configFile: config)
                 let services = try await RunCommand.connect(configuration, stages: Set(Stage.allCases), concurrency: 8)
-                result.diagnostics += try await OnlineValidation.check(manifest, skylark: services.0)
+                result.add(try await OnlineValidation.check(manifest, skylark: services.0))
             } catch {
                 throw ExitStatus.fail(error)
             }

@@ -97,7 +97,7 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(200, json.dumps({"received": int(self.headers.get("Content-Length") or 0) - remaining}).encode())
             return
         length, md5 = self.read_body()
-        if url.path == "/echo":
+        if url.path == "/echo" or url.path.startswith("/echo/"):
             body = json.dumps({"method": self.command, "path": self.path, "length": length, "md5": md5,
                                "headers": {k.lower(): v for k, v in self.headers.items()}}).encode()
             self.answer(200, body)

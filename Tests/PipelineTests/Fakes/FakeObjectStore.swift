@@ -37,6 +37,14 @@ actor FakeObjectStore: ObjectStore {
         return objects[key].map { ObjectInfo(size: $0.size, etag: $0.etag, metadata: $0.metadata) }
     }
 
+    /// The ETag `upload` gives the file at `path`.
+    func contentETags(path: String, size: Int64, resume: JSONValue?) async throws -> Set<String> {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return [Self.etag(of: data)]
+    }
+
+    static func etag(of data: Data) -> String { "\"\(Fingerprint.fnv1a64(String(decoding: data, as: UTF8.self)))\"" }
+
     /// Places an object as if someone else had uploaded it.
     func place(_ key: String, size: Int64, metadata: [String: String]) {
         objects[key] = Object(size: size, etag: "\"foreign\"", metadata: metadata)
@@ -56,7 +64,7 @@ actor FakeObjectStore: ObjectStore {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         await onState(.object(["upload_id": .string("up-\(key)"), "parts": .number(1)]))
         let commit = {
-            let etag = "\"\(Fingerprint.fnv1a64(String(decoding: data, as: UTF8.self)))\""
+            let etag = Self.etag(of: data)
             self.objects[key] = Object(size: Int64(data.count), etag: etag, metadata: metadata)
             self.uploads[key, default: 0] += 1
             return UploadOutcome(etag: etag, bytes: Int64(data.count))

@@ -17,6 +17,12 @@ actor FakeSkylark: SkylarkService {
     /// Write requests that reached the server (including failed ones).
     private(set) var writeCount = 0
     private(set) var createAssetCalls = 0
+    /// Requests per write call kind (including failed ones).
+    private(set) var calls: [WriteCall: Int] = [:]
+    /// What each document was created with (type, language, file name), by document uid.
+    private(set) var documentRequests: [String: NewDocument] = [:]
+    /// Faults for the next calls of a kind, consumed in order (before `faults` is consulted).
+    private var scripted: [WriteCall: [ScriptedFault]] = [:]
     var faults = FaultPlan.none
     /// Crash (throw `SimulatedCrash` and go dead) when the write counter reaches this.
     var crashAtWrite: Int?
@@ -40,10 +46,20 @@ actor FakeSkylark: SkylarkService {
 
     private func checkAlive() throws { if dead { throw SimulatedCrash() } }
 
+    /// Plans `faults` for the next calls of `call` (one fault per call, in order).
+    func script(_ call: WriteCall, _ faults: ScriptedFault...) { scripted[call, default: []] += faults }
+
     /// Runs a write with the planned fault; `commit` changes the state and returns the answer.
-    private func write<T>(_ commit: () throws -> T) throws -> T {
+    private func write<T>(_ call: WriteCall, _ commit: () throws -> T) throws -> T {
         try checkAlive()
         writeCount += 1
+        calls[call, default: 0] += 1
+        if var queue = scripted[call], !queue.isEmpty {
+            let fault = queue.removeFirst()
+            scripted[call] = queue
+            if fault.commits { _ = try commit() }
+            throw fault.error
+        }
         if let crashAtWrite, writeCount >= crashAtWrite {
             // Crash: the request may or may not have been committed.
             if writeCount % 2 == 0 { _ = try? commit() }
@@ -103,19 +119,20 @@ actor FakeSkylark: SkylarkService {
 
     func createAsset(_ request: NewAsset) async throws -> RemoteAsset {
         createAssetCalls += 1
-        return try write {
+        return try write(.createAsset) {
             if assets.values.contains(where: { $0.remote.slug == request.slug }) {
                 throw IngestError(code: "SKYLARK_FORM_VALIDATION", message: "slug: An asset with this slug already exists.")
             }
             let uid = uid("asse")
-            let remote = RemoteAsset(uid: uid, url: "/api/assets/\(uid)/", slug: request.slug)
+            let remote = RemoteAsset(uid: uid, url: "/api/assets/\(uid)/", slug: request.slug, title: request.title,
+                                     assetTypeURL: request.assetTypeURL)
             assets[uid] = Asset(remote: remote, title: request.title, fields: request.fields)
             return remote
         }
     }
 
     func createTextTrack(language: String, assetURL: String) async throws -> RemoteTextTrack {
-        try write {
+        try write(.createTextTrack) {
             guard let assetUID = assets.values.first(where: { $0.remote.url == assetURL })?.remote.uid else {
                 throw IngestError(code: "SKYLARK_FORM_VALIDATION", message: "asset_urls: unknown asset")
             }
@@ -128,17 +145,22 @@ actor FakeSkylark: SkylarkService {
     }
 
     func createDocument(_ request: NewDocument) async throws -> RemoteDocument {
-        try write {
-            let uid = uid("docu")
-            let document = RemoteDocument(uid: uid, url: "/api/documents/\(uid)/", contentURL: request.contentURL,
-                                          uploadURL: "http://fake/api/documents/\(uid)/upload/")
-            documents[uid] = document
-            return document
-        }
+        try write(.createDocument) { insertDocument(request) }
+    }
+
+    private func insertDocument(_ request: NewDocument) -> RemoteDocument {
+        let uid = uid("docu")
+        let document = RemoteDocument(uid: uid, url: "/api/documents/\(uid)/", contentURL: request.contentURL,
+                                      uploadURL: "http://fake/api/documents/\(uid)/upload/",
+                                      documentTypeURL: request.documentTypeURL, language: request.language,
+                                      fileName: request.fileName)
+        documents[uid] = document
+        documentRequests[uid] = request
+        return document
     }
 
     func uploadDocumentFile(uploadURL: String, fileName: String, path: String) async throws -> RemoteDocument {
-        try write {
+        try write(.upload) {
             guard let uid = documents.values.first(where: { $0.uploadURL == uploadURL })?.uid else {
                 throw IngestError(code: "SKYLARK_NOT_FOUND", message: "no such document")
             }
@@ -149,6 +171,32 @@ actor FakeSkylark: SkylarkService {
             return documents[uid]!
         }
     }
+
+    // MARK: Objects that exist before the run (another catalogue, an earlier tool)
+
+    /// Adds an asset as another client would have created it.
+    @discardableResult
+    func seedAsset(title: String, slug: String, assetTypeURL: String? = nil) -> RemoteAsset {
+        let uid = uid("asse")
+        let remote = RemoteAsset(uid: uid, url: "/api/assets/\(uid)/", slug: slug, title: title, assetTypeURL: assetTypeURL)
+        assets[uid] = Asset(remote: remote, title: title, fields: [:])
+        return remote
+    }
+
+    /// Adds a text track of `language` to the asset `assetUID` as another client would have.
+    @discardableResult
+    func seedTextTrack(language: String, assetUID: String) -> RemoteTextTrack {
+        let uid = uid("text")
+        let track = RemoteTextTrack(uid: uid, url: "/api/text-tracks/\(uid)/", language: language)
+        let assetURL = assets[assetUID]!.remote.url
+        textTracks[uid] = (track, assetURL)
+        assets[assetUID]!.remote.textTrackURLs.append(track.url)
+        return track
+    }
+
+    /// Adds a document as another client would have created it.
+    @discardableResult
+    func seedDocument(_ request: NewDocument) -> RemoteDocument { insertDocument(request) }
 
     // MARK: Processing (what Skylark does after the watchfolder upload)
 

@@ -9,6 +9,27 @@ enum Fault: Sendable {
     case commitThenFail
 }
 
+/// The kinds of write call a fake Skylark counts and scripts faults for.
+enum WriteCall: Sendable, Hashable {
+    case createAsset, createTextTrack, createDocument, upload
+}
+
+/// One scripted failure of one write call: `commits` = the server stores the write before failing.
+struct ScriptedFault: Sendable {
+    var commits: Bool
+    var error: any Error & Sendable
+
+    /// The write is stored, then answered with `error` (a gateway 503 after the backend committed…).
+    static func commitThen(_ error: any Error & Sendable) -> ScriptedFault { ScriptedFault(commits: true, error: error) }
+    /// The write is refused before anything is stored.
+    static func refuse(_ error: any Error & Sendable) -> ScriptedFault { ScriptedFault(commits: false, error: error) }
+}
+
+/// What the Skylark adapter makes of a 503, a 429 and a request timeout (as `IngestError`s).
+let injected503 = IngestError(code: "SKYLARK_UNAVAILABLE", message: "injected 503", retryable: true)
+let injected429 = IngestError(code: "SKYLARK_RATE_LIMITED", message: "injected 429", retryable: true)
+let injectedTimeout = IngestError(code: "NET_TIMEOUT", message: "injected timeout", retryable: true)
+
 /// A seeded source of faults (and of crash points) so failing runs can be replayed.
 struct SeededRandom: Sendable {
     private var state: UInt64

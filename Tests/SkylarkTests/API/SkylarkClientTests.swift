@@ -125,20 +125,86 @@ import Testing
         #expect(reset.requests.count == 1)
     }
 
-    @Test func postIsRetriedWhenTheServerSaidItDidNotProcessIt() async throws {
-        let http = FakeHTTPClient(responses: [
-            .json(429, #"{"error": "slow", "skylark_error_code": "RATE_LIMITED"}"#, headers: [("Retry-After", "1")]),
-            .json(503, #"{"error": "busy", "skylark_error_code": "SERVICE_UNAVAILABLE"}"#),
-            .json(201, SkylarkClientTests.assetJSON),
-        ])
-        #expect(try await client(http).createAsset(CreateAssetRequest(title: "T")).uid == "asse_1")
-        #expect(http.requests.count == 3)
+    /// Answers after which a POST's outcome is unknown: a gateway may answer 503, 429 or 500 after
+    /// the backend stored the write, and a timeout or reset says nothing about it.
+    enum AmbiguousAnswer: String, CaseIterable, Sendable {
+        case unavailable503, rateLimited429, serverError500, badGateway502, gatewayTimeout504
+        case timedOut, connectionReset, receiveFailed
+
+        func answer(_ request: HTTPRequest) throws -> HTTPResponse {
+            switch self {
+            case .unavailable503:
+                return .json(503, #"{"error": "busy", "skylark_error_code": "SERVICE_UNAVAILABLE"}"#,
+                             headers: [("Retry-After", "1")])
+            case .rateLimited429:
+                return .json(429, #"{"error": "slow", "skylark_error_code": "RATE_LIMITED"}"#, headers: [("Retry-After", "1")])
+            case .serverError500: return .json(500, #"{"error": "oops", "skylark_error_code": "SERVER_ERROR"}"#)
+            case .badGateway502: return HTTPResponse(status: 502, body: Array("<html>bad gateway</html>".utf8))
+            case .gatewayTimeout504: return HTTPResponse(status: 504, body: [])
+            case .timedOut: throw TransportError(kind: .timedOut, message: "timed out", url: request.url)
+            case .connectionReset: throw TransportError(kind: .connectionReset, message: "reset", url: request.url)
+            case .receiveFailed: throw TransportError(kind: .receiveFailed, message: "recv", url: request.url)
+            }
+        }
+    }
+
+    @Test(arguments: AmbiguousAnswer.allCases)
+    func postIsNeverSentAgainAfterAnAnswerThatLeavesItsOutcomeUnknown(answer: AmbiguousAnswer) async throws {
+        let calls: [(String, @Sendable (SkylarkClient) async throws -> Void)] = [
+            ("create asset", { _ = try await $0.createAsset(CreateAssetRequest(title: "T", slug: "t")) }),
+            ("create text track", { _ = try await $0.createTextTrack(languageCode: "en", assetURL: "/api/assets/a/") }),
+            ("create document", {
+                _ = try await $0.createDocument(documentTypeURL: "/api/document-types/d/", contentURL: "/api/text-tracks/t/",
+                                                fileName: "a.srt", language: "en", title: "a")
+            }),
+        ]
+        for (name, call) in calls {
+            let http = FakeHTTPClient { request, _ in try answer.answer(request) }
+            let sleeps = SleepRecorder()
+            do {
+                try await call(client(http, sleeps: sleeps))
+                Issue.record("\(name) succeeded after \(answer)")
+            } catch {
+                // The stage reconciles, then writes again: the error must say "retryable".
+                let ingest = (error as? any IngestErrorConvertible)?.ingestError
+                #expect(ingest?.retryable == true, "\(name) after \(answer): \(error)")
+            }
+            #expect(http.requests.count == 1, "\(name) was sent \(http.requests.count) times after \(answer)")
+            #expect(sleeps.waits.isEmpty)
+        }
+    }
+
+    @Test(arguments: [AmbiguousAnswer.unavailable503, .rateLimited429, .timedOut])
+    func uploadIsNeverSentAgainAfterAnAnswerThatLeavesItsOutcomeUnknown(answer: AmbiguousAnswer) async throws {
+        let dir = try TempDirectory(prefix: "skylark-upload")
+        defer { dir.remove() }
+        let file = try dir.write("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nhi\n")
+        let http = FakeHTTPClient { request, _ in try answer.answer(request) }
+        await #expect(throws: (any Error).self) {
+            _ = try await client(http).uploadDocumentFile(uploadURL: "http://127.0.0.1:9999/api/documents/d/upload/",
+                                                          filePath: file, fileName: "a.srt")
+        }
+        #expect(http.requests.count == 1)
+    }
+
+    @Test func postIsSentAgainOnlyWhenNoConnectionWasMade() async throws {
         let refused = FakeHTTPClient { request, index in
             if index == 0 { throw TransportError(kind: .couldNotConnect, message: "refused", url: request.url) }
             return .json(201, SkylarkClientTests.assetJSON)
         }
         #expect(try await client(refused).createAsset(CreateAssetRequest(title: "T")).uid == "asse_1")
         #expect(refused.requests.count == 2)
+    }
+
+    @Test func getIsStillRetriedOn429HonouringRetryAfter() async throws {
+        let sleeps = SleepRecorder()
+        let http = FakeHTTPClient(responses: [
+            .json(429, #"{"error": "slow", "skylark_error_code": "RATE_LIMITED"}"#, headers: [("Retry-After", "3")]),
+            .json(200, SkylarkClientTests.assetJSON),
+        ])
+        #expect(try await client(http, sleeps: sleeps).asset(uid: "asse_1")?.uid == "asse_1")
+        #expect(http.requests.count == 2)
+        #expect(sleeps.waits.first.map { $0 >= .seconds(3) } == true)
     }
 
     @Test func unauthorizedInvalidatesRefreshesAndRetriesOnce() async throws {

@@ -1,26 +1,24 @@
-import ArgumentParser
 import Foundation
-import IngestCore
 
-/// How `validate` prints its findings.
-enum DiagnosticOutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text
-    case json
-}
-
-/// Renders a `ValidationResult` as compiler-style text or as JSON data.
-enum DiagnosticFormatter {
-    /// `FILE:LINE:COL: error[RULE]: message` lines, each followed by an indented `hint:` when there is one,
+/// Renders a `ValidationResult` as compiler-style text or as JSON data (`validate`'s two output formats).
+public enum DiagnosticFormatter {
+    /// `FILE:LINE:COL: error[RULE]: message (item "ID")` lines, each followed by an indented `hint:` when
+    /// there is one, a line saying how many more were found past `ValidationResult.maxDiagnostics`,
     /// and a summary line.
-    static func text(_ result: ValidationResult, manifestPath: String) -> String {
+    public static func text(_ result: ValidationResult, manifestPath: String) -> String {
         var out = ""
         out.reserveCapacity(result.diagnostics.count * 120 + 80)
         for diagnostic in result.diagnostics {
             out += diagnostic.formatted
             out += "\n"
             if let hint = diagnostic.hint {
-                out += "    hint: \(hint)\n"
+                out += "    hint: \(DiagnosticText.escaped(hint, limit: Int.max))\n"
             }
+        }
+        let suppressed = result.suppressedCount
+        if suppressed > 0 {
+            out += "\(manifestPath): \(suppressed) more diagnostic\(suppressed == 1 ? "" : "s") not shown"
+                + " (only the first \(ValidationResult.maxDiagnostics) are listed)\n"
         }
         let errors = result.errorCount, warnings = result.warningCount
         let items = result.manifest?.assets.count ?? 0
@@ -33,11 +31,13 @@ enum DiagnosticFormatter {
         return out
     }
 
-    /// `{"manifest", "valid", "errors", "warnings", "diagnostics": [{file, line, column, item_id, field, rule,
-    /// message, hint, severity}]}`.
-    static func json(_ result: ValidationResult, manifestPath: String) -> String {
+    /// `{"manifest", "valid", "errors", "warnings", "suppressed", "diagnostics": [{file, line, column, item_id,
+    /// field, rule, message, hint, severity}]}`; `errors` and `warnings` count every one found, `diagnostics`
+    /// lists the first `ValidationResult.maxDiagnostics`, `suppressed` is how many more there were.
+    public static func json(_ result: ValidationResult, manifestPath: String) -> String {
         let report = Report(manifest: manifestPath, valid: !result.hasErrors, errors: result.errorCount,
-                            warnings: result.warningCount, diagnostics: result.diagnostics.map(Entry.init))
+                            warnings: result.warningCount, suppressed: result.suppressedCount,
+                            diagnostics: result.diagnostics.map(Entry.init))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
         let data = (try? encoder.encode(report)) ?? Data("{}".utf8)
@@ -49,6 +49,7 @@ enum DiagnosticFormatter {
         var valid: Bool
         var errors: Int
         var warnings: Int
+        var suppressed: Int
         var diagnostics: [Entry]
     }
 
@@ -92,12 +93,5 @@ enum DiagnosticFormatter {
             try container.encode(hint, forKey: .hint)
             try container.encode(severity, forKey: .severity)
         }
-    }
-}
-
-/// Writes to standard output in one call (large reports are not split into many small writes).
-enum StandardOutput {
-    static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
     }
 }

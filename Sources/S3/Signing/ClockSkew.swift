@@ -1,0 +1,40 @@
+import Foundation
+
+/// The difference between S3's clock and ours, learnt from a `RequestTimeTooSkewed` answer and added
+/// to every later signature's date (the AWS SDKs' clock-skew correction).
+///
+/// `@unchecked Sendable`: `offset` is guarded by `lock`.
+public final class ClockSkew: @unchecked Sendable {
+    private let lock = NSLock()
+    private var offset: TimeInterval = 0
+
+    public init() {}
+
+    /// Seconds to add to the local clock.
+    public var seconds: TimeInterval { lock.withLock { offset } }
+
+    /// Learns the offset from a server time seen at local time `now`.
+    public func learn(serverTime: Date, now: Date) {
+        lock.withLock { offset = serverTime.timeIntervalSince(now) }
+    }
+
+    /// The server's time in an answer: the `ServerTime` of a `RequestTimeTooSkewed` error document
+    /// (ISO 8601), else the `Date` header (HTTP date); nil when neither can be read.
+    public static func serverTime(xmlServerTime: String?, dateHeader: String?) -> Date? {
+        if let text = xmlServerTime?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let iso = ISO8601DateFormatter()
+            iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            if let date = iso.date(from: text) { return date }
+            iso.formatOptions = [.withInternetDateTime]
+            if let date = iso.date(from: text) { return date }
+        }
+        if let text = dateHeader?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+            return formatter.date(from: text)
+        }
+        return nil
+    }
+}
