@@ -15,7 +15,7 @@ import S3
     @Test func instanceMetadataHandsOutIdentitiesInTurnWithTheConfiguredLifetime() async throws {
         try await withSandbox(Self.configure) { _, http in
             let provider = InstanceMetadataCredentialProvider(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": http.base],
-                                                              http: CurlHTTPClient())
+                                                              http: CurlHTTPClient(), timeout: .seconds(20))
             let first = try await provider.credentials()
             let second = try await provider.credentials()
             #expect([first.accessKeyId, second.accessKeyId] == ["AKIDONE", "AKIDTWO"])
