@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
-        // Hashes, HMAC, big numbers and checksums over libcrypto.
+        // Hashes, HMAC, big numbers and secure random bytes over libcrypto.
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"]),
 
         // Pure logic: manifest, validation, subtitles, plan, journal codec, report model, errors.
@@ -40,51 +40,61 @@ let package = Package(
         .target(name: "S3", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore"]),
         .target(name: "Skylark", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore",
                                                  .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Pipeline", dependencies: ["IngestCore", "HTTPEngine", "S3", "Skylark", "CryptoPrimitives",
-                                                  .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Pipeline", dependencies: ["IngestCore", "HTTPEngine", "S3", "Skylark"]),
 
         .executableTarget(name: "skylark-ingest", dependencies: [
-            "Pipeline", "IngestCore", "S3", "Skylark", "HTTPEngine",
+            "Pipeline", "IngestCore", "S3", "Skylark", "HTTPEngine", "CryptoPrimitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
         ]),
 
         .target(name: "SkylarkSandbox", dependencies: [
             "S3", "Skylark", "CryptoPrimitives", "IngestCore", "HTTPEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "skylark-sandbox", dependencies: [
-            "SkylarkSandbox",
+            "SkylarkSandbox", "IngestCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Test support shipped as a target: temp dirs, server processes by pid, binary runner.
-        .target(name: "IngestTestSupport", dependencies: ["IngestCore", .product(name: "Logging", package: "swift-log")],
-                path: "Tests/IngestTestSupport"),
+        // The journal benchmark (scripts/bench/run journal): an executable target, not a declared product,
+        // so nothing of it ships in skylark-ingest. `swift build -c release --product journal-bench` links it
+        // (SwiftPM's implicit product for a root package's executable target).
+        .executableTarget(name: "journal-bench", dependencies: [
+            "Pipeline", "IngestCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/JournalBenchmark"),
 
+        // Test support shipped as a target: temp dirs, server processes by pid, binary runner.
+        // The Cognito SRP vectors live here, once, for SkylarkTests (client) and SkylarkSandboxTests (server).
+        .target(name: "IngestTestSupport", dependencies: [.product(name: "Logging", package: "swift-log")],
+                path: "Tests/IngestTestSupport", resources: [.copy("Vectors")]),
+
+        .testTarget(name: "IngestTestSupportTests", dependencies: ["IngestTestSupport"]),
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"]),
         .testTarget(name: "IngestCoreTests", dependencies: ["IngestCore", "IngestTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine", "IngestTestSupport",
+        .testTarget(name: "HTTPEngineTests", dependencies: ["HTTPEngine", "IngestCore", "IngestTestSupport",
                                                      .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport"],
+        .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPEngine", "CryptoPrimitives", "IngestCore", "IngestTestSupport"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestTestSupport", "S3",
-                                                      .product(name: "Logging", package: "swift-log")],
-                    resources: [.copy("Vectors")]),
+        .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestCore",
+                                                      "IngestTestSupport", "S3",
+                                                      .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport", "S3", "HTTPEngine"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "IngestTestSupport", "S3", "HTTPEngine",
-                                                                "CryptoPrimitives", "IngestCore"],
-                    resources: [.copy("Vectors")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "IngestCore", "CryptoPrimitives"]),
+        .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "Skylark", "IngestTestSupport",
+                                                                "CryptoPrimitives", "IngestCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "CryptoPrimitives"]),
     ]
 )
 
 for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     target.swiftSettings = settings
 }

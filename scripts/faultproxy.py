@@ -9,6 +9,16 @@ probabilities, injects a fault instead:
   --p-reset        forward part of the request body, then close the client socket with RST
   --p-reset-after  forward the whole request and read the upstream answer, then RST the client
                    instead of answering ("committed but no answer")
+  --p-commit-then-drop
+                   forward the whole request and read the upstream answer, hold --hold-ms, then RST
+                   the client instead of answering (the write is stored; the client learns nothing
+                   until well after the server may have acted on it)
+  --p-commit-then-500
+                   forward the whole request and read the upstream answer, hold --hold-ms, then
+                   answer 500 InternalError instead (the write is stored; the client is told it failed)
+  --hold-ms        the hold of the commit-then-* faults (default 400)
+  --throttle-kbps  forward request bodies at most this fast, per connection, in KiB/s (default 0:
+                   unlimited), so uploads take long enough to be interrupted
 
 Faults only hit requests whose method is in --only-methods (default: all). Bodies stream in both
 directions in 64 KiB pieces (Content-Length and chunked); nothing is buffered whole.
@@ -18,7 +28,11 @@ Control endpoints (never forwarded):
   DELETE /_faultproxy/stats   zero the counters
   GET    /_faultproxy/config  current probabilities and method filter
   POST   /_faultproxy/config  JSON object with any of p_503, p_500, p_reset, p_reset_after,
+                              p_commit_then_drop, p_commit_then_500, hold_ms, throttle_kbps,
                               only_methods (list or comma string), seed
+
+Faults are counted in the stats under their kind: "503", "500", "reset", "reset_after",
+"commit_then_drop", "commit_then_500".
 
 Usage: faultproxy.py --listen-port 0 --upstream http://127.0.0.1:8333 [--seed 1] [--p-503 0.1] ...
 With --listen-port 0 a free port is chosen; the first line printed is "listening on 127.0.0.1:PORT".
@@ -36,9 +50,16 @@ import socketserver
 import struct
 import sys
 import threading
+import time
 from urllib.parse import parse_qsl, urlsplit
 
 CHUNK = 64 * 1024
+# Fault kinds in the order their probabilities are stacked for one draw (stats use these names).
+FAULT_KINDS = ("503", "500", "reset", "reset_after", "commit_then_drop", "commit_then_500")
+# Faults that forward the whole request and read the upstream's answer, then withhold it.
+COMMIT_FAULTS = ("reset_after", "commit_then_drop", "commit_then_500")
+INTERNAL_ERROR_XML = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code>'
+                      b"<Message>We encountered an internal error. Please try again.</Message></Error>")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -48,11 +69,14 @@ class ProxyState:
     def __init__(self, args):
         self.lock = threading.Lock()
         self.rng = random.Random(args.seed)
-        self.p = {"503": args.p_503, "500": args.p_500, "reset": args.p_reset, "reset_after": args.p_reset_after}
+        self.p = {"503": args.p_503, "500": args.p_500, "reset": args.p_reset, "reset_after": args.p_reset_after,
+                  "commit_then_drop": args.p_commit_then_drop, "commit_then_500": args.p_commit_then_500}
+        self.hold_ms = args.hold_ms
+        self.throttle_kbps = args.throttle_kbps
         self.only_methods = parse_methods(args.only_methods)
         self.requests = {}
         self.forwarded = {}
-        self.faults = {"503": 0, "500": 0, "reset": 0, "reset_after": 0}
+        self.faults = {kind: 0 for kind in FAULT_KINDS}
         self.request_seq = 0
         self.auth_log = getattr(args, "auth_log", None)
 
@@ -71,7 +95,7 @@ class ProxyState:
                 return None
             draw = self.rng.random()
             total = 0.0
-            for kind in ("503", "500", "reset", "reset_after"):
+            for kind in FAULT_KINDS:
                 total += self.p[kind]
                 if draw < total:
                     self.faults[kind] += 1
@@ -100,17 +124,55 @@ class ProxyState:
 
     def config(self):
         with self.lock:
-            return {"p_503": self.p["503"], "p_500": self.p["500"], "p_reset": self.p["reset"],
-                    "p_reset_after": self.p["reset_after"], "only_methods": sorted(self.only_methods)}
+            config = {f"p_{kind}": self.p[kind] for kind in FAULT_KINDS}
+            config.update({"hold_ms": self.hold_ms, "throttle_kbps": self.throttle_kbps,
+                           "only_methods": sorted(self.only_methods)})
+            return config
+
+    def throttled(self, write):
+        """`write` slowed to the configured request-body rate (unchanged when unlimited)."""
+        with self.lock:
+            rate = self.throttle_kbps * 1024
+        if rate <= 0:
+            return write
+        started = time.monotonic()
+        sent = [0]
+
+        def slow_write(data):
+            write(data)
+            sent[0] += len(data)
+            ahead = sent[0] / rate - (time.monotonic() - started)
+            if ahead > 0:
+                time.sleep(ahead)
+        return slow_write
+
+    def hold_seconds(self):
+        with self.lock:
+            return self.hold_ms / 1000.0
 
     def update(self, changes):
         with self.lock:
-            for key, kind in (("p_503", "503"), ("p_500", "500"), ("p_reset", "reset"), ("p_reset_after", "reset_after")):
+            probabilities = dict(self.p)
+            for kind in FAULT_KINDS:
+                key = f"p_{kind}"
                 if key in changes:
                     value = float(changes[key])
                     if not 0.0 <= value <= 1.0:
                         raise ValueError(f"{key} must be within [0, 1]")
-                    self.p[kind] = value
+                    probabilities[kind] = value
+            if sum(probabilities.values()) > 1.0 + 1e-9:
+                raise ValueError("the fault probabilities must not add up to more than 1")
+            if "throttle_kbps" in changes:
+                throttle = int(changes["throttle_kbps"])
+                if throttle < 0:
+                    raise ValueError("throttle_kbps must not be negative")
+                self.throttle_kbps = throttle
+            if "hold_ms" in changes:
+                hold = int(changes["hold_ms"])
+                if hold < 0:
+                    raise ValueError("hold_ms must not be negative")
+                self.hold_ms = hold
+            self.p = probabilities
             if "only_methods" in changes:
                 self.only_methods = parse_methods(changes["only_methods"])
             if "seed" in changes:
@@ -329,9 +391,7 @@ class Handler(socketserver.StreamRequestHandler):
                         b"<Message>Please reduce your request rate.</Message><RequestId>faultproxy</RequestId></Error>")
                 self.send_simple(503, "Slow Down", body, "application/xml", [("Retry-After", "1")], close)
             else:
-                body = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code>'
-                        b"<Message>We encountered an internal error. Please try again.</Message></Error>")
-                self.send_simple(500, "Internal Server Error", body, "application/xml", (), close)
+                self.send_simple(500, "Internal Server Error", INTERNAL_ERROR_XML, "application/xml", (), close)
             return not close
 
         forward_headers = [(k, v) for k, v in headers if k.lower() != "expect"]
@@ -355,7 +415,7 @@ class Handler(socketserver.StreamRequestHandler):
             reset_socket(self.connection)
             return False
 
-        copy_body(self.rfile, headers, self.up_sock.sendall)
+        copy_body(self.rfile, headers, self.state.throttled(self.up_sock.sendall))
         self.state.count(self.state.forwarded, operation)
 
         # The upstream answer: interim 1xx responses first, then the final one.
@@ -367,14 +427,22 @@ class Handler(socketserver.StreamRequestHandler):
             status = int(status_line.split(" ", 2)[1])
             if status >= 200 or status == 101:
                 break
-            if fault != "reset_after":
+            if fault not in COMMIT_FAULTS:
                 self.wfile.write(encode_head(status_line, response_headers))
 
         no_body = method == "HEAD" or status in (204, 304)
-        if fault == "reset_after":
+        if fault in COMMIT_FAULTS:
+            # The upstream has carried the request out and answered; the client never sees that answer.
             finished = copy_body(self.up_rfile, response_headers, lambda _: None, is_response_without_body=no_body)
-            if finished is None:
+            upstream_close = (header(response_headers, "Connection") or "").lower() == "close"
+            if finished is None or upstream_close:
                 self.close_upstream()
+            if fault != "reset_after":
+                time.sleep(self.state.hold_seconds())
+            if fault == "commit_then_500":
+                self.send_simple(500, "Internal Server Error", INTERNAL_ERROR_XML, "application/xml", (), client_close)
+                return not client_close
+            self.close_upstream()
             reset_socket(self.connection)
             return False
 
@@ -440,6 +508,13 @@ def main(argv=None):
     parser.add_argument("--p-500", type=float, default=0.0)
     parser.add_argument("--p-reset", type=float, default=0.0)
     parser.add_argument("--p-reset-after", type=float, default=0.0)
+    parser.add_argument("--p-commit-then-drop", type=float, default=0.0,
+                        help="forward, read the answer, hold --hold-ms, then RST the client")
+    parser.add_argument("--p-commit-then-500", type=float, default=0.0,
+                        help="forward, read the answer, hold --hold-ms, then answer 500 InternalError")
+    parser.add_argument("--hold-ms", type=int, default=400, help="hold of the commit-then-* faults (ms)")
+    parser.add_argument("--throttle-kbps", type=int, default=0,
+                        help="forward request bodies at most this fast per connection, KiB/s (0: unlimited)")
     parser.add_argument("--only-methods", default="", help="comma-separated, e.g. PUT,POST")
     parser.add_argument("--auth-log", default=None, help="append the time and signing access key id of every request here")
     args = parser.parse_args(argv)
@@ -447,9 +522,16 @@ def main(argv=None):
     upstream = urlsplit(args.upstream)
     if upstream.scheme != "http" or upstream.hostname not in LOOPBACK_HOSTS or upstream.port is None:
         parser.error("--upstream must be http://127.0.0.1:PORT (loopback only)")
-    for name in ("p_503", "p_500", "p_reset", "p_reset_after"):
+    for kind in FAULT_KINDS:
+        name = f"p_{kind}"
         if not 0.0 <= getattr(args, name) <= 1.0:
             parser.error(f"--{name.replace('_', '-')} must be within [0, 1]")
+    if sum(getattr(args, f"p_{kind}") for kind in FAULT_KINDS) > 1.0 + 1e-9:
+        parser.error("the fault probabilities must not add up to more than 1")
+    if args.hold_ms < 0:
+        parser.error("--hold-ms must not be negative")
+    if args.throttle_kbps < 0:
+        parser.error("--throttle-kbps must not be negative")
 
     # Stop promptly on SIGTERM even if the parent left it blocked or ignored.
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Pure helpers that strip secrets from what the engine logs or puts in errors.
 public enum Redaction {
     /// The text that replaces a secret.

@@ -1,3 +1,4 @@
+import Foundation
 import IngestCore
 
 /// An asset as the stages need it.
@@ -177,10 +178,11 @@ public protocol ObjectStore: Sendable {
     /// HEAD `key`; nil when the object does not exist.
     func head(key: String) async throws -> ObjectInfo?
     /// Uploads the file at `path` to `key` with user `metadata`. `resume` is the state a previous
-    /// attempt reported through `onState` (opaque JSON); `onState` is called whenever the
-    /// uploader's resumable state changes (upload id created, part finished); `progress` gets bytes sent.
+    /// attempt reported through `onState` (opaque JSON, with the parts reported since folded in); `onState`
+    /// is called whenever the uploader's resumable state changes: the whole state when the upload is created
+    /// or resumed, then each part as it finishes; `progress` gets bytes sent.
     func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
-                onState: @escaping @Sendable (JSONValue) async -> Void,
+                onState: @escaping @Sendable (UploadStateChange) async -> Void,
                 progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome
     /// Every ETag an object holding exactly the file at `path` (`size` bytes) can have in this store,
     /// whichever way `upload` sent it (`resume`: the state an earlier attempt reported). Reads the file;

@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import Foundation
+import HTTPEngine
 import IngestCore
 
 extension SkylarkClient {

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// A local Skylark: the API of the contract, a Cognito SRP endpoint, a watchfolder processor, fault injection.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import IngestCore
+import S3
 import Yams
 
 /// The run's settings: the environment, overlaid with `--config FILE` (YAML with the same keys as
@@ -55,6 +56,8 @@ struct Configuration: Sendable {
                 merged[upper] = "\(value)"
             }
         }
+        // A custom S3 endpoint without a scheme is refused here, before any work (exit 3).
+        _ = try S3Configuration.validatedFromEnvironment(merged)
         return Configuration(environment: merged)
     }
 }

@@ -19,12 +19,24 @@ final class SignalTrap {
                     exit(130)
                 }
                 FileHandle.standardError.write(Data("\nstopping: finishing in-flight work (signal again to exit now)\n".utf8))
+                SignalTrap.received.withLock { $0 = true }
                 stop.request()
             }
             source.resume()
             sources.append(source)
         }
         self.sources = sources
+    }
+
+    /// Whether SIGINT or SIGTERM stopped this process's run (what the final summary line says).
+    static var signalReceived: Bool { received.withLock { $0 } }
+    private static let received = SignalFlag()
+
+    /// A flag behind a lock. `@unchecked Sendable`: `value` is only touched while `lock` is held.
+    private final class SignalFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func withLock<T>(_ body: (inout Bool) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(&value) }
     }
 
     /// Stops listening and restores the default handlers.

@@ -6,8 +6,7 @@ struct SkylarkIngest: AsyncParsableCommand {
         commandName: "skylark-ingest",
         abstract: "Ingest a video back catalogue into Skylark from one manifest.",
         version: ToolVersion.current,
-        subcommands: [ValidateCommand.self, RunCommand.self, StatusCommand.self, ReportCommand.self, UploadCommand.self,
-                      BenchJournalCommand.self]
+        subcommands: [ValidateCommand.self, RunCommand.self, StatusCommand.self, ReportCommand.self, UploadCommand.self]
     )
 
     /// Runs the command line; usage errors exit 2 (CONTRACT.md), not argument-parser's 64.

@@ -33,13 +33,19 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("p-429"), help: "P(429 with Retry-After: 1).") var p429: Double = 0
     @Option(name: .customLong("p-commit-then-500"), help: "P(do the request, then answer 500).") var pCommitThen500: Double = 0
     @Option(name: .customLong("p-drop"), help: "P(close the connection without an answer).") var pDrop: Double = 0
+    @Option(name: .customLong("p-commit-then-drop"), help: "P(do the request, then close the connection without an answer).")
+    var pCommitThenDrop: Double = 0
     @Option(name: .customLong("p-latency"), help: "P(a latency spike).") var pLatency: Double = 0
     @Option(name: .customLong("latency-spike-ms"), help: "Length of a latency spike.") var latencySpikeMs: Int = 1000
     @Flag(name: .customLong("faults-on-cognito"), help: "Apply the faults to /cognito/ too.") var faultsOnCognito = false
+    @Option(name: .customLong("fault-methods"), help: "Comma list of methods the faults hit, e.g. POST,PUT (default: all).")
+    var faultMethods: String = ""
     @Option(name: .customLong("watch-bucket"), help: "Watchfolder bucket to poll (needs --s3-endpoint, AWS_* credentials).")
     var watchBucket: String?
     @Option(name: .customLong("s3-endpoint"), help: "S3 endpoint of the watchfolder bucket.") var s3Endpoint: String?
-    @Option(name: .customLong("watch-interval-ms"), help: "Watchfolder poll interval.") var watchIntervalMs: Int = 500
+    @Option(name: [.customLong("watch-interval-ms"), .customLong("watchfolder-interval-ms")],
+            help: "Watchfolder poll interval in milliseconds (one ListObjectsV2 per poll; 50 is fine).")
+    var watchIntervalMs: Int = 500
     @Flag(name: .customLong("quiet"), help: "Do not log one line per request.") var quiet = false
     @Option(name: .customLong("credential-identity"),
             help: "ACCESS_KEY:SECRET the AWS credential endpoints (IMDS, container, STS) hand out in turn (repeatable).")
@@ -70,11 +76,16 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.faults.p429 = p429
         configuration.faults.pCommitThen500 = pCommitThen500
         configuration.faults.pDrop = pDrop
+        configuration.faults.pCommitThenDrop = pCommitThenDrop
         configuration.faults.pLatency = pLatency
         configuration.faults.latencySpikeMs = latencySpikeMs
         configuration.faults.faultsOnCognito = faultsOnCognito
+        configuration.faults.faultMethods = faultMethods.split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces).uppercased()
+        }.filter { !$0.isEmpty }
         configuration.logRequests = !quiet
         if let problem = configuration.faults.validationError { throw ValidationError(problem) }
+        guard watchIntervalMs >= 1 else { throw ValidationError("--watch-interval-ms must be at least 1") }
         guard credentialLifetimeS > 0 else { throw ValidationError("--credential-lifetime-s must be positive") }
         configuration.credentials = CredentialIssuerConfiguration(
             identities: try credentialIdentity.map { text in

@@ -33,13 +33,6 @@ import CryptoPrimitives
         #expect(Hex.decode("zz") == nil)
         #expect(Hex.encode([0, 255, 16, 171]) == "00ff10ab")
     }
-
-    @Test func crc32MatchesCheckValues() {
-        let check = Array("123456789".utf8)
-        #expect(CRC32.ieee(check) == 0xCBF4_3926)
-        #expect(CRC32.castagnoli(check) == 0xE306_9283)
-        #expect(CRC32.ieee(check[5...], crc: CRC32.ieee(check[..<5])) == 0xCBF4_3926)
-    }
 }
 
 @Suite struct BigNumTests {

@@ -8,13 +8,15 @@ struct Catalogue {
     let advancedIDs: [String]
     let simpleIDs: [String]
     let subtitlesPerAsset: Int
+    /// The items whose videos are large (multipart uploads).
+    let largeIDs: [String]
 
     /// Generates `assets` advanced items (the first `large` with `largeBytes` videos) and `simple` simple ones.
     static func generate(assets: Int, simple: Int = 0, large: Int = 0, largeBytes: Int = 20 * 1024 * 1024,
-                         subtitles: Int = 2, prefix: String = "cat", seed: Int = 1) throws -> Catalogue {
+                         subtitles: Int = 2, prefix: String = "cat", seed: Int = 1) async throws -> Catalogue {
         let dir = try TempDirectory(prefix: "catalogue")
         let script = RepositoryPaths.root.appendingPathComponent("scripts/make-catalogue.py").path
-        let result = try ProcessRunner.run(ProcessRunner.which("python3") ?? "/usr/bin/python3", [
+        let result = try await ProcessRunner.run(ProcessRunner.which("python3") ?? "/usr/bin/python3", [
             script, dir.url.path, "--assets", "\(assets)", "--simple", "\(simple)", "--large", "\(large)",
             "--large-bytes", "\(largeBytes)", "--subtitles", "\(subtitles)", "--prefix", prefix, "--seed", "\(seed)",
         ])
@@ -23,7 +25,8 @@ struct Catalogue {
             directory: dir, manifestPath: dir.path("manifest.yaml"),
             advancedIDs: (0..<assets).map { String(format: "\(prefix)-%05d", $0) },
             simpleIDs: (0..<simple).map { String(format: "\(prefix)-simple-%05d", $0) },
-            subtitlesPerAsset: subtitles)
+            subtitlesPerAsset: subtitles,
+            largeIDs: (0..<min(large, assets)).map { String(format: "\(prefix)-%05d", $0) })
     }
 
     /// Every item's S3 key (the video's file name).

@@ -12,11 +12,12 @@ struct EndStateVerifier {
     /// Every difference from the exact expected end state (empty = exact).
     ///
     /// Expected: one asset per item (advanced: by title; simple: by data source id), `subtitlesPerAsset`
-    /// text tracks per advanced asset, one uploaded document per text track, every object processed once
-    /// (one distinct ETag) under `processed/<key>` with the right bytes and `asset` metadata, and, when
-    /// `expectOVPs`, OVPs on every asset.
-    func differences(expectOVPs: Bool = true) throws -> [String] {
-        let state = try stack.adminState()
+    /// text tracks per advanced asset, one uploaded document per text track, every object processed
+    /// exactly once (`times_processed` 1: an upload processed and moved, then uploaded again under the
+    /// same key, counts twice even with the same bytes; and one distinct ETag) under `processed/<key>`
+    /// with the right bytes and `asset` metadata, and, when `expectOVPs`, OVPs on every asset.
+    func differences(expectOVPs: Bool = true) async throws -> [String] {
+        let state = try await stack.adminState()
         var problems: [String] = []
         let assets = state["assets"] as? [[String: Any]] ?? []
         let tracks = state["text_tracks"] as? [[String: Any]] ?? []
@@ -59,7 +60,7 @@ struct EndStateVerifier {
             if expectOVPs, (matches[0]["ovps"] as? [Any] ?? []).isEmpty { problems.append("\(id): no OVPs") }
         }
 
-        let objects = try bucketObjects()
+        let objects = try await bucketObjects()
         for id in catalogue.advancedIDs + catalogue.simpleIDs {
             let key = "\(id).mp4"
             let records = processed.filter { $0["key"] as? String == key }
@@ -67,6 +68,8 @@ struct EndStateVerifier {
             if let record = records.first {
                 let etags = Set(record["etags"] as? [String] ?? [])
                 if etags.count > 1 { problems.append("\(key): uploaded \(etags.count) times (distinct ETags \(etags))") }
+                let times = (record["times_processed"] as? NSNumber)?.intValue
+                if times != 1 { problems.append("\(key): processed \(times.map(String.init) ?? "nil") times, expected exactly 1") }
                 if let uid = uidByID[id], record["asset_uid"] as? String != uid {
                     problems.append("\(key): processed for asset \(record["asset_uid"] ?? "nil"), expected \(uid)")
                 }
@@ -96,7 +99,7 @@ struct EndStateVerifier {
     }
 
     /// Every object in the bucket with the MD5 of its bytes and its `asset` metadata, via boto3.
-    func bucketObjects() throws -> [String: BucketObject] {
+    func bucketObjects() async throws -> [String: BucketObject] {
         let script = """
         out = {}
         for page in s3.get_paginator('list_objects_v2').paginate(Bucket='\(stack.bucket)'):
@@ -105,7 +108,7 @@ struct EndStateVerifier {
                 out[o['Key']] = {'md5': hashlib.md5(r['Body'].read()).hexdigest(), 'asset': r['Metadata'].get('asset')}
         print(json.dumps(out))
         """
-        let result = try stack.s3.boto3(script)
+        let result = try await stack.s3.boto3(script)
         guard result.exitCode == 0,
               let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [String: Any]]
         else { throw CatalogueError.generatorFailed("boto3 listing failed: \(result.stderr)") }
@@ -113,8 +116,35 @@ struct EndStateVerifier {
     }
 
     /// The sandbox's count of write requests (POST/PUT/DELETE) so far.
-    func writeRequests() throws -> Int {
-        (try stack.adminState()["write_requests"] as? NSNumber)?.intValue ?? -1
+    func writeRequests() async throws -> Int {
+        (try await stack.adminState()["write_requests"] as? NSNumber)?.intValue ?? -1
+    }
+
+    /// Waits until nothing is left in the watchfolder root and then `quiet` more (several poll
+    /// intervals, so a late duplicate upload is processed and counted before the state is read);
+    /// polls with `Task.sleep`, at most `timeout`.
+    func settleWatchfolder(quiet: Duration = .seconds(1), timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let waiting = try await bucketKeys().filter { !$0.hasPrefix("processed/") && !$0.hasPrefix("failed/") }
+            if waiting.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: quiet)
+    }
+
+    /// Every key in the bucket (no bytes read), via boto3.
+    func bucketKeys() async throws -> [String] {
+        let script = """
+        keys = []
+        for page in s3.get_paginator('list_objects_v2').paginate(Bucket='\(stack.bucket)'):
+            keys += [o['Key'] for o in page.get('Contents', [])]
+        print(json.dumps(keys))
+        """
+        let result = try await stack.s3.boto3(script)
+        guard result.exitCode == 0, let keys = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String]
+        else { throw CatalogueError.generatorFailed("boto3 listing failed: \(result.stderr)") }
+        return keys
     }
 
     private func md5(ofFile path: String) throws -> String {

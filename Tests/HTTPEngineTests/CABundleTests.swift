@@ -7,8 +7,8 @@ import Testing
 /// `AWS_CA_BUNDLE` / `--ca-bundle` add to the system store instead of replacing it.
 @Suite(.serialized, .enabled(if: TestCertificate.isAvailable, "needs the openssl tool to make a certificate"))
 struct CABundleTests {
-    @Test func combinedBundleHoldsTheSystemCertificatesAndTheExtraOnes() throws {
-        let certificate = try TestCertificate()
+    @Test func combinedBundleHoldsTheSystemCertificatesAndTheExtraOnes() async throws {
+        let certificate = try await TestCertificate()
         defer { certificate.directory.remove() }
         let system = try certificate.directory.write("system.pem", "-----BEGIN CERTIFICATE-----\nSYSTEM\n-----END CERTIFICATE-----")
         let combined = try CABundle.combined(with: certificate.certificate, environment: ["SSL_CERT_FILE": system])
@@ -21,14 +21,15 @@ struct CABundleTests {
     }
 
     @Test func combinedBundleTrustsTheExtraCertificate() async throws {
-        let certificate = try TestCertificate()
-        defer { certificate.directory.remove() }
-        let server = try TestHTTPServer(tls: (certificate.certificate, certificate.key))
-        defer { server.stop() }
-        var configuration = CurlHTTPClient.Configuration()
-        configuration.caBundle = try CABundle.combined(with: certificate.certificate)
-        let response = try await CurlHTTPClient(configuration: configuration)
-            .execute(HTTPRequest(method: "PUT", url: "\(server.base)/echo", body: .bytes([1, 2, 3])))
-        #expect(response.status == 200)
+        try await withTeardown { teardown in
+            let certificate = try await TestCertificate()
+            teardown.remove(certificate.directory)
+            let server = try await teardown.stop(TestHTTPServer(tls: (certificate.certificate, certificate.key)))
+            var configuration = CurlHTTPClient.Configuration()
+            configuration.caBundle = try CABundle.combined(with: certificate.certificate)
+            let response = try await CurlHTTPClient(configuration: configuration)
+                .execute(HTTPRequest(method: "PUT", url: "\(server.base)/echo", body: .bytes([1, 2, 3])))
+            #expect(response.status == 200)
+        }
     }
 }

@@ -7,10 +7,11 @@ import Testing
 /// Runs `body` against a fresh loopback test server and engine; both are stopped afterwards.
 func withServer(_ configuration: CurlHTTPClient.Configuration = .init(),
                 _ body: (TestHTTPServer, CurlHTTPClient) async throws -> Void) async throws {
-    let server = try TestHTTPServer()
-    defer { server.stop() }
-    let client = CurlHTTPClient(configuration: configuration)
-    try await body(server, client)
+    try await withTeardown { teardown in
+        let server = try await teardown.stop(TestHTTPServer())
+        let client = CurlHTTPClient(configuration: configuration)
+        try await body(server, client)
+    }
 }
 
 /// The JSON `/echo` answers with.
@@ -26,7 +27,7 @@ func echo(_ response: HTTPResponse) throws -> Echo {
 }
 
 /// MD5 of a byte range of a file, computed by an independent tool (Python's hashlib).
-func independentMD5(path: String, offset: Int64, length: Int64) throws -> String {
+func independentMD5(path: String, offset: Int64, length: Int64) async throws -> String {
     let script = """
     import hashlib, sys
     d = hashlib.md5(); f = open(sys.argv[1], 'rb'); f.seek(int(sys.argv[2])); n = int(sys.argv[3])
@@ -36,7 +37,7 @@ func independentMD5(path: String, offset: Int64, length: Int64) throws -> String
         d.update(b); n -= len(b)
     print(d.hexdigest())
     """
-    let result = try ProcessRunner.run(ProcessRunner.which("python3") ?? "/usr/bin/python3",
+    let result = try await ProcessRunner.run(ProcessRunner.which("python3") ?? "/usr/bin/python3",
                                        ["-c", script, path, String(offset), String(length)])
     return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 }
@@ -119,7 +120,7 @@ func residentKilobytes() -> Int {
         let path = try makeSparseFile(in: directory, name: "big.bin", size: 50 << 20)
         let offset: Int64 = (20 << 20) + 12_345
         let length: Int64 = (9 << 20) + 777
-        let expected = try independentMD5(path: path, offset: offset, length: length)
+        let expected = try await independentMD5(path: path, offset: offset, length: length)
         try await withServer { server, client in
             let response = try await client.execute(HTTPRequest(method: "PUT", url: "\(server.base)/echo",
                                                                 body: .file(path: path, offset: offset, length: length)))
@@ -240,10 +241,11 @@ func residentKilobytes() -> Int {
     }
 
     @Test func clientWithoutOtherReferencesStaysAliveUntilItsAnswer() async throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let response = try await CurlHTTPClient().execute(HTTPRequest(method: "GET", url: "\(server.base)/slow?seconds=0.3"))
-        #expect(response.status == 200)
+        try await withTeardown { teardown in
+            let server = try await teardown.stop(TestHTTPServer())
+            let response = try await CurlHTTPClient().execute(HTTPRequest(method: "GET", url: "\(server.base)/slow?seconds=0.3"))
+            #expect(response.status == 200)
+        }
     }
 
     @Test func cancellingTheTaskCancelsTheRequestPromptly() async throws {

@@ -39,7 +39,7 @@ struct EngineThroughputTests {
             print("engine round \(round): \(String(format: "%.0f", Double(size) / seconds / 1e6)) MB/s, CPU \(String(format: "%.2f", cpu)) s")
           }
             if let curl = ProcessRunner.which("curl") {
-                let result = try ProcessRunner.run("/usr/bin/env", ["bash", "-c",
+                let result = try await ProcessRunner.run("/usr/bin/env", ["bash", "-c",
                     "TIMEFORMAT='%R %U %S'; time \(curl) -s -o /dev/null -T \(path) -H 'Expect:' \(server.base)/sink"])
                 let parts = result.stderr.split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
                 if parts.count == 3 {

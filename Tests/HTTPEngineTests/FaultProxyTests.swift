@@ -1,16 +1,17 @@
 import Foundation
 import HTTPEngine
+import IngestCore
 import IngestTestSupport
 import Testing
 
 /// Runs `body` with a test server behind the fault proxy; everything is stopped afterwards.
 func withFaultProxy(_ faults: FaultProxy.Faults, seed: Int = 7,
                     _ body: (TestHTTPServer, FaultProxy, CurlHTTPClient) async throws -> Void) async throws {
-    let server = try TestHTTPServer()
-    defer { server.stop() }
-    let proxy = try FaultProxy(upstream: server.base, faults: faults, seed: seed)
-    defer { proxy.stop() }
-    try await body(server, proxy, CurlHTTPClient())
+    try await withTeardown { teardown in
+        let server = try await teardown.stop(TestHTTPServer())
+        let proxy = try await teardown.stop(FaultProxy(upstream: server.base, faults: faults, seed: seed))
+        try await body(server, proxy, CurlHTTPClient())
+    }
 }
 
 @Suite(.serialized) struct FaultProxyTests {
@@ -22,7 +23,7 @@ func withFaultProxy(_ faults: FaultProxy.Faults, seed: Int = 7,
         let directory = try TempDirectory(prefix: "fp-clean")
         defer { directory.remove() }
         let path = try makeSparseFile(in: directory, name: "f.bin", size: 6 << 20)
-        let expected = try independentMD5(path: path, offset: 1000, length: 5 << 20)
+        let expected = try await independentMD5(path: path, offset: 1000, length: 5 << 20)
         try await withFaultProxy(.init()) { _, proxy, client in
             let url = "\(proxy.endpoint)/echo?partNumber=1&uploadId=abc"
             let response = try await client.execute(HTTPRequest(method: "PUT", url: url,
@@ -32,7 +33,7 @@ func withFaultProxy(_ faults: FaultProxy.Faults, seed: Int = 7,
             #expect(head.status == 200)
             let big = try await client.execute(HTTPRequest(method: "GET", url: "\(proxy.endpoint)/bytes?n=300000"))
             #expect(big.body.count == 300_000)
-            let stats = try proxy.stats()
+            let stats = try await proxy.stats()
             #expect(stats.requests["PUT UploadPart"] == 1)
             #expect(stats.forwarded["PUT UploadPart"] == 1)
             #expect(stats.faults.values.reduce(0, +) == 0)
@@ -63,10 +64,10 @@ func withFaultProxy(_ faults: FaultProxy.Faults, seed: Int = 7,
                 return all
             }
             for part in 0..<parts {
-                let expected = try independentMD5(path: path, offset: Int64(part) * partSize, length: partSize)
+                let expected = try await independentMD5(path: path, offset: Int64(part) * partSize, length: partSize)
                 #expect(results[part] == expected, "part \(part + 1)")
             }
-            let stats = try proxy.stats()
+            let stats = try await proxy.stats()
             let injected = stats.faults.values.reduce(0, +)
             #expect(injected > 0)
             #expect(stats.faults["503", default: 0] > 0)
@@ -83,7 +84,7 @@ func withFaultProxy(_ faults: FaultProxy.Faults, seed: Int = 7,
             #expect(error.map { [.connectionReset, .receiveFailed].contains($0.kind) } == true)
             #expect(error?.isRetryable == true)
             // The upstream did get the whole request: "committed but no answer".
-            let stats = try proxy.stats()
+            let stats = try await proxy.stats()
             #expect(stats.forwarded["PUT PutObject"] == 1)
             #expect(stats.faults["reset_after"] == 1)
         }
@@ -110,7 +111,7 @@ func withFaultProxy(_ faults: FaultProxy.Faults, seed: Int = 7,
             #expect(error.lastFailure == "HTTP 503")
             // 30 tokens pay for 6 retries: the outage surfaces after a handful of calls, not 20 × 5.
             #expect(requestsMade <= 3)
-            #expect(try proxy.stats().requests.values.reduce(0, +) == 6 + requestsMade)
+            #expect(try await proxy.stats().requests.values.reduce(0, +) == 6 + requestsMade)
         }
     }
 
@@ -119,7 +120,7 @@ func withFaultProxy(_ faults: FaultProxy.Faults, seed: Int = 7,
             let failing = try await client.execute(HTTPRequest(method: "GET", url: "\(proxy.endpoint)/echo"))
             #expect(failing.status == 500)
             #expect(failing.text.contains("<Code>InternalError</Code>"))
-            try proxy.configure(.init())
+            try await proxy.configure(.init())
             let passing = try await client.execute(HTTPRequest(method: "GET", url: "\(proxy.endpoint)/echo"))
             #expect(passing.status == 200)
         }

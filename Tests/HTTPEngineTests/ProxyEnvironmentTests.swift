@@ -10,38 +10,38 @@ import Testing
     static let host = "skylark-proxy-check.invalid"
 
     /// Runs the child test with `environment` added; true when it passed.
-    func runChild(_ extra: [String: String]) throws -> ProcessResult {
+    func runChild(_ extra: [String: String]) async throws -> ProcessResult {
         var environment = ProcessInfo.processInfo.environment
         for name in ["http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"] {
             environment.removeValue(forKey: name)
         }
         environment.merge(extra) { _, new in new }
         let binary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        return try ProcessRunner.run(binary, ["--testing-library", "swift-testing", "--filter", "ProxyEnvironmentChild"],
+        return try await ProcessRunner.run(binary, ["--testing-library", "swift-testing", "--filter", "ProxyEnvironmentChild"],
                                      environment: environment)
     }
 
-    @Test func requestsGoThroughTheProxyNamedInHTTPProxy() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let proxy = try FaultProxy(upstream: server.base)
-        defer { proxy.stop() }
-        let result = try runChild(["SKYLARK_PROXY_CHILD": "via-proxy", "http_proxy": proxy.endpoint])
-        #expect(result.exitCode == 0, "child failed:\n\(result.stdout.suffix(1500))\(result.stderr.suffix(500))")
-        #expect(try proxy.stats().requests.values.reduce(0, +) == 1)
+    @Test func requestsGoThroughTheProxyNamedInHTTPProxy() async throws {
+        try await withTeardown { teardown in
+            let server = try await teardown.stop(TestHTTPServer())
+            let proxy = try await teardown.stop(FaultProxy(upstream: server.base))
+            let result = try await runChild(["SKYLARK_PROXY_CHILD": "via-proxy", "http_proxy": proxy.endpoint])
+            #expect(result.exitCode == 0, "child failed:\n\(result.stdout.suffix(1500))\(result.stderr.suffix(500))")
+            #expect(try await proxy.stats().requests.values.reduce(0, +) == 1)
+        }
     }
 
-    @Test func noProxyBypassesTheProxy() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let proxy = try FaultProxy(upstream: server.base)
-        defer { proxy.stop() }
-        let result = try runChild(["SKYLARK_PROXY_CHILD": "bypass", "http_proxy": proxy.endpoint,
-                                   "no_proxy": "\(ProxyEnvironmentTests.host),127.0.0.1"])
-        #expect(result.exitCode == 0, "child failed:\n\(result.stdout.suffix(1500))\(result.stderr.suffix(500))")
-        #expect(try proxy.stats().requests.isEmpty)
-        // The child really ran its test (an empty filter match would also exit 0).
-        #expect((result.stdout + result.stderr).contains("requestToAnUnresolvableHost() passed"))
+    @Test func noProxyBypassesTheProxy() async throws {
+        try await withTeardown { teardown in
+            let server = try await teardown.stop(TestHTTPServer())
+            let proxy = try await teardown.stop(FaultProxy(upstream: server.base))
+            let result = try await runChild(["SKYLARK_PROXY_CHILD": "bypass", "http_proxy": proxy.endpoint,
+                                       "no_proxy": "\(ProxyEnvironmentTests.host),127.0.0.1"])
+            #expect(result.exitCode == 0, "child failed:\n\(result.stdout.suffix(1500))\(result.stderr.suffix(500))")
+            #expect(try await proxy.stats().requests.isEmpty)
+            // The child really ran its test (an empty filter match would also exit 0).
+            #expect((result.stdout + result.stderr).contains("requestToAnUnresolvableHost() passed"))
+        }
     }
 }
 

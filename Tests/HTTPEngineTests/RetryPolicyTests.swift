@@ -1,5 +1,6 @@
 import Foundation
 import HTTPEngine
+import IngestCore
 import Testing
 
 @Suite struct RetryPolicyTests {

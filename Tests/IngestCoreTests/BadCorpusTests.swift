@@ -61,7 +61,7 @@ struct BadCorpusCase: Sendable, CustomTestStringConvertible {
     static let binary = ProcessRunner.product("skylark-ingest")
     static var binaryExists: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
-    @Test func corpusHasAtLeastFortyCasesInBothFormats() throws {
+    @Test func corpusHasAtLeastFortyCasesInBothFormats() async throws {
         let all = try BadCorpusCase.all()
         #expect(all.count >= 40)
         #expect(all.filter { $0.manifest == "manifest.yaml" }.count >= 20)
@@ -71,7 +71,7 @@ struct BadCorpusCase: Sendable, CustomTestStringConvertible {
         }
     }
 
-    @Test func corpusCoversEverySubtitleRule() throws {
+    @Test func corpusCoversEverySubtitleRule() async throws {
         let rules = Set(try BadCorpusCase.all().map(\.rule))
         for rule in [SubtitleRule.format, SubtitleRule.encoding, SubtitleRule.empty, SubtitleRule.syntax,
                      SubtitleRule.timestamp, SubtitleRule.timing, SubtitleRule.order] {
@@ -98,8 +98,8 @@ struct BadCorpusCase: Sendable, CustomTestStringConvertible {
 
     @Test(.enabled(if: binaryExists, "build the skylark-ingest product first (swift build --build-tests)"),
           arguments: cases)
-    func binaryExitsTwoAndPrintsTheRule(_ item: BadCorpusCase) throws {
-        let text = try ProcessRunner.run(Self.binary, ["validate", item.manifest], currentDirectory: item.folder)
+    func binaryExitsTwoAndPrintsTheRule(_ item: BadCorpusCase) async throws {
+        let text = try await ProcessRunner.run(Self.binary, ["validate", item.manifest], currentDirectory: item.folder)
         #expect(text.exitCode == 2, "\(item.name): exit \(text.exitCode)\n\(text.stdout)\(text.stderr)")
         let lines = text.stdout.split(separator: "\n")
         let check = {
@@ -112,7 +112,7 @@ struct BadCorpusCase: Sendable, CustomTestStringConvertible {
             check()
         }
 
-        let json = try ProcessRunner.run(Self.binary, ["validate", item.manifest, "--format", "json"],
+        let json = try await ProcessRunner.run(Self.binary, ["validate", item.manifest, "--format", "json"],
                                          currentDirectory: item.folder)
         #expect(json.exitCode == 2)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any],
@@ -124,7 +124,7 @@ struct BadCorpusCase: Sendable, CustomTestStringConvertible {
     /// Every prefix of every corpus manifest loads and validates without crashing (files unchecked):
     /// truncation is the most common way real manifests break.
     @Test(arguments: cases)
-    func everyPrefixOfTheManifestValidatesWithoutCrashing(_ item: BadCorpusCase) throws {
+    func everyPrefixOfTheManifestValidatesWithoutCrashing(_ item: BadCorpusCase) async throws {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(item.folder)/\(item.manifest)")))
         let format: ManifestFormat = item.manifest.hasSuffix(".csv") ? .csv : .yaml
         let step = max(1, bytes.count / 200)

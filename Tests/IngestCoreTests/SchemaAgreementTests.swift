@@ -23,9 +23,9 @@ import Testing
     static let unreadableRules: Set<String> = [DiagnosticRule.syntax, DiagnosticRule.encoding, DiagnosticRule.duplicateKey,
                                                DiagnosticRule.yamlAlias]
 
-    static var pythonAvailable: Bool {
+    static func pythonAvailable() async -> Bool {
         guard let python = ProcessRunner.which("python3"),
-              let result = try? ProcessRunner.run(python, ["-c", "import jsonschema, yaml"]) else { return false }
+              let result = try? await ProcessRunner.run(python, ["-c", "import jsonschema, yaml"]) else { return false }
         return result.exitCode == 0
     }
 
@@ -43,14 +43,14 @@ import Testing
         return files.sorted()
     }
 
-    @Test(.enabled(if: pythonAvailable, "needs python3 with jsonschema and PyYAML (scripts/test installs them)"))
-    func schemaAndSwiftValidatorAgreeOnStructure() throws {
+    @Test(.enabled("needs python3 with jsonschema and PyYAML (scripts/test installs them)") { await pythonAvailable() })
+    func schemaAndSwiftValidatorAgreeOnStructure() async throws {
         let files = Self.cases()
         #expect(files.count >= 25)
         let python = try #require(ProcessRunner.which("python3"))
         let script = repositoryRoot.appendingPathComponent("scripts/check-manifest-schema.py").path
         let schema = repositoryRoot.appendingPathComponent("schemas/manifest.schema.json").path
-        let run = try ProcessRunner.run(python, [script, schema] + files)
+        let run = try await ProcessRunner.run(python, [script, schema] + files)
         #expect(run.exitCode == 0, "\(run.stderr)")
         let verdicts = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: [String: Any]])
 

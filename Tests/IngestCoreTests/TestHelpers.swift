@@ -24,16 +24,3 @@ extension Array where Element == Diagnostic {
 let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// `ProcessRunner.run` on a thread of its own, so that waiting for the child never blocks a thread of
-/// the cooperative pool.
-func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                currentDirectory: String? = nil) async throws -> ProcessResult {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread {
-            continuation.resume(with: Result {
-                try ProcessRunner.run(executable, arguments, environment: environment, currentDirectory: currentDirectory)
-            })
-        }
-        thread.start()
-    }
-}

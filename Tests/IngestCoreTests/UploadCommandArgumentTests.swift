@@ -41,7 +41,7 @@ import Testing
         let dir = try TempDirectory()
         defer { dir.remove() }
         let file = try dir.write("ep1.mp4", "video")
-        let run = try await runProcess(Self.binary, ["upload", file, "--bucket", "watch"] + item.arguments,
+        let run = try await ProcessRunner.run(Self.binary, ["upload", file, "--bucket", "watch"] + item.arguments,
                                         environment: Self.environment)
         #expect(run.exitCode == 2, "exit \(run.exitCode)\n\(run.stdout)\(run.stderr)")
         #expect(run.stderr.contains(item.rule), "\(run.stderr)")
@@ -54,7 +54,7 @@ import Testing
         let dir = try TempDirectory()
         defer { dir.remove() }
         let file = try dir.write("evil\u{202E}4pm.mp4", "video")
-        let run = try await runProcess(Self.binary, ["upload", file, "--bucket", "watch", "--key-prefix", "drops/"],
+        let run = try await ProcessRunner.run(Self.binary, ["upload", file, "--bucket", "watch", "--key-prefix", "drops/"],
                                         environment: Self.environment)
         #expect(run.exitCode == 2, "exit \(run.exitCode)\n\(run.stdout)\(run.stderr)")
         #expect(run.stderr.contains("KEY_INVALID") && run.stderr.contains("U+202E"), "\(run.stderr)")
@@ -65,7 +65,7 @@ import Testing
         let dir = try TempDirectory()
         defer { dir.remove() }
         let file = try dir.write("ep1.mp4", "video")
-        let run = try await runProcess(Self.binary, ["upload", file, "--bucket", "watch", "--key-prefix", "drops/",
+        let run = try await ProcessRunner.run(Self.binary, ["upload", file, "--bucket", "watch", "--key-prefix", "drops/",
                                                       "--asset-uid", "asse_35bbd8a914c84cd3850158ec2783f42a"],
                                         environment: Self.environment)
         // Nothing listens on the endpoint: the command fails to connect (3), not on its arguments.

@@ -10,18 +10,18 @@ import Testing
 
     @Test(.enabled(if: binaryExists, "build the skylark-ingest product first (swift build --build-tests builds it)"),
           arguments: ["example.yaml", "example.csv"])
-    func exampleManifestExitsZero(_ name: String) throws {
-        let run = try ProcessRunner.run(Self.binary, ["validate", "manifests/\(name)"], currentDirectory: repositoryRoot.path)
+    func exampleManifestExitsZero(_ name: String) async throws {
+        let run = try await ProcessRunner.run(Self.binary, ["validate", "manifests/\(name)"], currentDirectory: repositoryRoot.path)
         #expect(run.exitCode == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("manifests/\(name): valid, 6 items"))
     }
 
     @Test(.enabled(if: binaryExists, "build the skylark-ingest product first"))
-    func invalidManifestPrintsCompilerStyleLinesAndExitsTwo() throws {
+    func invalidManifestPrintsCompilerStyleLinesAndExitsTwo() async throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
         let path = try dir.write("m.yaml", "version: 1\nassets:\n  - {id: a, title: A, video: a.mp4}\n  - {id: a, titel: B, video: b.mp4}\n")
-        let run = try ProcessRunner.run(Self.binary, ["validate", path])
+        let run = try await ProcessRunner.run(Self.binary, ["validate", path])
         #expect(run.exitCode == 2)
         let lines = run.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains("\(path):3:10: error[ID_DUPLICATE]: the id \"a\" is also used at line 4 (item \"a\")"))
@@ -31,11 +31,11 @@ import Testing
     }
 
     @Test(.enabled(if: binaryExists, "build the skylark-ingest product first"))
-    func jsonOutputParsesAndCarriesEveryField() throws {
+    func jsonOutputParsesAndCarriesEveryField() async throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
         let path = try dir.write("m.csv", "id,title,video\nbad id,T,missing.mp4\n")
-        let run = try ProcessRunner.run(Self.binary, ["validate", path, "--format", "json"])
+        let run = try await ProcessRunner.run(Self.binary, ["validate", path, "--format", "json"])
         #expect(run.exitCode == 2)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["manifest"] as? String == path)
@@ -54,12 +54,12 @@ import Testing
     }
 
     @Test(.enabled(if: binaryExists, "build the skylark-ingest product first"))
-    func warningsAloneExitZero() throws {
+    func warningsAloneExitZero() async throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
         _ = try dir.write("v.mp4", Data([0, 0, 0, 0x10] + Array("ftypisom".utf8) + [0, 0, 0, 0]))
         let path = try dir.write("m.yaml", "version: 1\nassets:\n  - {id: a, title: A, video: v.mp4}\n  - {id: b, title: B, video: v.mp4, key: b.mp4}\n")
-        let run = try ProcessRunner.run(Self.binary, ["validate", path])
+        let run = try await ProcessRunner.run(Self.binary, ["validate", path])
         #expect(run.exitCode == 0, "\(run.stdout)")
         #expect(run.stdout.contains("warning[VIDEO_REUSED]"))
     }
@@ -72,12 +72,12 @@ import Testing
         for index in 0..<1_200 { yaml += "  - {id: a\(index), title: T\(index), video: v\(index).mp4, mode: bogus}\n" }
         let path = try dir.write("m.yaml", yaml)
         // MODE_INVALID and FILE_MISSING per item: 2,400 errors.
-        let text = try await runProcess(Self.binary, ["validate", path])
+        let text = try await ProcessRunner.run(Self.binary, ["validate", path])
         #expect(text.exitCode == 2)
         #expect(text.stdout.split(separator: "\n").count { $0.contains(": error[") } == 1_000)
         #expect(text.stdout.contains("\n\(path): 1400 more diagnostics not shown (only the first 1000 are listed)\n"))
         #expect(text.stdout.hasSuffix("\(path): invalid, 2400 errors, 0 warnings\n"))
-        let json = try await runProcess(Self.binary, ["validate", path, "--format", "json"])
+        let json = try await ProcessRunner.run(Self.binary, ["validate", path, "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["errors"] as? Int == 2_400)
         #expect(object["suppressed"] as? Int == 1_400)
@@ -85,8 +85,8 @@ import Testing
     }
 
     @Test(.enabled(if: binaryExists, "build the skylark-ingest product first"))
-    func missingManifestExitsTwo() throws {
-        let run = try ProcessRunner.run(Self.binary, ["validate", "/nonexistent/m.yaml"])
+    func missingManifestExitsTwo() async throws {
+        let run = try await ProcessRunner.run(Self.binary, ["validate", "/nonexistent/m.yaml"])
         #expect(run.exitCode == 2)
         #expect(run.stdout.contains("error[FILE_MISSING]"))
     }

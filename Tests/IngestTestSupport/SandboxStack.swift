@@ -2,7 +2,7 @@ import Foundation
 
 /// SeaweedFS plus the built `skylark-sandbox` (API, Cognito, watchfolder) on loopback, for
 /// end-to-end tests of the built `skylark-ingest`. Started by the test, stopped by pid.
-public final class SandboxStack: @unchecked Sendable {
+public final class SandboxStack: AsyncStoppable, @unchecked Sendable {
     public let s3: SeaweedFS
     public let sandbox: ServerProcess
     public let directory: TempDirectory
@@ -13,32 +13,42 @@ public final class SandboxStack: @unchecked Sendable {
     public let poolID = "eu-west-1_Sandbox01"
     public let clientID = "sandboxclient"
 
-    /// Starts both servers; `sandboxArguments` adds flags (faults, latency, token lifetime).
-    /// With `rotatingIdentities` > 0, SeaweedFS gets that many extra identities and the sandbox's AWS
-    /// credential endpoints (IMDS, container, STS) hand them out in turn, each living `credentialLifetime` seconds.
-    public init(bucket: String = "e2e-watchfolder", sandboxArguments: [String] = [], rotatingIdentities: Int = 0,
-                credentialLifetime: Double = 3600) throws {
-        s3 = try SeaweedFS(rotatingIdentities: rotatingIdentities)
+    /// Starts both servers; `sandboxArguments` adds flags (faults, latency, token lifetime);
+    /// the watchfolder is polled every `watchIntervalMs` milliseconds. With `rotatingIdentities` > 0, SeaweedFS
+    /// gets that many extra identities and the sandbox's AWS credential endpoints (IMDS, container, STS, SSO)
+    /// hand them out in turn, each living `credentialLifetime` seconds.
+    public init(bucket: String = "e2e-watchfolder", sandboxArguments: [String] = [], watchIntervalMs: Int = 200,
+                rotatingIdentities: Int = 0, credentialLifetime: Double = 3600) async throws {
+        let s3 = try await SeaweedFS(rotatingIdentities: rotatingIdentities)
+        self.s3 = s3
+        var started: ServerProcess?
+        var made: TempDirectory?
         do {
-            try s3.createBucket(bucket)
+            try await s3.createBucket(bucket)
             self.bucket = bucket
-            directory = try TempDirectory(prefix: "sandbox")
+            let directory = try TempDirectory(prefix: "sandbox")
+            made = directory
+            self.directory = directory
             port = PortProbe.freePort()
             var arguments = [
                 "--port", "\(port)", "--state-dir", directory.path("state"),
                 "--user", "\(username):\(password)", "--pool-id", poolID, "--client-id", clientID,
-                "--watch-bucket", bucket, "--s3-endpoint", s3.endpoint, "--watch-interval-ms", "200",
+                "--watch-bucket", bucket, "--s3-endpoint", s3.endpoint, "--watch-interval-ms", "\(watchIntervalMs)",
             ]
             for identity in s3.rotatingIdentities {
                 arguments += ["--credential-identity", "\(identity.accessKey):\(identity.secretKey)"]
             }
             if !s3.rotatingIdentities.isEmpty { arguments += ["--credential-lifetime-s", "\(credentialLifetime)"] }
             arguments += sandboxArguments
-            sandbox = try ServerProcess(executable: ProcessRunner.product("skylark-sandbox"), arguments: arguments,
-                                        environment: s3.environment, logPath: directory.path("sandbox.log"))
-            try sandbox.waitForPort(port, timeout: 30)
+            let sandbox = try ServerProcess(executable: ProcessRunner.product("skylark-sandbox"), arguments: arguments,
+                                            environment: s3.environment, logPath: directory.path("sandbox.log"))
+            started = sandbox
+            self.sandbox = sandbox
+            try await sandbox.waitForPort(port, timeout: 30)
         } catch {
-            s3.stop()
+            await started?.stop()
+            await s3.stop()
+            made?.remove()
             throw error
         }
     }
@@ -76,31 +86,36 @@ public final class SandboxStack: @unchecked Sendable {
     }
 
     /// The sandbox's credential endpoints' counters and issue log (`credentials` of `/_admin/state`).
-    public func credentialState() throws -> [String: Any] {
-        (try adminState()["credentials"] as? [String: Any]) ?? [:]
+    public func credentialState() async throws -> [String: Any] {
+        (try await adminState()["credentials"] as? [String: Any]) ?? [:]
     }
 
     /// `GET /_admin/state` decoded as JSON.
-    public func adminState() throws -> [String: Any] {
-        let data = try httpGet("http://127.0.0.1:\(port)/_admin/state")
+    public func adminState() async throws -> [String: Any] {
+        let data = try await httpGet("http://127.0.0.1:\(port)/_admin/state")
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 
     /// Sends a JSON body to an admin route (`/_admin/faults`, `/_admin/reset`).
-    public func adminPost(_ path: String, json: String) throws {
-        _ = try ProcessRunner.run("/usr/bin/env", ["curl", "-sf", "-X", "POST", "-H", "Content-Type: application/json",
+    public func adminPost(_ path: String, json: String) async throws {
+        _ = try await ProcessRunner.run("/usr/bin/env", ["curl", "-sf", "-X", "POST", "-H", "Content-Type: application/json",
                                                     "--data", json, "http://127.0.0.1:\(port)\(path)"])
     }
 
-    /// Stops both servers by pid and removes their data.
-    public func stop() {
-        sandbox.stop()
-        s3.stop()
+    /// Stops both servers by pid (awaiting their exit, off the cooperative pool) and removes their data.
+    public func stop() async {
+        await sandbox.stop()
+        await s3.stop()
         directory.remove()
     }
 
-    private func httpGet(_ url: String) throws -> Data {
-        let result = try ProcessRunner.run("/usr/bin/env", ["curl", "-sf", url])
+    /// The sandbox's log so far (one line per request, watchfolder events).
+    public var sandboxLog: String {
+        (try? String(contentsOfFile: sandbox.logPath, encoding: .utf8)) ?? ""
+    }
+
+    private func httpGet(_ url: String) async throws -> Data {
+        let result = try await ProcessRunner.run("/usr/bin/env", ["curl", "-sf", url])
         guard result.exitCode == 0 else { throw ServerProcessError.exited(status: result.exitCode, log: result.stderr) }
         return Data(result.stdout.utf8)
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A SeaweedFS (`weed mini`) S3 server on loopback, for tests: every port explicit, telemetry off,
 /// authentication on with one generated identity. Started by the test, stopped by pid.
-public final class SeaweedFS: @unchecked Sendable {
+public final class SeaweedFS: AsyncStoppable, @unchecked Sendable {
     public let endpoint: String
     public let accessKey = "AKIDSKYLARKTEST"
     public let secretKey = "skylark-test-secret-\(UUID().uuidString.prefix(8))"
@@ -20,7 +20,7 @@ public final class SeaweedFS: @unchecked Sendable {
     public let rotatingIdentities: [(accessKey: String, secretKey: String)]
 
     /// Starts a server and waits until its S3 port answers; `rotatingIdentities` extra identities are created.
-    public init(rotatingIdentities count: Int = 0) throws {
+    public init(rotatingIdentities count: Int = 0) async throws {
         guard let weed = SeaweedFS.weedPath else { throw ServerProcessError.notReady(port: 0) }
         directory = try TempDirectory(prefix: "seaweedfs")
         let suffix = UUID().uuidString.prefix(8)
@@ -44,7 +44,13 @@ public final class SeaweedFS: @unchecked Sendable {
         endpoint = "http://127.0.0.1:\(s3Port)"
         let arguments = SeaweedFS.arguments(dataDir: dataDir, configPath: configPath, ports: ports)
         server = try ServerProcess(executable: weed, arguments: arguments, logPath: directory.path("weed.log"))
-        try server.waitForPort(s3Port, timeout: 60)
+        do {
+            try await server.waitForPort(s3Port, timeout: 60)
+        } catch {
+            await server.stop()
+            directory.remove()
+            throw error
+        }
     }
 
     /// The `weed mini` command line: loopback only, telemetry off, no WebDAV or admin UI, all ports set.
@@ -85,7 +91,7 @@ public final class SeaweedFS: @unchecked Sendable {
 
     /// Runs a short Python snippet with boto3 bound to this server as `s3` (an independent client).
     @discardableResult
-    public func boto3(_ script: String) throws -> ProcessResult {
+    public func boto3(_ script: String) async throws -> ProcessResult {
         let prelude = """
         import boto3, json, sys, hashlib
         from botocore.config import Config
@@ -94,18 +100,18 @@ public final class SeaweedFS: @unchecked Sendable {
                           config=Config(s3={'addressing_style': 'path'}))
 
         """
-        return try ProcessRunner.run(ProcessRunner.which("python3") ?? "/usr/bin/python3", ["-c", prelude + script])
+        return try await ProcessRunner.run(ProcessRunner.which("python3") ?? "/usr/bin/python3", ["-c", prelude + script])
     }
 
     /// Creates `bucket` with boto3.
-    public func createBucket(_ bucket: String) throws {
-        let result = try boto3("s3.create_bucket(Bucket='\(bucket)')")
+    public func createBucket(_ bucket: String) async throws {
+        let result = try await boto3("s3.create_bucket(Bucket='\(bucket)')")
         if result.exitCode != 0 { throw ServerProcessError.exited(status: result.exitCode, log: result.stderr) }
     }
 
-    /// Stops the server and deletes its data.
-    public func stop() {
-        server.stop()
+    /// Stops the server (awaiting its exit, off the cooperative pool) and deletes its data.
+    public func stop() async {
+        await server.stop()
         directory.remove()
     }
 }

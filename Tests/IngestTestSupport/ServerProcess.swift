@@ -24,31 +24,56 @@ public final class ServerProcess: @unchecked Sendable {
         try process.run()
     }
 
-    /// Waits until a TCP connection to 127.0.0.1:`port` succeeds, or throws after `timeout` seconds.
-    public func waitForPort(_ port: Int, timeout: TimeInterval = 30) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+    /// Waits until a TCP connection to 127.0.0.1:`port` succeeds, or throws after `timeout` seconds
+    /// (or when the server exits first). Polls with `Task.sleep`: no thread is held while waiting, and
+    /// cancelling the task ends the wait.
+    public func waitForPort(_ port: Int, timeout: TimeInterval = 30) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while ContinuousClock.now < deadline {
             if !process.isRunning {
                 let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
                 throw ServerProcessError.exited(status: process.terminationStatus, log: String(log.suffix(2000)))
             }
             if PortProbe.isOpen(port: port) { return }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         throw ServerProcessError.notReady(port: port)
     }
 
-    /// Stops the server: SIGTERM to its pid, then SIGKILL after `grace` seconds.
-    public func stop(grace: TimeInterval = 5) {
+    /// Stops the server and waits until it has exited: SIGTERM to its pid, then SIGKILL after `grace`
+    /// seconds. The waiting happens on a thread of its own, never on the cooperative pool, and is not
+    /// cut short by cancellation (the process is always gone when this returns).
+    public func stop(grace: TimeInterval) async {
         guard process.isRunning else { return }
-        kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(grace)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if process.isRunning { kill(pid, SIGKILL) }
-        process.waitUntilExit()
+        let box = UncheckedProcess(process)
+        let pid = self.pid
+        await OffPool.run("ServerProcess.stop \(pid)") {
+            let process = box.process
+            guard process.isRunning else { return }
+            kill(pid, SIGTERM)
+            let deadline = Date().addingTimeInterval(grace)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            if process.isRunning { kill(pid, SIGKILL) }
+            process.waitUntilExit()
+        }
     }
 
-    deinit { stop(grace: 1) }
+    /// Waits off the cooperative pool until the server has exited (after a signal the test sent).
+    @discardableResult
+    public func waitForExit() async -> Int32 {
+        await ProcessRunner.waitForExit(process)
+    }
+
+    /// A server still running when its last reference goes is killed at once, without waiting: tests
+    /// stop their servers with `await stop()`, and a deinit must never block the thread it runs on.
+    deinit {
+        if process.isRunning { kill(pid, SIGKILL) }
+    }
+}
+
+extension ServerProcess: AsyncStoppable {
+    /// Stops the server with a 5 s grace period (see `stop(grace:)`).
+    public func stop() async { await stop(grace: 5) }
 }
 
 public enum ServerProcessError: Error, CustomStringConvertible {

@@ -26,11 +26,11 @@ import Testing
     }
 
     @Test(.enabled(if: available))
-    func dryRunPrintsThePlanAndWritesNothing() throws {
+    func dryRunPrintsThePlanAndWritesNothing() async throws {
         let dir = try exampleCopy()
         defer { dir.remove() }
         let manifest = dir.path("example.yaml")
-        let result = try ProcessRunner.run(Self.binary, ["run", manifest, "--dry-run"], environment: bareEnvironment)
+        let result = try await ProcessRunner.run(Self.binary, ["run", manifest, "--dry-run"], environment: bareEnvironment)
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.contains("would create asset"))
         #expect(result.stdout.contains("nothing was sent"))
@@ -39,25 +39,25 @@ import Testing
     }
 
     @Test(.enabled(if: available))
-    func missingConfigurationExitsThreeBeforeAnyWork() throws {
+    func missingConfigurationExitsThreeBeforeAnyWork() async throws {
         let dir = try exampleCopy()
         defer { dir.remove() }
         let manifest = dir.path("example.yaml")
-        let result = try ProcessRunner.run(Self.binary, ["run", manifest, "--no-progress"], environment: bareEnvironment)
+        let result = try await ProcessRunner.run(Self.binary, ["run", manifest, "--no-progress"], environment: bareEnvironment)
         #expect(result.exitCode == 3)
         #expect(result.stderr.contains("SKYLARK_NOT_CONFIGURED"))
         #expect(!FileManager.default.fileExists(atPath: manifest + ".checkpoint"))
     }
 
     @Test(.enabled(if: available))
-    func plainHTTPAPIURLToAHostThatIsNotLoopbackExitsThreeBeforeAnyWork() throws {
+    func plainHTTPAPIURLToAHostThatIsNotLoopbackExitsThreeBeforeAnyWork() async throws {
         let dir = try exampleCopy()
         defer { dir.remove() }
         let manifest = dir.path("example.yaml")
         var environment = bareEnvironment
         environment["SKYLARK_API_URL"] = "http://skylark.example.com/api/"
         environment["SKYLARK_TOKEN"] = "bearer-that-must-not-leak"
-        let result = try ProcessRunner.run(Self.binary, ["run", manifest, "--no-progress"],
+        let result = try await ProcessRunner.run(Self.binary, ["run", manifest, "--no-progress"],
                                            environment: environment)
         #expect(result.exitCode == 3)
         #expect(result.stderr.contains("SKYLARK_INSECURE_URL"))
@@ -67,32 +67,34 @@ import Testing
     }
 
     @Test(.enabled(if: available))
-    func invalidManifestExitsTwo() throws {
+    func invalidManifestExitsTwo() async throws {
         let dir = try TempDirectory(prefix: "cli")
         defer { dir.remove() }
         let manifest = try dir.write("bad.yaml", "version: 1\nassets:\n  - id: 'bad id!'\n")
-        let result = try ProcessRunner.run(Self.binary, ["run", manifest], environment: bareEnvironment)
+        let result = try await ProcessRunner.run(Self.binary, ["run", manifest], environment: bareEnvironment)
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("error["))
     }
 
     @Test(.enabled(if: available))
-    func unknownStageIsAUsageError() throws {
-        let result = try ProcessRunner.run(Self.binary, ["run", "m.yaml", "--stages", "assets,nope"], environment: bareEnvironment)
+    func unknownStageIsAUsageError() async throws {
+        let result = try await ProcessRunner.run(Self.binary, ["run", "m.yaml", "--stages", "assets,nope"], environment: bareEnvironment)
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("nope"))
     }
 
     @Test(.enabled(if: available))
-    func statusAndReportWorkFromAnEmptyCheckpoint() throws {
+    func statusAndReportWorkFromAnEmptyCheckpoint() async throws {
         let dir = try exampleCopy()
         defer { dir.remove() }
         let manifest = dir.path("example.yaml")
-        let status = try ProcessRunner.run(Self.binary, ["status", manifest, "--format", "json"], environment: bareEnvironment)
+        // An empty journal (a missing one is exit 2: MissingCheckpointTests).
+        #expect(FileManager.default.createFile(atPath: manifest + ".checkpoint", contents: Data()))
+        let status = try await ProcessRunner.run(Self.binary, ["status", manifest, "--format", "json"], environment: bareEnvironment)
         #expect(status.exitCode == 0, "\(status.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
         #expect((json?["items"] as? [String: Int])?["pending"] == 6)
-        let report = try ProcessRunner.run(Self.binary, ["report", manifest, "--report-dir", dir.path("out")],
+        let report = try await ProcessRunner.run(Self.binary, ["report", manifest, "--report-dir", dir.path("out")],
                                            environment: bareEnvironment)
         #expect(report.exitCode == 0, "\(report.stderr)")
         for name in ["report.json", "report.csv", "junit.xml", "summary.md"] {

@@ -87,10 +87,10 @@ import Testing
 }
 
 /// Issue 10 point 11: a checkpoint that cannot be written (a full disk) stops new work at once.
-@Suite(.serialized, .enabled(if: SmallDisk.canMount, "needs root to mount a small tmpfs"))
+@Suite(.serialized, .enabled("needs root to mount a small tmpfs") { await SmallDisk.canMount() })
 struct JournalFailureTests {
     @Test func aFullDiskStopsTheRunAtTheFirstFailedJournalWriteInsteadOfFailingEveryItem() async throws {
-        let disk = try SmallDisk(kilobytes: 24)
+        let disk = try await SmallDisk(kilobytes: 24)
         defer { disk.remove() }
         let fixture = try Fixture(advanced: 60)
         defer { fixture.directory.remove() }
@@ -106,31 +106,5 @@ struct JournalFailureTests {
         #expect(failure.message.contains(disk.path), "the error names the checkpoint: \(failure.message)")
         #expect(result.count(.failed) == 0, "items were failed with CHECKPOINT_IO instead of left pending")
         #expect(result.count(.pending) > 30, "work went on after the journal failed: \(result.count(.pending)) pending")
-    }
-}
-
-/// A tmpfs of a few KiB, mounted for one test and removed after it.
-struct SmallDisk {
-    let path: String
-
-    static let canMount: Bool = {
-        guard getuid() == 0, let disk = try? SmallDisk(kilobytes: 4) else { return false }
-        disk.remove()
-        return true
-    }()
-
-    init(kilobytes: Int) throws {
-        path = NSTemporaryDirectory() + "smalldisk-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let result = try ProcessRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", path])
-        guard result.exitCode == 0 else {
-            try? FileManager.default.removeItem(atPath: path)
-            throw CocoaError(.fileWriteUnknown)
-        }
-    }
-
-    func remove() {
-        _ = try? ProcessRunner.run("/bin/umount", [path])
-        try? FileManager.default.removeItem(atPath: path)
     }
 }

@@ -121,8 +121,8 @@ import Testing
         #expect(plain.contains("- Manifest: `` `m.yaml` ``\n"))
     }
 
-    @Test(.enabled(if: HostileReportTextTests.markdownItAvailable))
-    func markdownSummaryRenderedByACommonMarkParserHasNoTagsLinksOrEmphasisFromTheText() throws {
+    @Test(.enabled("needs markdown-it-py (scripts/test installs it)") { await HostileReportTextTests.markdownItAvailable() })
+    func markdownSummaryRenderedByACommonMarkParserHasNoTagsLinksOrEmphasisFromTheText() async throws {
         let md = MarkdownSummary.render(Self.report(id: Self.hostileMarkdown, message: Self.hostileMarkdown,
                                                     manifest: "a`b<img src=x>.yaml"))
         let script = """
@@ -138,14 +138,14 @@ import Testing
         assert len(rows) == 2 and all(len(re.findall(r"<t[hd]>", row)) == 4 for row in rows), rows
         print("ok")
         """
-        let result = try ProcessRunner.run(ProcessRunner.which("python3")!, ["-c", script], stdin: Data(md.utf8))
+        let result = try await ProcessRunner.run(ProcessRunner.which("python3")!, ["-c", script], stdin: Data(md.utf8))
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.contains("ok"))
     }
 
-    static var markdownItAvailable: Bool {
+    static func markdownItAvailable() async -> Bool {
         guard let python = ProcessRunner.which("python3") else { return false }
-        return (try? ProcessRunner.run(python, ["-c", "import markdown_it"]).exitCode) == 0
+        return (try? await ProcessRunner.run(python, ["-c", "import markdown_it"]).exitCode) == 0
     }
 
     /// `|` not escaped by a backslash (a backslash escaped by another does not count).

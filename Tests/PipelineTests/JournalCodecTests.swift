@@ -85,26 +85,6 @@ import Testing
         #expect(throws: IngestError.self) { _ = try JournalReplay.replay(JournalCodec.encode(.header(header))) }
     }
 
-    @Test func checksumIsZlibCRC32AtEveryLengthAndAlignment() {
-        #expect(JournalChecksum.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
-        // Bit by bit, the definition, against the sliced table version.
-        func reference(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-            var c: UInt32 = 0xFFFF_FFFF
-            for byte in bytes {
-                c ^= UInt32(byte)
-                for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-            }
-            return ~c
-        }
-        let data = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
-        for start in 0..<8 {
-            for end in start...data.count {
-                let slice = Array(data[start..<end])
-                #expect(JournalChecksum.crc32(slice) == reference(data[start..<end]))
-            }
-        }
-    }
-
     @Test func packedStringsGiveBackExactlyTheirText() {
         let hex32 = "0123456789abcdef0fedcba987654321"
         let samples = [

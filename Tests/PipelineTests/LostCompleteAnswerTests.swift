@@ -35,9 +35,9 @@ struct LostCompleteAnswerTests {
     }
 
     @Test func aLostCompleteAnswerAfterTheWatchfolderMovedTheObjectSucceedsWithOneComplete() async throws {
-        let server = try SeaweedFS()
-        defer { server.stop() }
-        try server.createBucket("watch")
+        try await withTeardown { teardown in
+        let server = try await teardown.stop(SeaweedFS())
+        try await server.createBucket("watch")
         var fixture = try Fixture(advanced: 1)
         defer { fixture.directory.remove() }
         let video = fixture.directory.path("media/master.mxf")
@@ -72,5 +72,6 @@ struct LostCompleteAnswerTests {
         #expect(try await plain.headObject(bucket: "watch", key: "master.mxf") == nil)
         #expect(try await plain.headObject(bucket: "watch", key: "processed/master.mxf") != nil)
         #expect(checkpoint.item("item-0").etag != nil)
+        }
     }
 }

@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test(arguments: ["report.json", "report.csv", "junit.xml", "summary.md"])
-    func writerMatchesGoldenFile(name: String) throws {
+    func writerMatchesGoldenFile(name: String) async throws {
         let dir = try TempDirectory(prefix: "report")
         defer { dir.remove() }
         try ReportWriter.write(Self.sampleReport(), to: dir.url.path)
@@ -71,7 +71,7 @@ import Testing
         #expect(written == (try String(contentsOf: golden, encoding: .utf8)))
     }
 
-    @Test func streamedJSONIsExactlyWhatJSONEncoderWrites() throws {
+    @Test func streamedJSONIsExactlyWhatJSONEncoderWrites() async throws {
         var report = Self.sampleReport()
         var controls = ""
         for value in 0..<0x20 { controls.unicodeScalars.append(Unicode.Scalar(value)!) }
@@ -88,7 +88,7 @@ import Testing
         #expect(JSONReport.render(report) == String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
     }
 
-    @Test func reportsRenderedRowByRowEqualReportsOfTheWholeModel() throws {
+    @Test func reportsRenderedRowByRowEqualReportsOfTheWholeModel() async throws {
         let (assets, state, context) = Self.sampleInputs()
         let whole = try TempDirectory(prefix: "report-whole")
         let rows = try TempDirectory(prefix: "report-rows")
@@ -104,7 +104,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: rows.url.path).sorted() == ReportWriter.fileNames.sorted())
     }
 
-    @Test func aReportThatCannotBeWrittenFailsWithItsCodeAndLeavesNoTemporaryFile() throws {
+    @Test func aReportThatCannotBeWrittenFailsWithItsCodeAndLeavesNoTemporaryFile() async throws {
         let dir = try TempDirectory(prefix: "report-fail")
         defer { dir.remove() }
         // summary.md is a non-empty directory: renaming the new summary over it fails.
@@ -115,7 +115,7 @@ import Testing
     }
 
     @Test(.enabled(if: ProcessRunner.which("python3") != nil))
-    func junitIsWellFormedXML() throws {
+    func junitIsWellFormedXML() async throws {
         let xml = JUnitReport.render(Self.sampleReport())
         let script = """
         import sys, xml.etree.ElementTree as ET
@@ -124,13 +124,13 @@ import Testing
         failure = root.find('.//failure')
         print(len(cases), failure.get('type'), cases[1].get('name'))
         """
-        let result = try ProcessRunner.run(ProcessRunner.which("python3")!, ["-c", script], stdin: Data(xml.utf8))
+        let result = try await ProcessRunner.run(ProcessRunner.which("python3")!, ["-c", script], stdin: Data(xml.utf8))
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "4 SKYLARK_ASSET_NOT_FOUND bad,\"2\"")
     }
 
-    @Test(.enabled(if: ReportTests.pythonJSONSchemaAvailable))
-    func writtenReportValidatesAgainstTheSchema() throws {
+    @Test(.enabled { await ReportTests.pythonJSONSchemaAvailable() })
+    func writtenReportValidatesAgainstTheSchema() async throws {
         let dir = try TempDirectory(prefix: "report")
         defer { dir.remove() }
         try ReportWriter.write(Self.sampleReport(), to: dir.url.path)
@@ -145,13 +145,13 @@ import Testing
         assert not jsonschema.Draft202012Validator(schema).is_valid(bad)
         print("ok")
         """
-        let result = try ProcessRunner.run(ProcessRunner.which("python3")!, ["-c", script, schema, dir.path("report.json")])
+        let result = try await ProcessRunner.run(ProcessRunner.which("python3")!, ["-c", script, schema, dir.path("report.json")])
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.contains("ok"))
     }
 
-    static var pythonJSONSchemaAvailable: Bool {
+    static func pythonJSONSchemaAvailable() async -> Bool {
         guard let python = ProcessRunner.which("python3") else { return false }
-        return (try? ProcessRunner.run(python, ["-c", "import jsonschema"]).exitCode) == 0
+        return (try? await ProcessRunner.run(python, ["-c", "import jsonschema"]).exitCode) == 0
     }
 }

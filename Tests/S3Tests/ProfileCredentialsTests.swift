@@ -129,13 +129,29 @@ import Testing
           endpoint_url = http://127.0.0.1:8333
         """)
         var env = ["HOME": dir.url.path, "AWS_CONFIG_FILE": configPath, "AWS_PROFILE": "local"]
-        let fromProfile = S3Configuration.resolve(environment: env)
+        let fromProfile = try S3Configuration.resolve(environment: env)
         #expect(fromProfile.region == "ap-south-1")
         #expect(fromProfile.endpoint == "http://127.0.0.1:8333" && fromProfile.pathStyle)
         env["AWS_REGION"] = "eu-west-1"
         env["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9000"
-        let fromEnvironment = S3Configuration.resolve(environment: env)
+        let fromEnvironment = try S3Configuration.resolve(environment: env)
         #expect(fromEnvironment.region == "eu-west-1" && fromEnvironment.endpoint == "http://127.0.0.1:9000")
+    }
+
+    @Test func aProfileEndpointWithoutSchemeIsRefusedLikeTheVariable() throws {
+        let dir = try TempDirectory(prefix: "aws")
+        defer { dir.remove() }
+        let configPath = try dir.write("config", "[profile local]\nendpoint_url = 127.0.0.1:8333\n")
+        let env = ["HOME": dir.url.path, "AWS_CONFIG_FILE": configPath, "AWS_PROFILE": "local"]
+        #expect {
+            try S3Configuration.resolve(environment: env)
+        } throws: { error in
+            (error as? IngestError)?.code == "S3_ENDPOINT_INVALID"
+                && (error as? IngestError)?.message.contains("profile local") == true
+        }
+        // The variable wins, and then the profile's value does not matter.
+        #expect(try S3Configuration.resolve(environment: env.merging(["AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9"]) { $1 })
+            .endpoint == "http://127.0.0.1:9")
     }
 
     @Test func profileDescriptionNamesTheProfileAndHowItGetsCredentials() throws {

@@ -1,4 +1,5 @@
 import HTTPEngine
+import IngestCore
 import Testing
 @testable import S3
 

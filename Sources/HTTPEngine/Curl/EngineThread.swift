@@ -175,7 +175,8 @@ final class EngineThread: @unchecked Sendable {
                 kind = .receiveFailed
                 message = "response larger than \(configuration.maxResponseBytes) bytes"
             }
-            return .failure(TransportError(kind: kind, message: message, url: transfer.urlForErrors))
+            return .failure(TransportError(kind: kind, message: message, url: transfer.urlForErrors,
+                                           systemError: kind == .cancelled || kind == .fileReadFailed ? nil : Int32(osErrno)))
         }
         var status = 0
         _ = ccurl_easy_getinfo_long(easy.raw, CURLINFO_RESPONSE_CODE, &status)

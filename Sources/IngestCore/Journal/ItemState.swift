@@ -118,8 +118,15 @@ public struct ItemState: Sendable, Hashable {
     public var bucket: String?
     public var key: String?
     public var etag: String?
-    /// The multipart uploader's resumable state, opaque here.
-    public var uploadState: JSONValue?
+    /// The multipart uploader's resumable state, opaque here: the state last recorded whole
+    /// (`upload_state`) with the parts recorded after it (`upload_part`) folded into its `completedParts`.
+    /// Setting it replaces both.
+    public var uploadState: JSONValue? {
+        get { upload.value.folded }
+        set { upload.value = UploadDetail(state: newValue) }
+    }
+    /// The upload in progress, boxed: a large run's finished items have none.
+    private var upload = Sparse<UploadDetail>()
     // The fingerprint, the asset's uid and its path packed (see `PackedString`).
     var packedDefinition: PackedString?
     var packedAssetUID: PackedString?
@@ -252,6 +259,10 @@ public struct ItemState: Sendable, Hashable {
         if let v = data["etag"]?.stringValue { etag = v }
         if let v = data["bytes"]?.int64Value { bytes = v }
         if let v = data["upload_state"] { uploadState = v == .null ? nil : v }
+        if case .object(let part)? = data["part"], let number = part["number"]?.int64Value,
+           let etag = part["etag"]?.stringValue {
+            recordUploadPart(number: Int(number), etag: etag)
+        }
         if let v = data["processed"]?.boolValue { processed = v }
         if let v = data["ovps"]?.int64Value { ovpCount = Int(v) }
         if let language = data["language"]?.stringValue { applyTrack(language: language, data) }
@@ -260,6 +271,13 @@ public struct ItemState: Sendable, Hashable {
                 if let language = fields["language"]?.stringValue { applyTrack(language: language, fields) }
             }
         }
+    }
+
+    /// Adds one finished part to the upload in progress (ignored when none is: its upload was cleared).
+    /// The list grows in place, so an upload of n parts costs O(n) to replay, not O(n²).
+    mutating func recordUploadPart(number: Int, etag: String) {
+        guard !upload.isEmpty else { return }
+        upload.modify { $0.parts.append(UploadedPart(number: number, etag: etag)) }
     }
 
     private mutating func applyTrack(language: String, _ data: [String: JSONValue]) {

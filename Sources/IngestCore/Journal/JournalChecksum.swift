@@ -1,7 +1,6 @@
-/// CRC-32 (IEEE, as zlib) for journal lines.
+/// CRC-32 (IEEE, as zlib) for journal lines: the project's one CRC-32 (slicing-by-8).
 ///
-/// IngestCore uses no other module of ours, so the codec carries its own table-driven CRC
-/// rather than calling `CryptoPrimitives.CRC32`; both compute the same function.
+/// It lives in IngestCore because the journal codec needs it and IngestCore uses no other module of ours.
 enum JournalChecksum {
     /// Slicing-by-8 tables: table `k` (entries `k*256 ..< (k+1)*256`) advances the CRC over a byte
     /// followed by `k` zero bytes, so eight bytes are folded in per step.

@@ -19,8 +19,15 @@ enum CSVManifestLoader {
         var assets: [ManifestAsset] = []
         var sawHeader = false
         var columnsOK = true
+        let delimiter = detectDelimiter(bytes)
+        if delimiter != .comma {
+            diagnostics.append(.warning(DiagnosticRule.csvDelimiter,
+                                        "the header is separated by \(delimiter.name), not `,`: the file was read with \(delimiter.name) as the delimiter",
+                                        hint: "save the manifest as comma-separated CSV (RFC 4180) to silence this warning",
+                                        at: SourceLocation(file: path, line: 1, column: 1)))
+        }
         do throws(CSVSyntaxError) {
-            try CSVParser.parse(bytes) { cells, line in
+            try CSVParser.parse(bytes, delimiter: delimiter) { cells, line in
                 if !sawHeader {
                     sawHeader = true
                     header = cells
@@ -31,7 +38,8 @@ enum CSVManifestLoader {
                 if cells.count != columns.count {
                     diagnostics.append(.error(
                         DiagnosticRule.syntax, "this row has \(cells.count) cells but the header has \(columns.count) columns",
-                        hint: "quote cells that contain commas; every row needs one cell per column",
+                        hint: delimiter == .comma ? "quote cells that contain commas; every row needs one cell per column"
+                            : "quote cells that contain \(delimiter.name); every row needs one cell per column",
                         at: SourceLocation(file: path, line: line, column: 1)))
                     return
                 }
@@ -59,6 +67,24 @@ enum CSVManifestLoader {
         return ManifestLoadResult(manifest: Manifest(path: path, format: .csv, assets: assets), diagnostics: diagnostics)
     }
 
+    /// The header's delimiter: `,` unless the header has no `,` and splits on `;` or TAB into two or
+    /// more cells that are all known column names (as spreadsheets in many locales save CSV).
+    static func detectDelimiter(_ bytes: ArraySlice<UInt8>) -> CSVParser.Delimiter {
+        // A header that is valid comma-separated CSV with two or more cells is read as such.
+        if let header = CSVParser.firstRecord(bytes, delimiter: .comma), header.count != 1 { return .comma }
+        for candidate in [CSVParser.Delimiter.semicolon, .tab] {
+            guard let cells = CSVParser.firstRecord(bytes, delimiter: candidate), cells.count >= 2 else { continue }
+            if cells.allSatisfy({ isKnownColumn($0.value.trimmingSpaces()) }) { return candidate }
+        }
+        return .comma
+    }
+
+    /// Whether `name` is a column the header may have (`subtitle.<language>` and `field.<name>` by shape).
+    private static func isKnownColumn(_ name: String) -> Bool {
+        ManifestKeys.csvColumns.contains(name) || (name.hasPrefix("subtitle.") && name.count > "subtitle.".count)
+            || (name.hasPrefix("field.") && name.count > "field.".count)
+    }
+
     /// Maps header cells to columns; unknown, duplicate and missing required columns are reported.
     private static func classify(_ cells: [CSVCell], path: String, diagnostics: inout [Diagnostic],
                                  ok: inout Bool) -> [Column] {
@@ -84,6 +110,8 @@ enum CSVManifestLoader {
                     diagnostics.append(.error(DiagnosticRule.languageInvalid,
                                               "`\(DiagnosticText.escaped(language))` in column `\(DiagnosticText.escaped(name))` is not a well-formed BCP 47 language tag: \(problem)",
                                               hint: "name the column like `subtitle.en-gb`", at: location, field: name))
+                } else {
+                    diagnostics += LanguageRules.registryDiagnostics(language, at: location, item: nil, field: name)
                 }
                 columns.append(.subtitle(language: language, key: "subtitle.\(language)"))
             } else if name.hasPrefix("field.") && name.count > "field.".count {

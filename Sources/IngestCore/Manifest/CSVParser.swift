@@ -14,20 +14,60 @@ public struct CSVSyntaxError: Error, Sendable, Hashable {
 }
 
 /// An RFC 4180 parser over bytes that tracks the line and column of every cell, including cells
-/// that span lines inside quotes. CRLF, LF and a missing final newline are accepted.
+/// that span lines inside quotes. CRLF, LF and a missing final newline are accepted. The delimiter
+/// is `,` unless another is given (`;` and TAB files, as spreadsheets in many locales write them).
 public enum CSVParser {
-    /// Parses `bytes` (UTF-8, BOM already removed) and calls `record` once per record with its
-    /// cells and its first line. Blank lines are skipped. Stops at the first syntax error.
-    public static func parse(_ bytes: ArraySlice<UInt8>,
-                             record: (_ cells: [CSVCell], _ line: Int) -> Void) throws(CSVSyntaxError) {
-        try bytes.withUnsafeBufferPointer { buffer throws(CSVSyntaxError) in
-            try parse(buffer, record: record)
+    /// The delimiters a CSV file may use: `,` (RFC 4180), `;`, TAB.
+    public enum Delimiter: UInt8, Sendable, Hashable, CaseIterable {
+        case comma = 0x2C
+        case semicolon = 0x3B
+        case tab = 0x09
+
+        /// How a message names it: `,`, `;`, `TAB`.
+        public var name: String {
+            switch self {
+            case .comma: return "`,`"
+            case .semicolon: return "`;`"
+            case .tab: return "TAB"
+            }
         }
     }
 
-    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>,
+    /// Parses `bytes` (UTF-8, BOM already removed) and calls `record` once per record with its
+    /// cells and its first line. Blank lines are skipped. Stops at the first syntax error.
+    public static func parse(_ bytes: ArraySlice<UInt8>, delimiter: Delimiter = .comma,
+                             record: (_ cells: [CSVCell], _ line: Int) -> Void) throws(CSVSyntaxError) {
+        try bytes.withUnsafeBufferPointer { buffer throws(CSVSyntaxError) in
+            try parse(buffer, delimiter: delimiter.rawValue, record: record)
+        }
+    }
+
+    /// The cells of the first record (the header), or nil when there is none or it is not valid CSV
+    /// with this delimiter. Reads no further than the header's last line.
+    public static func firstRecord(_ bytes: ArraySlice<UInt8>, delimiter: Delimiter) -> [CSVCell]? {
+        // The header ends at the first line end outside quotes, after any leading blank lines.
+        var end = bytes.startIndex, inQuotes = false, sawContent = false
+        while end < bytes.endIndex {
+            let b = bytes[end]
+            if b == 0x22 { inQuotes.toggle() }
+            if b == 0x0A && !inQuotes && sawContent { break }
+            if b != 0x0A && b != 0x0D { sawContent = true }
+            end += 1
+        }
+        var first: [CSVCell]?
+        do throws(CSVSyntaxError) {
+            try parse(bytes[bytes.startIndex..<end], delimiter: delimiter) { cells, _ in
+                if first == nil { first = cells }
+            }
+        } catch {
+            return nil
+        }
+        return first
+    }
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, delimiter separator: UInt8,
                               record: (_ cells: [CSVCell], _ line: Int) -> Void) throws(CSVSyntaxError) {
-        let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+        let quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
         let n = buffer.count
         var i = 0
         var line = 1
@@ -85,7 +125,7 @@ public enum CSVParser {
                                          line: openLine, column: openColumn)
                 }
                 value = String(decoding: scratch, as: UTF8.self)
-                if i < n, buffer[i] != comma, buffer[i] != lf, !(buffer[i] == cr && (i + 1 == n || buffer[i + 1] == lf)) {
+                if i < n, buffer[i] != separator, buffer[i] != lf, !(buffer[i] == cr && (i + 1 == n || buffer[i + 1] == lf)) {
                     throw CSVSyntaxError(message: "text follows the closing quote of a cell",
                                          hint: "put the whole cell in quotes and write inner quotes as `\"\"`",
                                          line: line, column: column(at: i))
@@ -94,7 +134,7 @@ public enum CSVParser {
                 let start = i
                 while i < n {
                     let b = buffer[i]
-                    if b == comma || b == lf { break }
+                    if b == separator || b == lf { break }
                     if b == cr && (i + 1 == n || buffer[i + 1] == lf) { break }
                     if b == quote {
                         throw CSVSyntaxError(message: "a quote appears inside an unquoted cell",
@@ -106,8 +146,8 @@ public enum CSVParser {
                 value = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self)
             }
             cells.append(CSVCell(value: value, line: cellLine, column: cellColumn))
-            // After a cell: comma, end of line, or end of input.
-            if i < n && buffer[i] == comma {
+            // After a cell: the delimiter, end of line, or end of input.
+            if i < n && buffer[i] == separator {
                 i += 1
                 continue
             }

@@ -223,6 +223,9 @@ struct YAMLManifestWalker {
                     if let problem = BCP47.problem(language) {
                         error(DiagnosticRule.languageInvalid, "`\(DiagnosticText.escaped(language))` is not a well-formed BCP 47 language tag: \(problem)",
                               hint: "use a tag like `en-gb` or `fr`", at: location(value), field: "defaults.language")
+                    } else {
+                        diagnostics += LanguageRules.registryDiagnostics(language, at: location(value), item: nil,
+                                                                         field: "defaults.language")
                     }
                 }
             default:

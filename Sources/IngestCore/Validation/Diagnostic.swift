@@ -65,6 +65,8 @@ public enum DiagnosticRule {
     public static let duplicateKey = "MANIFEST_DUPLICATE_KEY"
     public static let missingField = "MANIFEST_MISSING_FIELD"
     public static let empty = "MANIFEST_EMPTY"
+    /// A CSV manifest separated by `;` or TAB rather than `,` (read with it; a warning).
+    public static let csvDelimiter = "CSV_DELIMITER"
     public static let fieldTooLong = "FIELD_TOO_LONG"
     public static let idInvalid = "ID_INVALID"
     public static let idDuplicate = "ID_DUPLICATE"
@@ -80,6 +82,10 @@ public enum DiagnosticRule {
     public static let uidInvalid = "UID_INVALID"
     public static let languageInvalid = "LANGUAGE_INVALID"
     public static let languageMissing = "LANGUAGE_MISSING"
+    /// A well-formed tag whose language, script or region subtag is not registered (`zz`, `english`, `eng`).
+    public static let languageUnknown = "LANGUAGE_UNKNOWN"
+    /// A private-use subtag (`qaa`–`qtz`, …): a warning.
+    public static let languagePrivateUse = "LANGUAGE_PRIVATE_USE"
     public static let subtitleLanguageDuplicate = "SUBTITLE_LANGUAGE_DUPLICATE"
     public static let metadataTooLarge = "METADATA_TOO_LARGE"
     public static let fileMissing = "FILE_MISSING"

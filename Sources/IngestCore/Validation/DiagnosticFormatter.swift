@@ -39,7 +39,7 @@ public enum DiagnosticFormatter {
                             warnings: result.warningCount, suppressed: result.suppressedCount,
                             diagnostics: result.diagnostics.map(Entry.init))
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(report)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
     }

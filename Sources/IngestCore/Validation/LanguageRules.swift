@@ -9,6 +9,9 @@ enum LanguageRules {
                 diagnostics.append(.error(DiagnosticRule.languageInvalid,
                                           "`\(DiagnosticText.escaped(subtitle.language))` is not a well-formed BCP 47 language tag: \(problem)",
                                           hint: "use a tag like `en-gb` or `fr`", at: location, item: asset.id, field: field))
+            } else if format == .yaml, asset.fieldLocations[field] != nil {
+                // A language given here (one from `defaults.language` is checked there, once).
+                diagnostics += registryDiagnostics(subtitle.language, at: location, item: asset.id, field: field)
             }
             if format == .yaml, subtitle.language.isEmpty, asset.fieldLocations[field] != nil {
                 diagnostics.append(.error(DiagnosticRule.languageInvalid, "`language` is empty",
@@ -32,6 +35,16 @@ enum LanguageRules {
                                           hint: "convert it to SubRip (.srt) or WebVTT (.vtt)", at: subtitle.location,
                                           item: asset.id, field: asset.subtitleFileField(index, format: format)))
             }
+        }
+    }
+
+    /// `LANGUAGE_UNKNOWN` errors and `LANGUAGE_PRIVATE_USE` warnings for a well-formed `tag` whose
+    /// subtags are not registered (`LanguageRegistry`).
+    static func registryDiagnostics(_ tag: String, at location: SourceLocation, item: String?, field: String)
+        -> [Diagnostic] {
+        LanguageRegistry.findings(tag).map { finding in
+            Diagnostic(finding.severity, rule: finding.rule, message: finding.message, hint: finding.hint,
+                       location: location, itemID: item, field: field)
         }
     }
 }

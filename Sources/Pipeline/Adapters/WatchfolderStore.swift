@@ -34,19 +34,23 @@ public struct WatchfolderStore: ObjectStore {
     }
 
     public func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
-                       onState: @escaping @Sendable (JSONValue) async -> Void,
+                       onState: @escaping @Sendable (UploadStateChange) async -> Void,
                        progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {
         let state = Self.uploadState(resume)
         let last = ProgressDelta()
         let result = try await uploader.upload(
             UploadRequest(path: path, bucket: bucket, key: key, metadata: metadata, ifNoneMatch: true), resume: state,
-            onStateChange: { newState in
-                guard let newState else {
-                    await onState(.null)
-                    return
+            onChange: { change in
+                switch change {
+                case .started(let state):
+                    let data = try JSONEncoder().encode(state)
+                    if let json = JSONValue.parse(String(decoding: data, as: UTF8.self)) { await onState(.state(json)) }
+                case .partDone(let part, _):
+                    // The part alone: the journal folds it into the state recorded at the start.
+                    await onState(.part(number: part.number, etag: part.etag))
+                case .cleared:
+                    await onState(.state(.null))
                 }
-                let data = try JSONEncoder().encode(newState)
-                if let json = JSONValue.parse(String(decoding: data, as: UTF8.self)) { await onState(json) }
             },
             progress: { total in progress(last.delta(total)) })
         return UploadOutcome(etag: result.etag, bytes: result.bytes)

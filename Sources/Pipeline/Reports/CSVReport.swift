@@ -1,3 +1,4 @@
+import Foundation
 import IngestCore
 
 /// `report.csv`: one row per item (RFC 4180 quoting).

@@ -41,9 +41,10 @@ enum TransferStage {
         let events = ctx.events
         let outcome = try await ctx.retry.write({
             let resume = checkpoint.item(id).uploadState
-            return try await store.upload(path: path, key: key, metadata: userMetadata, resume: resume, onState: { state in
-                try? await checkpoint.record(id, .transfer, .done, op: "upload_state", data: ["upload_state": state],
-                                             durable: false)
+            return try await store.upload(path: path, key: key, metadata: userMetadata, resume: resume, onState: { change in
+                // The state once, then one short record per part (not the whole list again); not durable:
+                // a part whose record is lost is found again by ListParts when the upload resumes.
+                try? await checkpoint.record(change.entry(item: id), durable: false)
             }, progress: { bytes in events(PipelineEvent(kind: .bytesSent, item: id, stage: .transfer, bytes: bytes)) })
         }, reconcile: { try await finder.find() })
         try await done(id, key: key, outcome, ctx)

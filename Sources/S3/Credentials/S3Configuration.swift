@@ -1,4 +1,5 @@
 import Foundation
+import IngestCore
 
 /// Where S3 is and how to address it: region, optional custom endpoint, path- or virtual-hosted style.
 public struct S3Configuration: Sendable, Hashable {
@@ -32,11 +33,52 @@ public struct S3Configuration: Sendable, Hashable {
 
     /// Region and endpoint from the environment and the profile of the shared files (`AWS_PROFILE`):
     /// its `region`, its `services` section's `s3 = endpoint_url = …`, or its global `endpoint_url`.
-    public static func resolve(environment: [String: String]) -> S3Configuration {
+    /// The endpoint used is checked like `validatedFromEnvironment` does (`S3_ENDPOINT_INVALID`).
+    public static func resolve(environment: [String: String]) throws -> S3Configuration {
         let config = SharedConfig.load(environment: environment)
         let profile = SharedConfigPaths(environment: environment).profile
-        return fromEnvironment(environment, profileRegion: config.region(profile: profile),
-                               profileEndpoint: config.endpoint(service: "s3", profile: profile))
+        let profileEndpoint = config.endpoint(service: "s3", profile: profile)
+        let fromVariables = try validatedFromEnvironment(environment)
+        if fromVariables.endpoint == nil, let profileEndpoint,
+           let problem = endpointProblem(profileEndpoint, setting: "the S3 endpoint_url of profile \(profile)") {
+            throw problem
+        }
+        return fromEnvironment(environment, profileRegion: config.region(profile: profile), profileEndpoint: profileEndpoint)
+    }
+
+    /// `fromEnvironment`, refusing an endpoint that is not an `http://` or `https://` URL with a host
+    /// (`S3_ENDPOINT_INVALID`, a configuration error): without a scheme, `127.0.0.1:8333` would be
+    /// spoken to over TLS and fail as an obscure TLS error.
+    public static func validatedFromEnvironment(_ environment: [String: String], profileRegion: String? = nil) throws
+        -> S3Configuration {
+        for name in ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"] {
+            guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { continue }
+            if let problem = endpointProblem(value, setting: name) { throw problem }
+            break   // the one used
+        }
+        return fromEnvironment(environment, profileRegion: profileRegion)
+    }
+
+    /// Why `endpoint` (the value of `setting`) cannot be the S3 endpoint, or nil when it can.
+    public static func endpointProblem(_ endpoint: String, setting: String) -> IngestError? {
+        let lowered = endpoint.lowercased()
+        let scheme = ["http://", "https://"].first { lowered.hasPrefix($0) }
+        // User info may be a secret: never shown.
+        let shown = endpoint.contains("@") ? "…@…" : DiagnosticText.escaped(endpoint)
+        guard let scheme else {
+            let example = endpoint.contains("://") || endpoint.contains("@") ? "http://127.0.0.1:8333" : "http://\(shown)"
+            return IngestError(code: "S3_ENDPOINT_INVALID",
+                               message: "\(setting) is `\(shown)`, which is not an http:// or https:// URL",
+                               hint: "include the scheme, e.g. \(example)")
+        }
+        let rest = endpoint.dropFirst(scheme.count)
+        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if host.isEmpty || host.hasPrefix(":") || rest.contains("?") || rest.contains("#") || host.contains("@") {
+            return IngestError(code: "S3_ENDPOINT_INVALID",
+                               message: "\(setting) is `\(shown)`, which is not an endpoint URL (scheme, host and optional port and path)",
+                               hint: "e.g. http://127.0.0.1:8333 or https://s3.eu-west-1.amazonaws.com")
+        }
+        return nil
     }
 
     /// The URL parts of a request to `bucket` (and `key`), with `query` pairs (nil value = bare name).

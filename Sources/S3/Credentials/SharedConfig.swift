@@ -1,4 +1,5 @@
 import Foundation
+import IngestCore
 
 /// The AWS shared `config` and `credentials` files, parsed (pure: reading the files is `load`'s only I/O).
 ///

@@ -67,15 +67,47 @@ public struct MultipartUploader: Sendable {
         }
     }
 
+    /// A change of an upload's resumable state, as `upload(_:resume:onChange:progress:)` reports it.
+    public enum StateChange: Sendable {
+        /// The upload was created, or resumed with its parts checked against ListParts and the local
+        /// bytes (reported only when that changed the state it was resumed from): the whole state to keep.
+        case started(UploadState)
+        /// One more part finished; `state` is the whole state with it. Keep the part alone (what changed)
+        /// or the whole state.
+        case partDone(UploadState.CompletedPart, state: UploadState)
+        /// No multipart state needs keeping any more (the upload completed).
+        case cleared
+    }
+
     /// Uploads `request.path` to `request.bucket`/`request.key`.
     ///
     /// - Parameters:
     ///   - resume: state of an earlier multipart upload of this object, if any.
-    ///   - onStateChange: called after the upload is created and after each part, so callers persist it;
-    ///     called with nil when no multipart state needs keeping any more (completed or restarted as single PUT).
+    ///   - onStateChange: called with the whole state once the upload is created (or resumed, when ListParts
+    ///     changed the state), and after each part, so callers persist it; called with nil when no multipart
+    ///     state needs keeping any more.
     ///   - progress: total bytes of the file sent so far (may go back when a request is retried).
     public func upload(_ request: UploadRequest, resume: UploadState? = nil,
                        onStateChange: @escaping @Sendable (UploadState?) async throws -> Void = { _ in },
+                       progress: (@Sendable (Int64) -> Void)? = nil) async throws -> UploadResult {
+        try await upload(request, resume: resume, onChange: { change in
+            switch change {
+            case .started(let state), .partDone(_, let state): try await onStateChange(state)
+            case .cleared: try await onStateChange(nil)
+            }
+        }, progress: progress)
+    }
+
+    /// Uploads `request.path` to `request.bucket`/`request.key`, reporting what changed in the resumable
+    /// state: the whole state when the upload is created or resumed, then each part as it finishes (an
+    /// append-only journal records one short line per part instead of the whole list again).
+    ///
+    /// - Parameters:
+    ///   - resume: state of an earlier multipart upload of this object, if any.
+    ///   - onChange: called as the state changes; each call finishes before the next part starts.
+    ///   - progress: total bytes of the file sent so far (may go back when a request is retried).
+    public func upload(_ request: UploadRequest, resume: UploadState?,
+                       onChange: @escaping @Sendable (StateChange) async throws -> Void,
                        progress: (@Sendable (Int64) -> Void)? = nil) async throws -> UploadResult {
         let fingerprint = try FileFingerprint.of(request.path)
         let tracker = ProgressTracker(callback: progress)
@@ -83,7 +115,7 @@ public struct MultipartUploader: Sendable {
             if let resume { try? await client.abortMultipartUpload(bucket: resume.bucket, key: resume.key, uploadId: resume.uploadId) }
             return try await putSingle(request, size: fingerprint.size, tracker: tracker)
         }
-        return try await uploadMultipart(request, fingerprint: fingerprint, resume: resume, onStateChange: onStateChange,
+        return try await uploadMultipart(request, fingerprint: fingerprint, resume: resume, onChange: onChange,
                                          tracker: tracker)
     }
 
@@ -112,14 +144,16 @@ public struct MultipartUploader: Sendable {
     }
 
     private func uploadMultipart(_ request: UploadRequest, fingerprint: FileFingerprint, resume: UploadState?,
-                                 onStateChange: @escaping @Sendable (UploadState?) async throws -> Void,
+                                 onChange: @escaping @Sendable (StateChange) async throws -> Void,
                                  tracker: ProgressTracker) async throws -> UploadResult {
         var (state, known, resumed) = try await prepare(request, fingerprint: fingerprint, resume: resume)
-        try await onStateChange(state)
+        if !resumed { try await onChange(.started(state)) }
         let plan = PartPlanner.parts(fileSize: fingerprint.size, partSize: state.partSize)
         var md5s: [Int: [UInt8]] = [:]
 
-        // Parts S3 already holds: verify each against the local bytes (ETag = MD5 for plain uploads).
+        // Parts S3 already holds: verify each against the local bytes (ETag = MD5 for plain uploads). The
+        // state keeps those, whatever the resumed state listed.
+        state.completedParts = []
         for part in plan {
             guard let remote = known[part.number] else { continue }
             let md5 = try await FileHasher.md5(path: request.path, offset: part.offset, length: part.length)
@@ -129,23 +163,22 @@ public struct MultipartUploader: Sendable {
                 tracker.finish(part: part.number, bytes: part.length)
             }
         }
-        state.completedParts.removeAll { md5s[$0.number] == nil }
-        try await onStateChange(state)
+        if resumed && state != resume { try await onChange(.started(state)) }
 
         let missing = plan.filter { md5s[$0.number] == nil }
-        let frozenState = state
+        let uploadId = state.uploadId
         try await withThrowingTaskGroup(of: (Int, String, [UInt8]).self) { group in
             var iterator = missing.makeIterator()
             func startNext() -> Bool {
                 guard let part = iterator.next() else { return false }
-                group.addTask { try await sendPart(part, request: request, uploadId: frozenState.uploadId, tracker: tracker) }
+                group.addTask { try await sendPart(part, request: request, uploadId: uploadId, tracker: tracker) }
                 return true
             }
             for _ in 0..<partConcurrency where !startNext() { break }
             while let (number, etag, md5) = try await group.next() {
                 md5s[number] = md5
                 state.record(part: number, etag: etag)
-                try await onStateChange(state)
+                try await onChange(.partDone(UploadState.CompletedPart(number: number, etag: etag), state: state))
                 _ = startNext()
             }
         }
@@ -166,7 +199,7 @@ public struct MultipartUploader: Sendable {
             throw UploadOutcomeUnknown.refusedBecauseTaken(error, request) ?? error
         }
         try checkETag(server: etag, expected: expected, request: request)
-        try await onStateChange(nil)
+        try await onChange(.cleared)
         return UploadResult(bucket: request.bucket, key: request.key, bytes: fingerprint.size, etag: expected,
                             partCount: plan.count, partsSent: missing.count, resumed: resumed)
     }

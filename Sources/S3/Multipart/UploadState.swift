@@ -33,11 +33,20 @@ public struct UploadState: Codable, Sendable, Hashable {
         self.completedParts = completedParts
     }
 
-    /// Records `etag` for part `number` (replacing an older record of it).
+    /// Records `etag` for part `number` (replacing an older record of it), keeping the list sorted. Parts
+    /// mostly finish in order, so this is usually an append: recording n parts costs O(n log n), not O(n²).
     public mutating func record(part number: Int, etag: String) {
-        completedParts.removeAll { $0.number == number }
-        let index = completedParts.firstIndex { $0.number > number } ?? completedParts.endIndex
-        completedParts.insert(CompletedPart(number: number, etag: etag), at: index)
+        let part = CompletedPart(number: number, etag: etag)
+        guard let last = completedParts.last, last.number >= number else {
+            completedParts.append(part)
+            return
+        }
+        var low = 0, high = completedParts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if completedParts[middle].number < number { low = middle + 1 } else { high = middle }
+        }
+        if completedParts[low].number == number { completedParts[low] = part } else { completedParts.insert(part, at: low) }
     }
 
     /// Whether this state was made for the same file contents (size and mtime unchanged).

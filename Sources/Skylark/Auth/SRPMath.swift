@@ -6,7 +6,7 @@ import IngestCore
 ///
 /// Group: the 3072-bit MODP prime of RFC 3526 (group 15), `g = 2`, `H = SHA-256`. "PAD" is the
 /// shortest big-endian two's-complement form of a positive integer (Java's `BigInteger.toByteArray()`),
-/// not a pad to the length of `N`: see `Tests/SkylarkTests/Vectors/cognito-srp/README.md`.
+/// not a pad to the length of `N`: see `Tests/IngestTestSupport/Vectors/cognito-srp/README.md`.
 public enum SRPMath {
     /// The group prime `N` (RFC 3526, 3072 bits).
     public static let N: BigNum = BigNum(hex: [

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The origin (RFC 6454) of an absolute http(s) URL: lower-case scheme and host, port with the
 /// scheme's default filled in, so `HTTPS://Host:443/` and `https://host/` compare equal.
 ///

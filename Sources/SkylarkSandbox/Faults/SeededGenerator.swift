@@ -29,12 +29,15 @@ actor FaultInjector {
         generator = SeededGenerator(seed: seed)
     }
 
-    /// The decision for the next request; Cognito calls are spared unless `faultsOnCognito` is set.
-    func decide(cognito: Bool = false) -> FaultDecision {
+    /// The decision for the next request; Cognito calls are spared unless `faultsOnCognito` is set, and
+    /// methods outside `faultMethods` (when set) get the latency but no fault.
+    func decide(cognito: Bool = false, method: String? = nil) -> FaultDecision {
         if cognito && !configuration.faultsOnCognito { return FaultDecision(fault: nil, delayMs: 0) }
         let pick = generator.unit()
         let spike = generator.unit()
-        return configuration.decide(pick: pick, spike: spike)
+        var decision = configuration.decide(pick: pick, spike: spike)
+        if let method, !configuration.appliesFaults(to: method) { decision.fault = nil }
+        return decision
     }
 
     /// Replaces the settings (and reseeds when `seed` is given).

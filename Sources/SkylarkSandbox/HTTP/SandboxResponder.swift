@@ -18,7 +18,7 @@ struct SandboxResponder: HTTPResponder {
         let counted = route.area == .api || route.area == .cognito || route.area == .unknown
         let isWrite = route.area == .api && ["POST", "PUT", "PATCH", "DELETE"].contains(method)
         var decision = FaultDecision(fault: nil, delayMs: 0)
-        if route.area == .api || route.area == .cognito { decision = await core.faults.decide(cognito: route.area == .cognito) }
+        if route.area == .api || route.area == .cognito { decision = await core.faults.decide(cognito: route.area == .cognito, method: method) }
         if decision.delayMs > 0 { try? await Task.sleep(for: .milliseconds(decision.delayMs)) }
 
         let response: Response
@@ -39,6 +39,12 @@ struct SandboxResponder: HTTPResponder {
         case .commitThenServerError?:
             _ = await handle(route, request)
             response = Responses.error(.serverError("Internal server error after commit (injected fault)."))
+        case .commitThenDrop?:
+            _ = await handle(route, request)
+            if counted { await core.keeper.countRequest(route: counterKey, status: 0, isWrite: isWrite) }
+            log(method, request, "dropped", started, note: "fault=commitThenDrop")
+            context.dropConnection()
+            throw ConnectionDropped()
         case nil:
             response = await handle(route, request)
         }

@@ -67,8 +67,34 @@ public struct ProcessedObjectRecord: Codable, Sendable, Equatable {
     public var processedAt: Date
     /// How many times an object under this key was seen and processed (re-processing included).
     public var count: Int
-    /// Every distinct ETag processed under this key: its count is the number of real ingestions.
+    /// Every distinct ETag processed under this key.
     public var etags: [String]
+    /// How many times an object appeared under this key and was processed: an upload processed and
+    /// moved, then the same key uploaded again (even with the same bytes and ETag), counts twice. The
+    /// processor picking up the same object again because its move did not finish does not count.
+    public var timesProcessed: Int
+    /// Whether the processor recorded the object but has not yet finished moving it out of the root.
+    public var awaitingMove: Bool
+}
+
+extension ProcessedObjectRecord {
+    private enum CodingKeys: String, CodingKey {
+        case key, etag, size, assetUID, processedAt, count, etags, timesProcessed, awaitingMove
+    }
+
+    /// Decodes a record; states saved before `timesProcessed` existed count one processing per ETag.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        key = try c.decode(String.self, forKey: .key)
+        etag = try c.decode(String.self, forKey: .etag)
+        size = try c.decode(Int64.self, forKey: .size)
+        assetUID = try c.decode(String.self, forKey: .assetUID)
+        processedAt = try c.decode(Date.self, forKey: .processedAt)
+        count = try c.decode(Int.self, forKey: .count)
+        etags = try c.decode([String].self, forKey: .etags)
+        timesProcessed = try c.decodeIfPresent(Int.self, forKey: .timesProcessed) ?? etags.count
+        awaitingMove = try c.decodeIfPresent(Bool.self, forKey: .awaitingMove) ?? false
+    }
 }
 
 /// A watchfolder object the processor refused (moved to `failed/<key>`).

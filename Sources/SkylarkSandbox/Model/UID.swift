@@ -1,4 +1,5 @@
 import CryptoPrimitives
+import Foundation
 
 /// Skylark object identifiers: `<4 letters>_<32 lower-case hex digits>`.
 public enum UID {

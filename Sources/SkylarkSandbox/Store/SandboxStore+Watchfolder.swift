@@ -4,7 +4,9 @@ import IngestCore
 /// What the watchfolder processor does with one object, decided by `SandboxStore.ingestWatchfolderObject`.
 public enum WatchfolderOutcome: Sendable, Equatable {
     /// Linked to `assetUID`: copy to `processed/<key>`, delete the original. `isNewIngestion` is false
-    /// when this exact ETag was processed before (a crash between copy and delete).
+    /// when the processor is finishing the move of an object it already recorded (a failure or crash
+    /// between recording and deleting); a new upload under a processed key is a new ingestion even with
+    /// the same ETag.
     case ingested(assetUID: String, isNewIngestion: Bool)
     /// Refused: copy to `failed/<key>`, delete the original.
     case rejected(code: String, message: String)
@@ -13,7 +15,9 @@ public enum WatchfolderOutcome: Sendable, Equatable {
 extension SandboxStore {
     /// Ingests the watchfolder object `key`: links it to an asset (advanced: the `uid` in the `asset`
     /// metadata; simple: the asset whose data source id is the file name without extension, created when
-    /// absent), adds one OVP per provider, and records it. Idempotent per (key, ETag).
+    /// absent), adds one OVP per provider, and records it. Idempotent per (key, ETag) for OVPs; every
+    /// processing of a new appearance of `key` counts in `timesProcessed` (call `watchfolderObjectMoved`
+    /// once the object has left the root, so that a later upload under the same key counts again).
     public mutating func ingestWatchfolderObject(key: String, etag: String, size: Int64, assetMetadata: String?,
                                                  providers: [String], now: Date) -> WatchfolderOutcome {
         let assetUID: String
@@ -40,9 +44,12 @@ extension SandboxStore {
         }
         var record = processedPosition(key).map { state.processedObjects[$0] }
             ?? ProcessedObjectRecord(key: key, etag: etag, size: size, assetUID: assetUID, processedAt: now, count: 0,
-                                     etags: [])
-        let isNew = !record.etags.contains(etag)
-        if isNew { record.etags.append(etag) }
+                                     etags: [], timesProcessed: 0, awaitingMove: false)
+        let finishingMove = record.awaitingMove && record.etag == etag
+        let isNew = !finishingMove
+        if !record.etags.contains(etag) { record.etags.append(etag) }
+        if isNew { record.timesProcessed += 1 }
+        record.awaitingMove = true
         record.count += 1
         record.etag = etag
         record.size = size
@@ -50,6 +57,14 @@ extension SandboxStore {
         record.processedAt = now
         upsertProcessed(record)
         return .ingested(assetUID: assetUID, isNewIngestion: isNew)
+    }
+
+    /// Records that the object processed under `key` with `etag` has left the watchfolder root.
+    public mutating func watchfolderObjectMoved(key: String, etag: String) {
+        guard let i = processedPosition(key), state.processedObjects[i].etag == etag else { return }
+        var record = state.processedObjects[i]
+        record.awaitingMove = false
+        upsertProcessed(record)
     }
 
     private mutating func reject(key: String, etag: String, code: String, message: String, now: Date) -> WatchfolderOutcome {

@@ -5,7 +5,9 @@ import Foundation
 /// provider, and is moved to `processed/<key>` (or `failed/<key>` when refused).
 ///
 /// Idempotent: the store records each (key, ETag) before the object is moved, so an object seen again
-/// (a crash between copy and delete) is moved again without a second OVP or a second ingestion.
+/// (a crash between copy and delete) is moved again without a second OVP or a second ingestion. Once
+/// the move is done the record says so: the same key uploaded again later is processed again and
+/// counted again (`timesProcessed`), which is how duplicate uploads show.
 struct WatchfolderProcessor: Sendable {
     let bucket: any WatchfolderBucket
     let keeper: StoreKeeper
@@ -35,6 +37,7 @@ struct WatchfolderProcessor: Sendable {
         guard let info = try await bucket.headObject(key: object.key) else { return false }
         let key = object.key
         let providers = self.providers
+        let etag = info.etag
         let outcome = try await keeper.mutate { store in
             store.ingestWatchfolderObject(key: key, etag: info.etag, size: info.size, assetMetadata: info.metadata["asset"],
                                           providers: providers, now: Date())
@@ -50,6 +53,9 @@ struct WatchfolderProcessor: Sendable {
         }
         try await bucket.copyObject(key: key, to: destination)
         try await bucket.deleteObject(key: key)
+        if case .ingested = outcome {
+            try await keeper.mutate { store in store.watchfolderObjectMoved(key: key, etag: etag) }
+        }
         return true
     }
 }

@@ -9,6 +9,36 @@ struct CheckpointOptions: ParsableArguments {
     var checkpoint: String?
 
     func path(for manifest: String) -> String { checkpoint ?? manifest + ".checkpoint" }
+
+    /// The checkpoint `status` and `report` read: it must exist (CONTRACT: exit 2 with a hint), as a
+    /// typo in `--checkpoint` would otherwise report every item pending. An `s3://` prefix is not
+    /// looked at here.
+    func existingPath(for manifest: String) throws -> String {
+        let path = path(for: manifest)
+        if let problem = CheckpointOptions.missingCheckpoint(path, manifest: manifest, explicit: checkpoint != nil,
+                                                              exists: { FileManager.default.fileExists(atPath: $0) }) {
+            Console.printError("error: \(problem.description)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        return path
+    }
+
+    /// Why `path` cannot be read as the checkpoint, with a hint, or nil when it exists (or is in S3).
+    static func missingCheckpoint(_ path: String, manifest: String, explicit: Bool,
+                                  exists: (String) -> Bool) -> IngestError? {
+        guard !path.hasPrefix("s3://"), !exists(path) else { return nil }
+        let defaultPath = manifest + ".checkpoint"
+        let hint: String
+        if explicit && path != defaultPath && exists(defaultPath) {
+            hint = "the manifest's checkpoint is \(defaultPath): leave out --checkpoint, or give that path"
+        } else if explicit {
+            hint = "check the path given to --checkpoint (the default is \(defaultPath), beside the manifest)"
+        } else {
+            hint = "nothing has run for this manifest yet, or its checkpoint is elsewhere: "
+                + "run `skylark-ingest run \(manifest)` first, or give --checkpoint FILE"
+        }
+        return IngestError(code: "CHECKPOINT_NOT_FOUND", message: "no checkpoint at \(path)", hint: hint)
+    }
 }
 
 /// Loading a manifest and its journal for `status` and `report` (no lock, nothing written).

@@ -20,7 +20,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let assets = try CheckpointReader.manifestAssets(manifest)
-        let checkpointPath = checkpointOptions.path(for: manifest)
+        let checkpointPath = try checkpointOptions.existingPath(for: manifest)
         let reportPath = reportDir ?? manifest + ".report"
         do {
             let state = try CheckpointReader.state(checkpointPath)

@@ -174,7 +174,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         await failureReports.finish()
         signals.cancel()
-        console.finish()
+        console.finish(interrupted: result.interrupted)
 
         // 5. Reports, compaction, exit code.
         let state = checkpoint.snapshot
@@ -240,7 +240,7 @@ struct RunCommand: AsyncParsableCommand {
                                   hint: "set it to the watchfolder bucket's name")
             }
             let credentials = try await AWSSetup.credentials(environment: environment, http: http)
-            let client = S3Client(http: http, configuration: .resolve(environment: environment), credentials: credentials,
+            let client = S3Client(http: http, configuration: try .resolve(environment: environment), credentials: credentials,
                                   retry: retry)
             try await client.headBucket(bucket)
             store = WatchfolderStore(bucket: bucket, client: client, uploader: MultipartUploader(client: client))

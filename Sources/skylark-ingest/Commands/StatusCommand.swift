@@ -20,7 +20,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let assets = try CheckpointReader.manifestAssets(manifest)
-        let checkpointPath = checkpointOptions.path(for: manifest)
+        let checkpointPath = try checkpointOptions.existingPath(for: manifest)
         let state: JournalState
         do { state = try CheckpointReader.state(checkpointPath) } catch { throw ExitStatus.fail(error) }
         let status = StatusSummary(assets: assets, state: state)

@@ -103,7 +103,7 @@ struct UploadCommand: AsyncParsableCommand {
             httpConfiguration.maxTotalConnections = max(64, concurrency * partConcurrency)
             let http = CurlHTTPClient(configuration: httpConfiguration)
             let credentials = try await AWSSetup.credentials(environment: environment, http: http)
-            client = S3Client(http: http, configuration: .resolve(environment: environment), credentials: credentials)
+            client = S3Client(http: http, configuration: try .resolve(environment: environment), credentials: credentials)
             try await client.headBucket(bucket)
             uploader = MultipartUploader(
                 client: client,

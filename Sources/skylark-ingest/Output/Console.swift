@@ -66,7 +66,7 @@ final class Console: Sendable {
                 }
             } else if now - c.lastSummary >= .seconds(10) {
                 c.lastSummary = now
-                lines.append(summary(c))
+                lines.append(summary(c, interrupted: nil))
             }
         }
         if live {
@@ -77,21 +77,22 @@ final class Console: Sendable {
         }
     }
 
-    /// Ends the live line and prints the final summary.
-    func finish() {
-        let text = counters.read { summary($0) }
+    /// Ends the live line and prints the final summary. `interrupted` (the run's result) decides
+    /// whether the items not finished are called resumable; nil: a signal received tells.
+    func finish(interrupted: Bool? = nil) {
+        let stopped = interrupted ?? SignalTrap.signalReceived
+        let text = counters.read { summary($0, interrupted: stopped) }
         Console.writeErr((live ? "\r\u{1B}[K" : "") + text + "\n")
     }
 
-    private func summary(_ c: Counters) -> String {
-        let done = c.finished.values.reduce(0, +)
-        return "summary: \(done)/\(total) items finished — \(c.finished[.succeeded] ?? 0) succeeded, "
-            + "\(c.finished[.failed] ?? 0) failed, \(c.finished[.pending] ?? 0) pending; "
-            + "\(Console.bytes(c.bytes)) sent in \(Console.seconds(ContinuousClock.now - started))"
+    /// The summary line: only succeeded, failed and skipped items count as finished (`RunSummaryLine`).
+    private func summary(_ c: Counters, interrupted: Bool?) -> String {
+        RunSummaryLine.text(total: total, counts: RunSummaryLine.Counts(c.finished), interrupted: interrupted,
+                            sent: Console.bytes(c.bytes), elapsed: Console.seconds(ContinuousClock.now - started))
     }
 
     private func progressLine(_ c: Counters) -> String {
-        let done = c.finished.values.reduce(0, +)
+        let done = RunSummaryLine.Counts(c.finished).finished
         let elapsed = Console.seconds(ContinuousClock.now - started)
         let elapsedSeconds = max(0.001, Double((ContinuousClock.now - started).components.seconds)
             + Double((ContinuousClock.now - started).components.attoseconds) / 1e18)

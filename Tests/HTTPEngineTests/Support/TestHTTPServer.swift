@@ -8,7 +8,7 @@ import IngestTestSupport
 /// `/status/N` (answers N), `/slow?seconds=S` (sleeps, then 200), `/stall` (sends headers and one
 /// byte, then waits), `/reset` (reads the request, then closes with RST), `/stats` (connections
 /// accepted so far), `/bytes?n=N` (N bytes of body), `/sink` (reads and discards the body), `/retry?fails=K&key=X` (503 K times per key).
-final class TestHTTPServer: @unchecked Sendable {
+final class TestHTTPServer: AsyncStoppable, @unchecked Sendable {
     let port: Int
     let directory: TempDirectory
     let server: ServerProcess
@@ -18,7 +18,7 @@ final class TestHTTPServer: @unchecked Sendable {
     var base: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// Starts the server; with `tls`, it serves HTTPS with that certificate and key (PEM paths).
-    init(tls: (certificate: String, key: String)? = nil) throws {
+    init(tls: (certificate: String, key: String)? = nil) async throws {
         directory = try TempDirectory(prefix: "httpserver")
         let script = try directory.write("server.py", TestHTTPServer.script)
         port = PortProbe.freePort()
@@ -27,11 +27,18 @@ final class TestHTTPServer: @unchecked Sendable {
         var arguments = [script, String(port)]
         if let tls { arguments += [tls.certificate, tls.key] }
         server = try ServerProcess(executable: python, arguments: arguments, logPath: directory.path("server.log"))
-        try server.waitForPort(port, timeout: 20)
+        do {
+            try await server.waitForPort(port, timeout: 20)
+        } catch {
+            await server.stop()
+            directory.remove()
+            throw error
+        }
     }
 
-    func stop() {
-        server.stop()
+    /// Stops the server (awaiting its exit, off the cooperative pool) and removes its files.
+    func stop() async {
+        await server.stop()
         directory.remove()
     }
 

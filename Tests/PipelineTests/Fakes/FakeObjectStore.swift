@@ -57,12 +57,12 @@ actor FakeObjectStore: ObjectStore {
     }
 
     func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
-                onState: @escaping @Sendable (JSONValue) async -> Void,
+                onState: @escaping @Sendable (UploadStateChange) async -> Void,
                 progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {
         if dead { throw SimulatedCrash() }
         writeCount += 1
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        await onState(.object(["upload_id": .string("up-\(key)"), "parts": .number(1)]))
+        await onState(.state(.object(["upload_id": .string("up-\(key)"), "parts": .number(1)])))
         let commit = {
             let etag = Self.etag(of: data)
             self.objects[key] = Object(size: Int64(data.count), etag: etag, metadata: metadata)

@@ -1,6 +1,7 @@
 import CryptoPrimitives
 import Foundation
 import IngestCore
+import IngestTestSupport
 import Testing
 @testable import Skylark
 

@@ -1,3 +1,4 @@
+import HTTPEngine
 import IngestCore
 import Testing
 @testable import Skylark

@@ -15,20 +15,21 @@ struct WorkflowLiveTests {
     static let bucket = "skylark-ws-watchfolder"
 
     private func withWatchfolder(_ body: (LiveSandbox, SeaweedFS, S3Client) async throws -> Void) async throws {
-        let seaweed = try SeaweedFS()
-        defer { seaweed.stop() }
-        try seaweed.createBucket(Self.bucket)
-        try await LiveSandbox.with(configure: { configuration in
-            configuration.watchfolder = WatchfolderConfiguration(
-                bucket: Self.bucket, endpoint: seaweed.endpoint, region: seaweed.region,
-                accessKeyID: seaweed.accessKey, secretAccessKey: Secret(seaweed.secretKey),
-                interval: .milliseconds(100))
-        }) { live in
-            let s3 = S3Client(http: live.http,
-                              configuration: S3Configuration(region: seaweed.region, endpoint: seaweed.endpoint),
-                              credentials: StaticCredentialProvider(AWSCredentials(
-                                  accessKeyId: seaweed.accessKey, secretAccessKey: Secret(seaweed.secretKey))))
-            try await body(live, seaweed, s3)
+        try await withTeardown { teardown in
+            let seaweed = try await teardown.stop(SeaweedFS())
+            try await seaweed.createBucket(Self.bucket)
+            try await LiveSandbox.with(configure: { configuration in
+                configuration.watchfolder = WatchfolderConfiguration(
+                    bucket: Self.bucket, endpoint: seaweed.endpoint, region: seaweed.region,
+                    accessKeyID: seaweed.accessKey, secretAccessKey: Secret(seaweed.secretKey),
+                    interval: .milliseconds(100))
+            }) { live in
+                let s3 = S3Client(http: live.http,
+                                  configuration: S3Configuration(region: seaweed.region, endpoint: seaweed.endpoint),
+                                  credentials: StaticCredentialProvider(AWSCredentials(
+                                      accessKeyId: seaweed.accessKey, secretAccessKey: Secret(seaweed.secretKey))))
+                try await body(live, seaweed, s3)
+            }
         }
     }
 
@@ -80,7 +81,7 @@ struct WorkflowLiveTests {
             let copy = try await s3.headObject(bucket: Self.bucket, key: "processed/ABC123-video.mp4")
             #expect(copy?.size == 70_000)
             // An independent client sees the processed copy with the metadata the guide asks for.
-            let head = try seaweed.boto3("""
+            let head = try await seaweed.boto3("""
             m = s3.head_object(Bucket='\(Self.bucket)', Key='processed/ABC123-video.mp4')['Metadata']
             print(json.loads(m['asset'])['uid'])
             """)

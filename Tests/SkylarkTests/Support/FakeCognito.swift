@@ -3,6 +3,7 @@ import Foundation
 import HTTPEngine
 import IngestCore
 import Skylark
+import SkylarkSandbox
 
 /// An in-memory Cognito IDP over `FakeHTTPClient` that verifies SRP claims for real with
 /// `SRPServerSession`: one user, optional client secret, optional extra challenge after the password.

@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import Foundation
+import Skylark
 
 extension SRPMath {
     /// The verifier `v = g^x mod N` a server stores instead of the password.

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
-import Pipeline
 
 extension JournalBenchmark.Phase: ExpressibleByArgument {}
 
-/// `skylark-ingest bench-journal` (hidden): the journal benchmark of `scripts/bench/journal.sh`.
-struct BenchJournalCommand: AsyncParsableCommand {
+/// `journal-bench`: the journal benchmark of `scripts/bench/run journal` (`scripts/bench/journal.sh`).
+/// A benchmark executable of the package, not a product: it is not part of skylark-ingest.
+@main
+struct JournalBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-journal", abstract: "Measure the checkpoint journal (benchmark).", shouldDisplay: false)
+        commandName: "journal-bench", abstract: "Measure the checkpoint journal (benchmark).")
 
     @Option(help: "Items in the simulated run.")
     var items: Int = 100_000
@@ -31,7 +32,7 @@ struct BenchJournalCommand: AsyncParsableCommand {
         for phase in JournalBenchmark.Phase.allCases {
             let child = Process()
             child.executableURL = executable
-            child.arguments = ["bench-journal", "--phase", phase.rawValue, "--items", String(items), "--directory", directory]
+            child.arguments = ["--phase", phase.rawValue, "--items", String(items), "--directory", directory]
                 + (manifest.map { ["--manifest", $0] } ?? [])
             try child.run()
             child.waitUntilExit()

@@ -1,15 +1,16 @@
 import Foundation
 import IngestCore
+import Pipeline
 
-/// The journal benchmark behind `skylark-ingest bench-journal` (`scripts/bench/journal.sh`):
+/// The journal benchmark behind `journal-bench` (`scripts/bench/run journal`):
 /// append throughput with group commit, a whole run's bookkeeping with null network services, and
 /// the resume of its finished journal.
 ///
 /// Each phase runs in a process of its own (the command starts one per phase), so the peak RSS a
 /// phase prints is that of a process doing only that: a run's peak is not inflated by the append
 /// phase, and a resume starts from nothing as it would after a crash or on the next night.
-public enum JournalBenchmark {
-    public enum Phase: String, CaseIterable, Sendable {
+enum JournalBenchmark {
+    enum Phase: String, CaseIterable, Sendable {
         /// Lazy appends with group commit, then durable appends from 512 concurrent writers.
         case appends
         /// A full run of `items` items (two subtitles each) with null services, from an empty journal.
@@ -25,7 +26,7 @@ public enum JournalBenchmark {
     /// `uncompacted.checkpoint` (a copy taken just before the compaction).
     /// With `manifest`, the run and resume phases validate and use that manifest's items (as the
     /// run command does) instead of `count` made-up items with two subtitles each.
-    public static func run(_ phase: Phase, directory: String, items count: Int, manifest: String? = nil) async throws -> [String] {
+    static func run(_ phase: Phase, directory: String, items count: Int, manifest: String? = nil) async throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let items = { () throws -> [ManifestAsset] in
             guard let manifest else { return (0..<count).map(benchAsset) }
@@ -44,7 +45,7 @@ public enum JournalBenchmark {
         case .resume: lines = try await resume(directory: directory, file: "run.checkpoint", assets: try items())
         case .resumeUncompacted: lines = try await resume(directory: directory, file: "uncompacted.checkpoint", assets: try items())
         }
-        lines.append(String(format: "peak RSS of the %@ process: %.1f MB", phase.rawValue, Double(peakRSS()) / 1e6))
+        lines.append(String(format: "peak RSS of the %@ process: %.1f MB", phase.rawValue, Double(ProcessUsage.peakRSS()) / 1e6))
         return lines
     }
 
@@ -90,7 +91,7 @@ public enum JournalBenchmark {
     private static func fullRun(directory: String, assets: [ManifestAsset]) async throws -> [String] {
         let clock = ContinuousClock()
         let count = assets.count
-        trace("manifest items made")
+        ProcessUsage.trace("manifest items made")
         let runPath = directory + "/run.checkpoint"
         for suffix in ["", ".lock", ".compact", ".broken"] { try? FileManager.default.removeItem(atPath: runPath + suffix) }
         let opened = try JournalFile.open(path: runPath, header: header)
@@ -100,12 +101,12 @@ public enum JournalBenchmark {
                                    retry: Retrier(attempts: 1))
         let runner = Runner(items: assets, context: context, options: RunOptions(concurrency: 64, transferSlots: 64))
         let result = try await runner.run()
-        trace("ran")
+        ProcessUsage.trace("ran")
         guard result.count(.succeeded) == count else {
             throw IngestError(code: "BENCH_FAILED", message: "only \(result.count(.succeeded)) of \(count) items succeeded")
         }
         let runSeconds = seconds(clock.now - start)
-        let runPeak = peakRSS()
+        let runPeak = ProcessUsage.peakRSS()
         // What the run command does at its end: the reports, then compaction.
         let state = checkpoint.snapshot
         let reportStart = clock.now
@@ -114,7 +115,7 @@ public enum JournalBenchmark {
             context: .init(tool: "bench", manifestPath: "bench.yaml", checkpointPath: runPath, generatedAt: "2026-01-01T00:00:00Z",
                            stages: Stage.allCases),
             outcomes: result.outcomes, errors: result.errors), to: directory + "/reports")
-        trace("reports written")
+        ProcessUsage.trace("reports written")
         let reportSeconds = seconds(clock.now - reportStart)
         let records = state.entryCount
         let bytes = fileSize(runPath)
@@ -124,7 +125,7 @@ public enum JournalBenchmark {
         try FileManager.default.copyItem(atPath: runPath, toPath: directory + "/uncompacted.checkpoint")
         try await opened.journal.compact(state)
         try await opened.journal.close()
-        trace("compacted")
+        ProcessUsage.trace("compacted")
         return [
             "items: \(count), \(assets.reduce(0) { $0 + $1.subtitles.count }) subtitles",
             String(format: "full run with null services: %.2f s, %d records, %.1f MB journal (%.1f MB compacted)", runSeconds,
@@ -139,50 +140,18 @@ public enum JournalBenchmark {
         guard FileManager.default.fileExists(atPath: path) else {
             throw IngestError(code: "BENCH_FAILED", message: "no \(path): run the 'run' phase first")
         }
-        trace("manifest items made")
+        ProcessUsage.trace("manifest items made")
         let seconds = try await resume(path: path, assets: assets)
         let what = file == "run.checkpoint" ? "finished journal (compacted at the run's end)" : "uncompacted journal"
         return [String(format: "resume of the %@, %.1f MB, to 'nothing to do': %.3f s", what, Double(fileSize(path)) / 1e6, seconds)]
     }
 
-    /// With `BENCH_TRACE` set, prints the resident set size now and at its peak (Linux).
-    static func trace(_ label: String) {
-        guard ProcessInfo.processInfo.environment["BENCH_TRACE"] != nil else { return }
-        let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""
-        let pages = statm.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
-        print(String(format: "  RSS %@: %.1f MB (peak %.1f MB)", label, Double(pages * 4096) / 1e6, Double(peakRSS()) / 1e6))
-    }
-
-    /// The process's peak resident set size so far, in bytes.
-    static func peakRSS() -> Int64 {
-        var usage = rusage()
-        #if os(Linux)
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Int64(usage.ru_maxrss) * 1024
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        return Int64(usage.ru_maxrss)
-        #endif
-    }
-
-    /// User plus system CPU time of the process so far (a busy machine inflates wall time, not this).
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        #if os(Linux)
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        #endif
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    }
-
     private static func resume(path: String, assets: [ManifestAsset]) async throws -> Double {
         let clock = ContinuousClock()
-        let cpuStart = cpuSeconds()
+        let cpuStart = ProcessUsage.cpuSeconds()
         let start = clock.now
         let opened = try JournalFile.open(path: path, header: header)
-        trace("replayed")
+        ProcessUsage.trace("replayed")
         let replayed = clock.now
         let writes = WriteCounter()
         let context = StageContext(checkpoint: Checkpoint(journal: opened.journal, state: opened.state),
@@ -192,9 +161,9 @@ public enum JournalBenchmark {
         let ran = clock.now
         try await opened.journal.close()
         let elapsed = seconds(clock.now - start)
-        if ProcessInfo.processInfo.environment["BENCH_TRACE"] != nil {
+        if ProcessUsage.tracing {
             print(String(format: "  replay %.3f s, prepare + run %.3f s, close %.3f s (CPU %.3f s)", seconds(replayed - start),
-                         seconds(ran - replayed), seconds(clock.now - ran), cpuSeconds() - cpuStart))
+                         seconds(ran - replayed), seconds(clock.now - ran), ProcessUsage.cpuSeconds() - cpuStart))
         }
         guard result.count(.succeeded) == assets.count, writes.value == 0 else {
             throw IngestError(code: "BENCH_FAILED", message: "the resume was not a no-op (\(writes.value) writes)")
@@ -218,63 +187,5 @@ public enum JournalBenchmark {
 
     private static func fileSize(_ path: String) -> Int64 {
         ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int).map(Int64.init) ?? 0
-    }
-}
-
-/// Counts write calls (the resume must make none).
-final class WriteCounter: Sendable {
-    private let count = Locked(0)
-    func add() { count.withLock { $0 += 1 } }
-    var value: Int { count.withLock { $0 } }
-}
-
-/// A Skylark that answers at once and keeps nothing (benchmarks only).
-struct NullSkylark: SkylarkService {
-    var counter = WriteCounter()
-
-    private static func uid(_ prefix: String, _ seed: String) -> String {
-        prefix + "_" + Fingerprint.fnv1a64(seed) + Fingerprint.fnv1a64(seed + "/")
-    }
-
-    func assetTypeURL(_ nameOrUID: String) async throws -> String? { "/api/asset-types/asty_bench/" }
-    func documentTypeURL(_ name: String) async throws -> String? { "/api/document-types/doct_bench/" }
-    func createAsset(_ asset: NewAsset) async throws -> RemoteAsset {
-        counter.add()
-        let uid = Self.uid("asse", asset.slug)
-        return RemoteAsset(uid: uid, url: "/api/assets/\(uid)/", slug: asset.slug)
-    }
-    func asset(slug: String) async throws -> RemoteAsset? { nil }
-    func asset(uid: String) async throws -> RemoteAsset? { RemoteAsset(uid: uid, url: "/api/assets/\(uid)/") }
-    func asset(dataSourceID: String) async throws -> RemoteAsset? { nil }
-    func createTextTrack(language: String, assetURL: String) async throws -> RemoteTextTrack {
-        counter.add()
-        let uid = Self.uid("text", assetURL + language)
-        return RemoteTextTrack(uid: uid, url: "/api/text-tracks/\(uid)/", language: language)
-    }
-    func textTrack(url: String) async throws -> RemoteTextTrack? { nil }
-    func createDocument(_ document: NewDocument) async throws -> RemoteDocument {
-        counter.add()
-        let uid = Self.uid("docu", document.contentURL)
-        return RemoteDocument(uid: uid, url: "/api/documents/\(uid)/", contentURL: document.contentURL,
-                              uploadURL: "http://bench/api/documents/\(uid)/upload/")
-    }
-    func documents(contentURL: String) async throws -> [RemoteDocument] { [] }
-    func uploadDocumentFile(uploadURL: String, fileName: String, path: String) async throws -> RemoteDocument {
-        counter.add()
-        return RemoteDocument(uid: "docu_bench", url: "", contentURL: "", uploadURL: uploadURL, fileURL: "/media/x")
-    }
-}
-
-/// An object store that accepts every upload at once and keeps nothing (benchmarks only).
-struct NullObjectStore: ObjectStore {
-    var counter = WriteCounter()
-    var bucket: String { "bench" }
-    func head(key: String) async throws -> ObjectInfo? { nil }
-    func contentETags(path: String, size: Int64, resume: JSONValue?) async throws -> Set<String> { [] }
-    func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
-                onState: @escaping @Sendable (JSONValue) async -> Void,
-                progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {
-        counter.add()
-        return UploadOutcome(etag: "\"bench\"", bytes: 0)
     }
 }
