@@ -39,6 +39,8 @@ With --listen-port 0 a free port is chosen; the first line printed is "listening
 """
 
 import argparse
+import time
+import re
 import json
 import os
 import random
@@ -76,6 +78,14 @@ class ProxyState:
         self.forwarded = {}
         self.faults = {kind: 0 for kind in FAULT_KINDS}
         self.request_seq = 0
+        self.auth_log = getattr(args, "auth_log", None)
+
+    def log_auth(self, operation, authorization):
+        """Appends "<unix time> <operation> <access key id>" (never the signature) for credential tests."""
+        match = re.search(r"Credential=([^/,\s]+)/", authorization)
+        key = match.group(1) if match else "-"
+        with self.lock, open(self.auth_log, "a") as log:
+            log.write(f"{time.time():.3f}\t{operation}\t{key}\n")
 
     def choose_fault(self, method):
         """The fault to inject for one request, or None; counts it."""
@@ -364,6 +374,8 @@ class Handler(socketserver.StreamRequestHandler):
 
         operation = f"{method} {s3_operation(method, target)}"
         self.state.count(self.state.requests, operation)
+        if self.state.auth_log:
+            self.state.log_auth(operation, header(headers, "Authorization") or "")
         client_close = (header(headers, "Connection") or "").lower() == "close"
         expects_continue = (header(headers, "Expect") or "").lower() == "100-continue"
         fault = self.state.choose_fault(method)
@@ -504,6 +516,7 @@ def main(argv=None):
     parser.add_argument("--throttle-kbps", type=int, default=0,
                         help="forward request bodies at most this fast per connection, KiB/s (0: unlimited)")
     parser.add_argument("--only-methods", default="", help="comma-separated, e.g. PUT,POST")
+    parser.add_argument("--auth-log", default=None, help="append the time and signing access key id of every request here")
     args = parser.parse_args(argv)
 
     upstream = urlsplit(args.upstream)

@@ -29,6 +29,8 @@ public struct SandboxConfiguration: Sendable {
     public var logRequests = true
     /// Interval between state saves when something changed.
     public var saveInterval: Duration = .milliseconds(100)
+    /// What the AWS credential endpoints (IMDS, container, STS) hand out; none by default.
+    public var credentials = CredentialIssuerConfiguration()
 
     public init() {}
 }

@@ -47,6 +47,13 @@ struct SandboxCommand: AsyncParsableCommand {
             help: "Watchfolder poll interval in milliseconds (one ListObjectsV2 per poll; 50 is fine).")
     var watchIntervalMs: Int = 500
     @Flag(name: .customLong("quiet"), help: "Do not log one line per request.") var quiet = false
+    @Option(name: .customLong("credential-identity"),
+            help: "ACCESS_KEY:SECRET the AWS credential endpoints (IMDS, container, STS) hand out in turn (repeatable).")
+    var credentialIdentity: [String] = []
+    @Option(name: .customLong("credential-lifetime-s"), help: "Lifetime in seconds of each credential handed out.")
+    var credentialLifetimeS: Double = 3600
+    @Option(name: .customLong("container-token"), help: "The Authorization value the container endpoint requires.")
+    var containerToken: String = "sandbox-container-token"
 
     func run() async throws {
         var configuration = SandboxConfiguration()
@@ -79,6 +86,14 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.logRequests = !quiet
         if let problem = configuration.faults.validationError { throw ValidationError(problem) }
         guard watchIntervalMs >= 1 else { throw ValidationError("--watch-interval-ms must be at least 1") }
+        guard credentialLifetimeS > 0 else { throw ValidationError("--credential-lifetime-s must be positive") }
+        configuration.credentials = CredentialIssuerConfiguration(
+            identities: try credentialIdentity.map { text in
+                let pieces = text.split(separator: ":", maxSplits: 1)
+                guard pieces.count == 2 else { throw ValidationError("--credential-identity expects ACCESS_KEY:SECRET") }
+                return (String(pieces[0]), Secret(String(pieces[1])))
+            },
+            lifetime: .milliseconds(Int64(credentialLifetimeS * 1000)), containerToken: containerToken)
         if let watchBucket {
             let env = ProcessInfo.processInfo.environment
             guard let endpoint = s3Endpoint ?? env["AWS_ENDPOINT_URL_S3"] ?? env["AWS_ENDPOINT_URL"] else {

@@ -61,7 +61,8 @@ public final class FaultProxy: AsyncStoppable, @unchecked Sendable {
     }
 
     /// Starts the proxy in front of `upstream` (`http://127.0.0.1:PORT`) and waits for its port.
-    public init(upstream: String, faults: Faults = Faults(), seed: Int = 1) async throws {
+    /// With `authLog`, the proxy appends `<unix time>\t<METHOD Operation>\t<access key id>` per request there.
+    public init(upstream: String, faults: Faults = Faults(), seed: Int = 1, authLog: String? = nil) async throws {
         self.upstream = upstream
         let directory = try TempDirectory(prefix: "faultproxy")
         self.directory = directory
@@ -72,6 +73,7 @@ public final class FaultProxy: AsyncStoppable, @unchecked Sendable {
                          "--p-commit-then-drop", String(faults.pCommitThenDrop),
                          "--p-commit-then-500", String(faults.pCommitThen500), "--hold-ms", String(faults.holdMs),
                          "--throttle-kbps", String(faults.throttleKiBPerSecond)]
+        if let authLog { arguments += ["--auth-log", authLog] }
         if !faults.onlyMethods.isEmpty { arguments += ["--only-methods", faults.onlyMethods.joined(separator: ",")] }
         let python = ProcessRunner.which("python3") ?? "/usr/bin/python3"
         let server = try ServerProcess(executable: python, arguments: ["-u"] + arguments, logPath: directory.path("proxy.log"))

@@ -14,9 +14,12 @@ public final class SandboxStack: AsyncStoppable, @unchecked Sendable {
     public let clientID = "sandboxclient"
 
     /// Starts both servers; `sandboxArguments` adds flags (faults, latency, token lifetime);
-    /// the watchfolder is polled every `watchIntervalMs` milliseconds.
-    public init(bucket: String = "e2e-watchfolder", sandboxArguments: [String] = [], watchIntervalMs: Int = 200) async throws {
-        let s3 = try await SeaweedFS()
+    /// the watchfolder is polled every `watchIntervalMs` milliseconds. With `rotatingIdentities` > 0, SeaweedFS
+    /// gets that many extra identities and the sandbox's AWS credential endpoints (IMDS, container, STS, SSO)
+    /// hand them out in turn, each living `credentialLifetime` seconds.
+    public init(bucket: String = "e2e-watchfolder", sandboxArguments: [String] = [], watchIntervalMs: Int = 200,
+                rotatingIdentities: Int = 0, credentialLifetime: Double = 3600) async throws {
+        let s3 = try await SeaweedFS(rotatingIdentities: rotatingIdentities)
         self.s3 = s3
         var started: ServerProcess?
         var made: TempDirectory?
@@ -32,6 +35,10 @@ public final class SandboxStack: AsyncStoppable, @unchecked Sendable {
                 "--user", "\(username):\(password)", "--pool-id", poolID, "--client-id", clientID,
                 "--watch-bucket", bucket, "--s3-endpoint", s3.endpoint, "--watch-interval-ms", "\(watchIntervalMs)",
             ]
+            for identity in s3.rotatingIdentities {
+                arguments += ["--credential-identity", "\(identity.accessKey):\(identity.secretKey)"]
+            }
+            if !s3.rotatingIdentities.isEmpty { arguments += ["--credential-lifetime-s", "\(credentialLifetime)"] }
             arguments += sandboxArguments
             let sandbox = try ServerProcess(executable: ProcessRunner.product("skylark-sandbox"), arguments: arguments,
                                             environment: s3.environment, logPath: directory.path("sandbox.log"))
@@ -62,6 +69,25 @@ public final class SandboxStack: AsyncStoppable, @unchecked Sendable {
         env["SKYLARK_WATCHFOLDER_BUCKET"] = bucket
         env.removeValue(forKey: "SKYLARK_TOKEN")
         return env
+    }
+
+    /// The token the sandbox's container endpoint requires in `Authorization`.
+    public let containerToken = "sandbox-container-token"
+
+    /// An environment with no AWS credential source at all: PATH, an empty HOME, the S3 endpoint and region,
+    /// the bucket and the Skylark settings; instance metadata disabled. Tests add exactly one source to it.
+    public func environmentWithoutCredentials(home: String) -> [String: String] {
+        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home,
+                   "AWS_EC2_METADATA_DISABLED": "true"]
+        for (name, value) in environment where name.hasPrefix("SKYLARK_") || name == "AWS_REGION" || name == "AWS_ENDPOINT_URL_S3" {
+            env[name] = value
+        }
+        return env
+    }
+
+    /// The sandbox's credential endpoints' counters and issue log (`credentials` of `/_admin/state`).
+    public func credentialState() async throws -> [String: Any] {
+        (try await adminState()["credentials"] as? [String: Any]) ?? [:]
     }
 
     /// `GET /_admin/state` decoded as JSON.

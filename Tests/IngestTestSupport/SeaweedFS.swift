@@ -16,13 +16,25 @@ public final class SeaweedFS: AsyncStoppable, @unchecked Sendable {
 
     static var weedPath: String? { ProcessRunner.which("weed") }
 
-    /// Starts a server and waits until its S3 port answers.
-    public init() async throws {
+    /// Extra identities (access key, secret) with the same rights, for credential sources that rotate keys.
+    public let rotatingIdentities: [(accessKey: String, secretKey: String)]
+
+    /// Starts a server and waits until its S3 port answers; `rotatingIdentities` extra identities are created.
+    public init(rotatingIdentities count: Int = 0) async throws {
         guard let weed = SeaweedFS.weedPath else { throw ServerProcessError.notReady(port: 0) }
         directory = try TempDirectory(prefix: "seaweedfs")
+        let suffix = UUID().uuidString.prefix(8)
+        rotatingIdentities = (0..<count).map { ("AKIDROTATE\($0 + 1)", "rotate-secret-\($0 + 1)-\(suffix)") }
+        let identities = [("admin", accessKey, secretKey)] + rotatingIdentities.enumerated().map {
+            ("rotate\($0.offset + 1)", $0.element.accessKey, $0.element.secretKey)
+        }
         let config = """
-        {"identities":[{"name":"admin","credentials":[{"accessKey":"\(accessKey)","secretKey":"\(secretKey)"}],
-          "actions":["Admin","Read","Write","List","Tagging"]}]}
+        {"identities":[\(identities.map { name, key, secret in
+            """
+            {"name":"\(name)","credentials":[{"accessKey":"\(key)","secretKey":"\(secret)"}],
+              "actions":["Admin","Read","Write","List","Tagging"]}
+            """
+        }.joined(separator: ","))]}
         """
         let configPath = try directory.write("s3.json", config)
         let dataDir = directory.path("data")
@@ -72,8 +84,19 @@ public final class SeaweedFS: AsyncStoppable, @unchecked Sendable {
         env["AWS_ENDPOINT_URL_S3"] = endpoint
         env.removeValue(forKey: "AWS_PROFILE")
         env.removeValue(forKey: "AWS_SESSION_TOKEN")
+        // Tests never reach a real credential source: no IMDS (169.254.169.254), no container, no web identity.
+        for name in SeaweedFS.credentialSourceVariables { env.removeValue(forKey: name) }
+        env["AWS_EC2_METADATA_DISABLED"] = "true"
         return env
     }
+
+    /// Variables that point the AWS credential chain at a source other than static keys.
+    public static let credentialSourceVariables = [
+        "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_ENDPOINT_URL_STS",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE", "AWS_DEFAULT_PROFILE",
+    ]
 
     /// Runs a short Python snippet with boto3 bound to this server as `s3` (an independent client).
     @discardableResult

@@ -20,7 +20,9 @@ import Testing
 
     /// The environment without any Skylark or AWS settings.
     var bareEnvironment: [String: String] {
+        // Instance metadata off: a run that got as far as AWS credentials must never reach 169.254.169.254.
         ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SKYLARK_") && !$0.key.hasPrefix("AWS_") }
+            .merging(["AWS_EC2_METADATA_DISABLED": "true"]) { $1 }
     }
 
     @Test(.enabled(if: available))

@@ -51,22 +51,25 @@ import Testing
         region = eu-west-2
         """)
         var env = ["AWS_SHARED_CREDENTIALS_FILE": credentialsPath, "AWS_CONFIG_FILE": configPath, "HOME": dir.url.path]
-        let defaultProfile = try await SharedFileCredentialProvider(environment: env).credentials()
+        let http = ScriptedHTTPClient([])
+        let defaultProfile = try await ProfileCredentialProvider(environment: env, http: http).credentials()
         #expect(defaultProfile.accessKeyId == "D")
         env["AWS_PROFILE"] = "media"
-        let provider = SharedFileCredentialProvider(environment: env)
+        let provider = ProfileCredentialProvider(environment: env, http: http)
         let media = try await provider.credentials()
         #expect(media.accessKeyId == "M")
         #expect(media.sessionToken?.revealed == "MT")
-        #expect(provider.region() == "eu-west-2")
+        #expect(SharedConfig.load(environment: env).region(profile: "media") == "eu-west-2")
+        #expect(http.requestCount == 0)
     }
 
     @Test func chainPrefersTheEnvironmentAndNamesEverythingTriedWhenEmpty() async throws {
         let dir = try TempDirectory(prefix: "aws")
         defer { dir.remove() }
-        var env = ["HOME": dir.url.path, "AWS_PROFILE": "nope"]
+        var env = ["HOME": dir.url.path, "AWS_PROFILE": "nope", "AWS_EC2_METADATA_DISABLED": "true"]
+        let http = ScriptedHTTPClient([])
         do {
-            _ = try await CredentialChain.standard(environment: env).credentials()
+            _ = try await CredentialChain.standard(environment: env, http: http).credentials()
             Issue.record("expected AWS_NO_CREDENTIALS")
         } catch let error as IngestError {
             #expect(error.code == "AWS_NO_CREDENTIALS")
@@ -76,7 +79,8 @@ import Testing
         }
         env["AWS_ACCESS_KEY_ID"] = "E"
         env["AWS_SECRET_ACCESS_KEY"] = "ES"
-        #expect(try await CredentialChain.standard(environment: env).credentials().accessKeyId == "E")
+        #expect(try await CredentialChain.standard(environment: env, http: http).credentials().accessKeyId == "E")
+        #expect(http.requestCount == 0)
     }
 
     @Test func configurationResolvesRegionAndEndpointInOrder() {

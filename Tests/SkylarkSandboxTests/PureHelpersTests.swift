@@ -4,6 +4,17 @@ import Testing
 
 /// Routing, multipart, tokens and fault decisions: pure pieces of the server.
 @Suite struct PureHelpersTests {
+    @Test func credentialSourceRoutesMatch() {
+        #expect(Route.match(path: "/latest/api/token") == .imdsToken)
+        #expect(Route.match(path: "/latest/meta-data/iam/security-credentials/") == .imdsCredentials(role: nil))
+        #expect(Route.match(path: "/latest/meta-data/iam/security-credentials/role-a") == .imdsCredentials(role: "role-a"))
+        #expect(Route.match(path: "/latest/meta-data/iam/info") == .unknown)
+        #expect(Route.match(path: "/_creds/container/v2/credentials/x") == .containerCredentials)
+        #expect(Route.match(path: "/_sts/") == .sts)
+        #expect(Route.match(path: "/federation/credentials") == .ssoRoleCredentials)
+        #expect(Route.sts.area == .credentials && Route.imdsToken.area == .credentials)
+    }
+
     @Test func routesMatchTheirTemplates() {
         let uid = "asse_0123456789abcdef0123456789abcdef"
         #expect(Route.match(path: "/api/assets/") == .assets)

@@ -16,18 +16,34 @@ public struct S3Configuration: Sendable, Hashable {
         self.pathStyle = pathStyle ?? (endpoint != nil)
     }
 
-    /// Resolves region and endpoint from environment variables (and the profile's `region`, when given).
+    /// Resolves region and endpoint from environment variables (and the profile's, when given); the environment wins.
     ///
     /// Region: `AWS_REGION`, `AWS_DEFAULT_REGION`, `profileRegion`, else `us-east-1`.
-    /// Endpoint: `AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`; path-style when one is set.
-    public static func fromEnvironment(_ environment: [String: String], profileRegion: String? = nil) -> S3Configuration {
+    /// Endpoint: `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`, then `profileEndpoint`; path-style when one is set.
+    public static func fromEnvironment(_ environment: [String: String], profileRegion: String? = nil,
+                                       profileEndpoint: String? = nil) -> S3Configuration {
         func value(_ name: String) -> String? {
             guard let v = environment[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
             return v
         }
         let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") ?? profileRegion ?? "us-east-1"
-        let endpoint = value("AWS_ENDPOINT_URL_S3") ?? value("AWS_ENDPOINT_URL")
+        let endpoint = value("AWS_ENDPOINT_URL_S3") ?? value("AWS_ENDPOINT_URL") ?? profileEndpoint
         return S3Configuration(region: region, endpoint: endpoint)
+    }
+
+    /// Region and endpoint from the environment and the profile of the shared files (`AWS_PROFILE`):
+    /// its `region`, its `services` section's `s3 = endpoint_url = …`, or its global `endpoint_url`.
+    /// The endpoint used is checked like `validatedFromEnvironment` does (`S3_ENDPOINT_INVALID`).
+    public static func resolve(environment: [String: String]) throws -> S3Configuration {
+        let config = SharedConfig.load(environment: environment)
+        let profile = SharedConfigPaths(environment: environment).profile
+        let profileEndpoint = config.endpoint(service: "s3", profile: profile)
+        let fromVariables = try validatedFromEnvironment(environment)
+        if fromVariables.endpoint == nil, let profileEndpoint,
+           let problem = endpointProblem(profileEndpoint, setting: "the S3 endpoint_url of profile \(profile)") {
+            throw problem
+        }
+        return fromEnvironment(environment, profileRegion: config.region(profile: profile), profileEndpoint: profileEndpoint)
     }
 
     /// `fromEnvironment`, refusing an endpoint that is not an `http://` or `https://` URL with a host

@@ -11,7 +11,7 @@ public struct S3Client: Sendable {
     public let http: any HTTPClient
     /// Region, endpoint and addressing style.
     public let configuration: S3Configuration
-    /// Where the keys come from (asked on every attempt; cheap for static and environment sources).
+    /// Where the keys come from (asked on every attempt; a `RefreshingCredentialProvider` answers from its cache).
     public let credentialProvider: any CredentialProvider
     /// Backoff, attempts and the run's shared retry budget.
     public let retry: RetryExecutor
@@ -63,13 +63,16 @@ public struct S3Client: Sendable {
     /// Signs and sends `call` (re-signed, with the current credentials, on every attempt), repeating what
     /// `call.repeatability` allows (see `S3Repeatability`); a `RequestTimeTooSkewed` answer corrects the
     /// signing clock and is sent once more (S3 refused it, so it cannot have happened).
-    /// Throws `S3Error`, `TransportError` or `RetryBudgetExhaustedError`.
-    func send(_ call: Call) async throws -> HTTPResponse {
+    /// Throws `S3Error`, `TransportError` or `RetryBudgetExhaustedError`. The credentials each attempt signed
+    /// with are recorded in `used`; `send` (S3Client+Credentials.swift) wraps this with the one retry after
+    /// an expired-token refusal.
+    func sendSigned(_ call: Call, used: CredentialsInUse) async throws -> HTTPResponse {
         let location = configuration.location(bucket: call.bucket, key: call.key, query: call.query)
         let url = location.url
         var resignedForSkew = false
         let attemptOutcome = try await retry.run(operation: { attempt -> Outcome in
             let credentials = try await credentialProvider.credentials()
+            used.record(credentials)
             let date = clock().addingTimeInterval(skew.seconds)
             let signature = signer.sign(method: call.method, canonicalURI: location.path, query: location.queryString,
                                         host: location.signedHost, headers: call.headers, payload: call.payload,

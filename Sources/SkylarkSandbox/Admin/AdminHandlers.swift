@@ -13,7 +13,12 @@ struct AdminHandlers {
         case (.adminState, .get):
             let store = await core.keeper.store
             let faults = await core.faults.configuration
-            return Responses.json(Self.dump(store, faults: faults, users: await core.cognito.userNames), status: 200)
+            var dump = Self.dump(store, faults: faults, users: await core.cognito.userNames)
+            if case .object(var fields) = dump {
+                fields["credentials"] = await core.credentials.state()
+                dump = .object(fields)
+            }
+            return Responses.json(dump, status: 200)
         case (.adminReset, .post):
             try await core.keeper.mutate { store in store.reset() }
             core.stateDirectory?.removeMedia()

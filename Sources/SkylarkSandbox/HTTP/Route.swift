@@ -2,7 +2,7 @@ import Foundation
 
 /// Which part of the sandbox a request is for; faults and counters apply per area.
 public enum RouteArea: Sendable, Equatable {
-    case api, cognito, admin, media, unknown
+    case api, cognito, admin, media, credentials, unknown
 }
 
 /// A request path matched to the resource it names (pure; the responder dispatches on it).
@@ -15,6 +15,8 @@ public enum Route: Sendable, Equatable {
     case media(uid: String, fileName: String)
     case cognito
     case adminState, adminReset, adminFaults, adminToken, adminHealth
+    /// AWS credential sources played for tests: IMDSv2, the container endpoint, STS.
+    case imdsToken, imdsCredentials(role: String?), containerCredentials, sts, ssoRoleCredentials
     case unknown
 
     /// Matches a raw request path (percent-encoded, without query).
@@ -25,6 +27,13 @@ public enum Route: Sendable, Equatable {
         switch parts.first {
         case "api"?: return matchAPI(Array(parts.dropFirst()))
         case "cognito"? where parts.count == 1: return .cognito
+        case "latest"? where parts == ["latest", "api", "token"]: return .imdsToken
+        case "latest"? where (parts.count == 4 || parts.count == 5)
+            && Array(parts[1...3]) == ["meta-data", "iam", "security-credentials"]:
+            return .imdsCredentials(role: parts.count == 5 ? parts[4] : nil)
+        case "_creds"? where parts.count >= 2 && parts[1] == "container": return .containerCredentials
+        case "_sts"? where parts.count == 1: return .sts
+        case "federation"? where parts == ["federation", "credentials"]: return .ssoRoleCredentials
         case "media"? where parts.count == 4 && parts[1] == "documents": return .media(uid: parts[2], fileName: parts[3])
         case "_admin"? where parts.count == 2:
             switch parts[1] {
@@ -79,6 +88,11 @@ public enum Route: Sendable, Equatable {
         case .adminFaults: return "/_admin/faults"
         case .adminToken: return "/_admin/token"
         case .adminHealth: return "/_admin/health"
+        case .imdsToken: return "/latest/api/token"
+        case .imdsCredentials: return "/latest/meta-data/iam/security-credentials/{role}"
+        case .containerCredentials: return "/_creds/container/"
+        case .sts: return "/_sts/"
+        case .ssoRoleCredentials: return "/federation/credentials"
         case .unknown: return "(unmatched)"
         }
     }
@@ -89,6 +103,7 @@ public enum Route: Sendable, Equatable {
         case .cognito: return .cognito
         case .adminState, .adminReset, .adminFaults, .adminToken, .adminHealth: return .admin
         case .media: return .media
+        case .imdsToken, .imdsCredentials, .containerCredentials, .sts, .ssoRoleCredentials: return .credentials
         case .unknown: return .unknown
         default: return .api
         }

@@ -9,6 +9,8 @@ final class SandboxCore: Sendable {
     let signer: TokenSigner
     let stateDirectory: StateDirectory?
     let log: RequestLog
+    /// The AWS credential endpoints' issuer (instance metadata, container, STS).
+    let credentials: CredentialIssuer
 
     init(configuration: SandboxConfiguration, keeper: StoreKeeper, cognito: CognitoService, faults: FaultInjector,
          signer: TokenSigner, stateDirectory: StateDirectory?) {
@@ -19,6 +21,7 @@ final class SandboxCore: Sendable {
         self.signer = signer
         self.stateDirectory = stateDirectory
         self.log = RequestLog(enabled: configuration.logRequests)
+        self.credentials = CredentialIssuer(configuration: configuration.credentials)
     }
 }
 

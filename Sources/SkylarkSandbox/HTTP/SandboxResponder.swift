@@ -66,6 +66,7 @@ struct SandboxResponder: HTTPResponder {
         do {
             switch route.area {
             case .admin: return try await AdminHandlers(core: core).handle(route, &request)
+            case .credentials: return try await CredentialHandlers(core: core).handle(route, &request)
             case .cognito:
                 guard request.method == .post else { throw APIError(status: 405, code: "BAD_REQUEST", message: "POST only.") }
                 let body = try await Self.body(&request)

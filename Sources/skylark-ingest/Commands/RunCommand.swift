@@ -54,6 +54,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "Plain log lines instead of a live progress line.")
     var noProgress = false
 
+    @Option(name: .customLong("ca-bundle"), help: "Extra CA certificates (PEM) to trust, added to the system store (or AWS_CA_BUNDLE).")
+    var caBundle: String?
+
     @Option(name: .customLong("confirm-timeout"), help: "Seconds the confirm stage waits for processing.")
     var confirmTimeout: Int = 300
 
@@ -110,7 +113,7 @@ struct RunCommand: AsyncParsableCommand {
         let services: (any SkylarkService, any ObjectStore, Retrier)
         do {
             let configuration = try Configuration.load(configFile: config)
-            services = try await Self.connect(configuration, stages: workStages, concurrency: concurrency)
+            services = try await Self.connect(configuration, stages: workStages, concurrency: concurrency, caBundle: caBundle)
         } catch {
             throw ExitStatus.fail(error)
         }
@@ -214,11 +217,12 @@ struct RunCommand: AsyncParsableCommand {
     /// Builds the API and S3 services the requested stages need, and checks auth and connectivity.
     /// One retry executor (policy, jittered backoff, budget) serves the whole run: the HTTP layer of both
     /// services repeats what is safe with it, and the stages' reconcile-then-write waits through it.
-    static func connect(_ configuration: Configuration, stages: Set<Stage>, concurrency: Int) async throws
-        -> (any SkylarkService, any ObjectStore, Retrier) {
+    static func connect(_ configuration: Configuration, stages: Set<Stage>, concurrency: Int, caBundle: String? = nil)
+        async throws -> (any SkylarkService, any ObjectStore, Retrier) {
         let retry = RetryExecutor(policy: .uploads, budget: RetryBudget())
         let environment = configuration.environment
         var httpConfiguration = CurlHTTPClient.Configuration()
+        httpConfiguration.caBundle = try AWSSetup.caBundle(flag: caBundle, environment: environment)
         httpConfiguration.maxHostConnections = max(32, concurrency * 4)
         httpConfiguration.maxTotalConnections = max(64, concurrency * 8)
         let http = CurlHTTPClient(configuration: httpConfiguration)
@@ -235,11 +239,9 @@ struct RunCommand: AsyncParsableCommand {
                 throw IngestError(code: "S3_NOT_CONFIGURED", message: "SKYLARK_WATCHFOLDER_BUCKET is not set",
                                   hint: "set it to the watchfolder bucket's name")
             }
-            let shared = SharedFileCredentialProvider(environment: environment)
-            let chain = CredentialChain([EnvironmentCredentialProvider(environment: environment), shared])
-            let credentials = try await chain.credentials()
-            let client = S3Client(http: http, configuration: try .validatedFromEnvironment(environment, profileRegion: shared.region()),
-                                  credentials: StaticCredentialProvider(credentials), retry: retry)
+            let credentials = try await AWSSetup.credentials(environment: environment, http: http)
+            let client = S3Client(http: http, configuration: try .resolve(environment: environment), credentials: credentials,
+                                  retry: retry)
             try await client.headBucket(bucket)
             store = WatchfolderStore(bucket: bucket, client: client, uploader: MultipartUploader(client: client))
         }

@@ -14,8 +14,9 @@ struct UploadCommand: AsyncParsableCommand {
         abstract: "Upload files to the S3 watchfolder bucket (resumable multipart, checked ETags).",
         discussion: """
         Without --asset-uid the files are simple-mode drops (no metadata); with it each object gets
-        user metadata asset = {"uid": "<UID>"}. Credentials, region and endpoint come from the standard
-        AWS environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_S3, ...).
+        user metadata asset = {"uid": "<UID>"}. Credentials come from the AWS SDKs' default chain (environment,
+        web identity, AWS_PROFILE's profile, container, EC2 instance metadata) and are refreshed before they
+        expire; region and endpoint from AWS_REGION, AWS_ENDPOINT_URL_S3 or the profile (see README, Credentials).
         SIGINT/SIGTERM: no new file starts, files in flight finish (a second signal exits at once; with
         --state-dir a re-run resumes their parts), exit 130.
         Exit codes: 0 all uploaded, 1 some failed, 2 usage, 3 credentials/auth/connectivity, 130 interrupted.
@@ -58,7 +59,7 @@ struct UploadCommand: AsyncParsableCommand {
     @Option(name: .customLong("state-dir"), help: "Keep resumable state here; re-run the same command to resume.")
     var stateDir: String?
 
-    @Option(name: .customLong("ca-bundle"), help: "An extra CA bundle (PEM) to trust for TLS.")
+    @Option(name: .customLong("ca-bundle"), help: "Extra CA certificates (PEM) to trust, added to the system store (or AWS_CA_BUNDLE).")
     var caBundle: String?
 
     func validate() throws {
@@ -96,16 +97,13 @@ struct UploadCommand: AsyncParsableCommand {
         let uploader: MultipartUploader
         let client: S3Client
         do {
-            let shared = SharedFileCredentialProvider(environment: environment)
-            let chain = CredentialChain([EnvironmentCredentialProvider(environment: environment), shared])
-            let credentials = try await chain.credentials()
             var httpConfiguration = CurlHTTPClient.Configuration()
-            httpConfiguration.caBundle = caBundle
+            httpConfiguration.caBundle = try AWSSetup.caBundle(flag: caBundle, environment: environment)
             httpConfiguration.maxHostConnections = max(32, concurrency * partConcurrency)
             httpConfiguration.maxTotalConnections = max(64, concurrency * partConcurrency)
-            client = S3Client(http: CurlHTTPClient(configuration: httpConfiguration),
-                              configuration: try .validatedFromEnvironment(environment, profileRegion: shared.region()),
-                              credentials: StaticCredentialProvider(credentials))
+            let http = CurlHTTPClient(configuration: httpConfiguration)
+            let credentials = try await AWSSetup.credentials(environment: environment, http: http)
+            client = S3Client(http: http, configuration: try .resolve(environment: environment), credentials: credentials)
             try await client.headBucket(bucket)
             uploader = MultipartUploader(
                 client: client,
