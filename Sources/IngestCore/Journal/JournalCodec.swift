@@ -33,6 +33,10 @@ public enum JournalCodec {
             JournalJSON.writeString(header.manifestSHA256, into: &out)
             out.append(contentsOf: Array(#","created_at":"#.utf8))
             JournalJSON.writeString(header.createdAt, into: &out)
+            if let shard = header.shard {
+                out.append(contentsOf: Array(#","shard":"#.utf8))
+                JournalJSON.writeString(shard, into: &out)
+            }
         case .entry(let entry):
             out.append(contentsOf: Array(#"{"seq":"#.utf8))
             out.append(contentsOf: Array(String(entry.seq).utf8))
@@ -119,7 +123,7 @@ public enum JournalCodec {
         var seq: Double?, item: String?, stage: String?, event: String?, op: String?, at = ""
         var data: [String: JSONValue] = [:]
         var directItem: ItemState?
-        var type: String?, format: Double?, tool = "", manifest = "", sha = "", created = ""
+        var type: String?, format: Double?, tool = "", manifest = "", sha = "", created = "", shard: String?
         do {
             guard body[0] == UInt8(ascii: "{") else { throw JournalDecodeError.malformed("not an object") }
             parser.index = 1
@@ -154,6 +158,7 @@ public enum JournalCodec {
                 case "manifest": manifest = try parser.string()
                 case "manifest_sha256": sha = try parser.string()
                 case "created_at": created = try parser.string()
+                case "shard": shard = try parser.string()
                 default: _ = try parser.value(depth: 1)
                 }
                 parser.skipSpace()
@@ -169,7 +174,7 @@ public enum JournalCodec {
         if type == "header" {
             guard let format else { throw .malformed("header without format") }
             return .record(.header(JournalHeader(format: Int(format), toolVersion: tool, manifestPath: manifest,
-                                                 manifestSHA256: sha, createdAt: created)))
+                                                 manifestSHA256: sha, createdAt: created, shard: shard)))
         }
         guard let seq, seq >= 0, let item, let stage = stage.flatMap(Stage.init(rawValue:)),
               let event = event.flatMap(JournalEvent.init(rawValue:)) else {

@@ -10,9 +10,12 @@ public struct JournalHeader: Sendable, Hashable {
     /// SHA-256 (hex) of the manifest bytes when the journal was created (informational; drift is per item).
     public var manifestSHA256: String
     public var createdAt: String
+    /// The shard (`I/N`) this checkpoint belongs to; nil for a checkpoint of the whole manifest.
+    public var shard: String?
 
     public init(format: Int = JournalHeader.currentFormat, toolVersion: String, manifestPath: String,
-                manifestSHA256: String, createdAt: String) {
+                manifestSHA256: String, createdAt: String, shard: String? = nil) {
+        self.shard = shard
         self.format = format
         self.toolVersion = toolVersion
         self.manifestPath = manifestPath

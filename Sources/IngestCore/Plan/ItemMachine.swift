@@ -120,27 +120,3 @@ public struct ItemMachine: Sendable {
         return .pending
     }
 }
-
-/// `--shard I/N`: which items this process takes.
-public struct Shard: Sendable, Hashable, CustomStringConvertible {
-    /// 1-based shard index.
-    public let index: Int
-    public let count: Int
-
-    /// Parses `I/N` with 1 ≤ I ≤ N.
-    public init(parsing text: String) throws {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 1, i <= n else {
-            throw IngestError(code: "USAGE_SHARD", message: "--shard must be I/N with 1 ≤ I ≤ N, got '\(text)'",
-                              hint: "e.g. --shard 2/4 runs the second of four shards")
-        }
-        index = i
-        count = n
-    }
-
-    /// Whether the item at manifest position `position` (0-based) belongs to this shard:
-    /// `position mod N == I - 1`. Positions are stable as long as the manifest's order is.
-    public func contains(position: Int) -> Bool { position % count == index - 1 }
-
-    public var description: String { "\(index)/\(count)" }
-}

@@ -18,7 +18,10 @@ struct RunCommand: AsyncParsableCommand {
             nothing is created twice. Exit status: 0 all requested stages succeeded for every item, 1 some
             items failed (see the report), 2 usage error or invalid manifest (nothing sent), 3 configuration,
             authentication or connectivity error before work started, 130 interrupted (run again to resume).
-            --shard I/N takes the items whose position in the manifest (0-based) modulo N equals I-1.
+            --shard I/N takes the items whose id hashes to shard I of N (a function of the id alone, so editing
+            the manifest moves no other item); --shard auto reads I and N from a Slurm array, a Kubernetes Indexed
+            Job or an AWS Batch array (with SKYLARK_SHARD_COUNT). Each shard's default checkpoint and report dir
+            are MANIFEST.shard-I-of-N.checkpoint and .report/; the shard is recorded in the checkpoint.
             """
     )
 
@@ -45,7 +48,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("retry-failed"), help: "Retry items whose failure was not retryable.")
     var retryFailed = false
 
-    @Option(help: "Run one shard of the items: I/N.")
+    @Option(help: "Run one shard of the items: I/N, or auto (the job engine's task index: Slurm, Kubernetes, AWS Batch).")
     var shard: String?
 
     @Option(help: "A YAML file with the same keys as the environment variables, in lower case.")
@@ -65,13 +68,24 @@ struct RunCommand: AsyncParsableCommand {
         if transfers < 1 { throw ValidationError("--transfers must be at least 1") }
         if confirmTimeout < 0 { throw ValidationError("--confirm-timeout must not be negative") }
         do { _ = try Stage.parseList(stages) } catch { throw ValidationError(IngestError.from(error).message) }
-        if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError(IngestError.from(error).message) } }
+        if let shard, shard != "auto" {
+            do { _ = try Shard(parsing: shard) } catch { throw ValidationError(IngestError.from(error).message) }
+        }
     }
 
     func run() async throws {
         let requested = Set(try Stage.parseList(stages))
-        let checkpointPath = checkpointOptions.path(for: manifest)
-        let reportPath = reportDir ?? manifest + ".report"
+        let parsedShard: Shard?
+        do {
+            parsedShard = try shard.map { $0 == "auto" ? try Shard.auto(environment: ProcessInfo.processInfo.environment)
+                                                       : try Shard(parsing: $0) }
+        } catch {
+            throw ExitStatus.fail(error)
+        }
+        // Each shard keeps its own checkpoint and reports unless told otherwise.
+        let shardSuffix = parsedShard.map { ".shard-\($0.index)-of-\($0.count)" } ?? ""
+        let checkpointPath = checkpointOptions.checkpoint ?? manifest + shardSuffix + ".checkpoint"
+        let reportPath = reportDir ?? manifest + shardSuffix + ".report"
 
         // 1. Validate: errors → exit 2, nothing sent.
         let path = manifest
@@ -92,10 +106,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         var items = loaded.assets
         var excluded: Set<String> = []
-        if let shard, let parsed = try? Shard(parsing: shard) {
+        if let parsed = parsedShard {
             var kept: [ManifestAsset] = []
-            for (position, asset) in items.enumerated() {
-                if parsed.contains(position: position) { kept.append(asset) } else { excluded.insert(asset.id) }
+            for asset in items {
+                if parsed.contains(id: asset.id) { kept.append(asset) } else { excluded.insert(asset.id) }
             }
             items = kept
         }
@@ -124,7 +138,18 @@ struct RunCommand: AsyncParsableCommand {
             let bytes = FileManager.default.contents(atPath: manifest) ?? Data()
             let sha = Hex.encode(Digest.sha256([UInt8](bytes)))
             opened = try JournalFile.open(path: checkpointPath, header: JournalHeader(
-                toolVersion: ToolVersion.current, manifestPath: manifest, manifestSHA256: sha, createdAt: Timestamp.now()))
+                toolVersion: ToolVersion.current, manifestPath: manifest, manifestSHA256: sha, createdAt: Timestamp.now(),
+                shard: parsedShard?.description))
+            let recorded = opened.state.header?.shard
+            if recorded != parsedShard?.description {
+                opened.journal.abandon()
+                throw IngestError(
+                    code: "USAGE_SHARD_MISMATCH",
+                    message: "\(checkpointPath) belongs to \(recorded.map { "shard " + $0 } ?? "a run of the whole manifest"), "
+                        + "not \(parsedShard.map { "shard \($0)" } ?? "the whole manifest")",
+                    hint: "run with the shard the checkpoint was made with (the shard count is fixed for a checkpoint), "
+                        + "or give this run its own --checkpoint")
+            }
         } catch {
             throw ExitStatus.fail(error)
         }
