@@ -35,8 +35,8 @@ import Testing
     @Test func commitThenFailFaultsMakeNoDuplicates() async throws {
         let fixture = try Fixture(advanced: 20, simple: 3)
         defer { fixture.directory.remove() }
-        await fixture.skylark.configure(faults: FaultPlan(random: SeededRandom(seed: 7), failRate: 0.05, commitThenFailRate: 0.10))
-        await fixture.store.configure(faults: FaultPlan(random: SeededRandom(seed: 8), failRate: 0.05, commitThenFailRate: 0.10))
+        await fixture.skylark.configure(faults: FaultPlan(random: .pipeline(seed: 7), failRate: 0.05, commitThenFailRate: 0.10))
+        await fixture.store.configure(faults: FaultPlan(random: .pipeline(seed: 8), failRate: 0.05, commitThenFailRate: 0.10))
         var runs = 0
         var succeeded = 0
         while runs < 5 && succeeded < fixture.assets.count {
@@ -53,7 +53,7 @@ import Testing
     func crashesAtRandomPointsThenResumeReachTheSameEndState(seed: UInt64) async throws {
         let fixture = try Fixture(advanced: 16, simple: 2)
         defer { fixture.directory.remove() }
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64.pipeline(seed: seed)
         var crashes = 0
         var done = false
         for _ in 0..<80 where !done {
