@@ -78,12 +78,6 @@ import Testing
         #expect(state.item("simple-0").confirm.status == .done)
         #expect(state.item("simple-0").assetUID != nil)
     }
-
-    @Test func dataSourceIsTheKeysLastSegmentWithoutItsExtension() {
-        #expect(ConfirmStage.dataSourceID(forKey: "a/b/Clip One.final.mp4") == "Clip One.final")
-        #expect(ConfirmStage.dataSourceID(forKey: "clip") == "clip")
-        #expect(ConfirmStage.dataSourceID(forKey: ".hidden") == ".hidden")
-    }
 }
 
 /// Issue 10 point 11: a checkpoint that cannot be written (a full disk) stops new work at once.

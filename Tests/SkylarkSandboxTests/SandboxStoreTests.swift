@@ -136,12 +136,6 @@ import Testing
         #expect(bad == .rejected(code: "WATCHFOLDER_BAD_METADATA", message: "metadata 'asset' must be JSON {\"uid\": \"asse_…\"}, got not json"))
     }
 
-    @Test func dataSourceIDDropsOnlyTheLastExtensionOfTheFileName() {
-        #expect(SandboxStore.dataSourceID(forKey: "folder/ABC.123.mp4") == "ABC.123")
-        #expect(SandboxStore.dataSourceID(forKey: "plain") == "plain")
-        #expect(SandboxStore.dataSourceID(forKey: ".hidden") == ".hidden")
-    }
-
     @Test func pagingClampsAndCountsTheTotal() throws {
         let page = Page(Array(0..<45), start: 40, limit: 20)
         #expect(page.objects == [40, 41, 42, 43, 44])
