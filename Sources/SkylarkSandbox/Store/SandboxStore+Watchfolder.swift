@@ -92,7 +92,7 @@ extension SandboxStore {
     /// The uid in an `asset` metadata value `{"uid": "asse_…"}`, if well formed.
     public static func uid(fromAssetMetadata text: String) -> String? {
         guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8)),
-              object.count == 1, case .string(let uid)? = object["uid"], UID.isValid(uid, kind: .asset)
+              object.count == 1, case .string(let uid)? = object["uid"], SkylarkUID.isValid(uid, kind: .asset)
         else { return nil }
         return uid
     }
