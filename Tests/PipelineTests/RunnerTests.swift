@@ -140,21 +140,16 @@ import Testing
     @Test func confirmWaitsForProcessingAndFindsSimpleAssets() async throws {
         let fixture = try Fixture(advanced: 2, simple: 2)
         defer { fixture.directory.remove() }
-        let skylark = fixture.skylark
-        let store = fixture.store
-        await store.configure(processor: { key, metadata in
-            await store.moveToProcessed(key)
-            await skylark.process(key: key, metadata: metadata)
-        })
+        await fixture.processUploads()
         let (result, state) = try await fixture.run(stages: Set(Stage.allCases))
         #expect(result.count(.succeeded) == 4)
         #expect(state.item("simple-0").assetUID != nil)
         #expect(state.item("item-0").confirm.status == .done)
         #expect(state.item("item-0").ovpCount == 1)
         // Second run: transfer sees processed/<key> and does not upload again.
-        let writes = await store.writeCount
+        let writes = await fixture.store.writeCount
         _ = try await fixture.run(stages: Set(Stage.allCases))
-        #expect(await store.writeCount == writes)
+        #expect(await fixture.store.writeCount == writes)
     }
 
     @Test func confirmTimesOutWithARetryableCode() async throws {
