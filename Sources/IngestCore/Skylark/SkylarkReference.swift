@@ -1,3 +1,5 @@
+import Foundation
+
 /// References to Skylark objects as the API writes them: a `self` path (`/api/assets/asse_…/`) or
 /// the same as an absolute URL.
 public enum SkylarkReference {
