@@ -102,23 +102,6 @@ public struct NewDocument: Sendable, Hashable {
     }
 }
 
-/// References to Skylark objects as the API writes them: a `self` path (`/api/assets/asse_…/`) or
-/// the same as an absolute URL.
-enum SkylarkReference {
-    /// Whether `a` and `b` name the same object (same path; scheme, host and a trailing `/` aside).
-    static func same(_ a: String, _ b: String) -> Bool { path(a) == path(b) }
-
-    static func path(_ reference: String) -> Substring {
-        var rest = Substring(reference)
-        if let scheme = rest.range(of: "://") {
-            rest = rest[scheme.upperBound...]
-            rest = rest[(rest.firstIndex(of: "/") ?? rest.endIndex)...]
-        }
-        while rest.hasSuffix("/") { rest = rest.dropLast() }
-        return rest
-    }
-}
-
 /// A failure that came with the server's `Retry-After` (Skylark's 429 and 503 answers).
 public protocol RetryAfterProviding: Error {
     /// How long the server asked to wait before trying again.

@@ -67,22 +67,11 @@ import Testing
         var fixture = try Fixture(advanced: 0, simple: 1)
         defer { fixture.directory.remove() }
         fixture.assets[0].key = "delivery-2026/Renamed Clip.mp4"
-        let skylark = fixture.skylark
-        let store = fixture.store
-        await store.configure(processor: { key, metadata in
-            await store.moveToProcessed(key)
-            await skylark.process(key: key, metadata: metadata)
-        })
+        await fixture.processUploads()
         let (result, state) = try await fixture.run(stages: Set(Stage.allCases))
         #expect(result.errors["simple-0"] == nil, "\(String(describing: result.errors["simple-0"]))")
         #expect(state.item("simple-0").confirm.status == .done)
         #expect(state.item("simple-0").assetUID != nil)
-    }
-
-    @Test func dataSourceIsTheKeysLastSegmentWithoutItsExtension() {
-        #expect(ConfirmStage.dataSourceID(forKey: "a/b/Clip One.final.mp4") == "Clip One.final")
-        #expect(ConfirmStage.dataSourceID(forKey: "clip") == "clip")
-        #expect(ConfirmStage.dataSourceID(forKey: ".hidden") == ".hidden")
     }
 }
 

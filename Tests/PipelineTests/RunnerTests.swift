@@ -35,8 +35,8 @@ import Testing
     @Test func commitThenFailFaultsMakeNoDuplicates() async throws {
         let fixture = try Fixture(advanced: 20, simple: 3)
         defer { fixture.directory.remove() }
-        await fixture.skylark.configure(faults: FaultPlan(random: SeededRandom(seed: 7), failRate: 0.05, commitThenFailRate: 0.10))
-        await fixture.store.configure(faults: FaultPlan(random: SeededRandom(seed: 8), failRate: 0.05, commitThenFailRate: 0.10))
+        await fixture.skylark.configure(faults: FaultPlan(random: .pipeline(seed: 7), failRate: 0.05, commitThenFailRate: 0.10))
+        await fixture.store.configure(faults: FaultPlan(random: .pipeline(seed: 8), failRate: 0.05, commitThenFailRate: 0.10))
         var runs = 0
         var succeeded = 0
         while runs < 5 && succeeded < fixture.assets.count {
@@ -53,7 +53,7 @@ import Testing
     func crashesAtRandomPointsThenResumeReachTheSameEndState(seed: UInt64) async throws {
         let fixture = try Fixture(advanced: 16, simple: 2)
         defer { fixture.directory.remove() }
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64.pipeline(seed: seed)
         var crashes = 0
         var done = false
         for _ in 0..<80 where !done {
@@ -140,21 +140,16 @@ import Testing
     @Test func confirmWaitsForProcessingAndFindsSimpleAssets() async throws {
         let fixture = try Fixture(advanced: 2, simple: 2)
         defer { fixture.directory.remove() }
-        let skylark = fixture.skylark
-        let store = fixture.store
-        await store.configure(processor: { key, metadata in
-            await store.moveToProcessed(key)
-            await skylark.process(key: key, metadata: metadata)
-        })
+        await fixture.processUploads()
         let (result, state) = try await fixture.run(stages: Set(Stage.allCases))
         #expect(result.count(.succeeded) == 4)
         #expect(state.item("simple-0").assetUID != nil)
         #expect(state.item("item-0").confirm.status == .done)
         #expect(state.item("item-0").ovpCount == 1)
         // Second run: transfer sees processed/<key> and does not upload again.
-        let writes = await store.writeCount
+        let writes = await fixture.store.writeCount
         _ = try await fixture.run(stages: Set(Stage.allCases))
-        #expect(await store.writeCount == writes)
+        #expect(await fixture.store.writeCount == writes)
     }
 
     @Test func confirmTimesOutWithARetryableCode() async throws {

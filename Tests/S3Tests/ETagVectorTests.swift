@@ -31,18 +31,8 @@ struct ETagCase: Decodable, CustomStringConvertible {
 
     /// The case's bytes from SplitMix64 (8 little-endian bytes per output, cut to `size`).
     var bytes: [UInt8] {
-        var state = seed
-        var out: [UInt8] = []
-        out.reserveCapacity(Int(size) + 8)
-        while out.count < Int(size) {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            withUnsafeBytes(of: z.littleEndian) { out.append(contentsOf: $0) }
-        }
-        return Array(out.prefix(Int(size)))
+        var generator = SplitMix64(seed: seed)
+        return generator.bytes(Int(size))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import IngestCore
 import Testing
 @testable import SkylarkSandbox
 
@@ -30,10 +31,10 @@ import Testing
 
     @Test func uidReferencesAcceptPathsAndAbsoluteURLs() {
         let uid = "text_0123456789abcdef0123456789abcdef"
-        #expect(UID.parse("/api/text-tracks/\(uid)/", kind: .textTrack) == uid)
-        #expect(UID.parse("http://127.0.0.1:9/api/text-tracks/\(uid)/", kind: .textTrack) == uid)
-        #expect(UID.parse("/api/assets/\(uid)/", kind: .textTrack) == nil)
-        #expect(UID.parse("/api/text-tracks/text_XYZ/", kind: .textTrack) == nil)
+        #expect(SkylarkUID.parse("/api/text-tracks/\(uid)/", kind: .textTrack) == uid)
+        #expect(SkylarkUID.parse("http://127.0.0.1:9/api/text-tracks/\(uid)/", kind: .textTrack) == uid)
+        #expect(SkylarkUID.parse("/api/assets/\(uid)/", kind: .textTrack) == nil)
+        #expect(SkylarkUID.parse("/api/text-tracks/text_XYZ/", kind: .textTrack) == nil)
     }
 
     @Test func queryStringDecodesPlusAndPercent() {

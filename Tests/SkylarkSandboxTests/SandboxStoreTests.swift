@@ -6,7 +6,7 @@ import Testing
 /// The store's rules, without a server.
 @Suite struct SandboxStoreTests {
     private func episodeURL(_ store: SandboxStore) -> String {
-        UID.path(.assetType, store.assetTypes(name: "episode")[0].uid)
+        SkylarkUID.path(.assetType, store.assetTypes(name: "episode")[0].uid)
     }
 
     @Test func seededTypesAreFoundByNameOrSlugCaseInsensitively() {
@@ -23,7 +23,7 @@ import Testing
         let asset = try store.createAsset(["title": .string("ABC 123 Title"), "asset_type_url": .string(episodeURL(store)),
                                            "synopsis": .string("A story.")])
         #expect(asset.slug == "abc-123-title")
-        #expect(UID.isValid(asset.uid, kind: .asset))
+        #expect(SkylarkUID.isValid(asset.uid, kind: .asset))
         guard case .object(let rendered) = store.render(asset) else { Issue.record("not an object"); return }
         #expect(rendered["synopsis"] == .string("A story."))
         #expect(rendered["self"] == .string("/api/assets/\(asset.uid)/"))
@@ -58,7 +58,7 @@ import Testing
         var store = SandboxStore()
         let asset = try store.createAsset(["title": .string("T")])
         let track = try store.createTextTrack(["language_code": .string("en-gb"),
-                                               "asset_urls": .array([.string(UID.path(.asset, asset.uid))])])
+                                               "asset_urls": .array([.string(SkylarkUID.path(.asset, asset.uid))])])
         #expect(try store.asset(uid: asset.uid).textTrackUIDs == [track.uid])
         #expect(throws: APIError.self) {
             try store.createTextTrack(["language_code": .string("en-gb"),
@@ -72,10 +72,10 @@ import Testing
         var store = SandboxStore()
         let asset = try store.createAsset(["title": .string("T")])
         let track = try store.createTextTrack(["language_code": .string("fr"),
-                                               "asset_urls": .array([.string(UID.path(.asset, asset.uid))])])
-        let typeURL = UID.path(.documentType, store.documentTypes(name: "Text track")[0].uid)
+                                               "asset_urls": .array([.string(SkylarkUID.path(.asset, asset.uid))])])
+        let typeURL = SkylarkUID.path(.documentType, store.documentTypes(name: "Text track")[0].uid)
         let document = try store.createDocument([
-            "document_type_url": .string(typeURL), "content_url": .string(UID.path(.textTrack, track.uid)),
+            "document_type_url": .string(typeURL), "content_url": .string(SkylarkUID.path(.textTrack, track.uid)),
             "file_name": .string("a.fr.srt"), "language": .string("fr"), "title": .string("French"),
         ])
         #expect(store.documents(contentURL: "http://x:1/api/text-tracks/\(track.uid)/").map(\.uid) == [document.uid])
@@ -134,12 +134,6 @@ import Testing
         let bad = store.ingestWatchfolderObject(key: "x.mp4", etag: "e", size: 1, assetMetadata: "not json",
                                                 providers: [], now: Date())
         #expect(bad == .rejected(code: "WATCHFOLDER_BAD_METADATA", message: "metadata 'asset' must be JSON {\"uid\": \"asse_…\"}, got not json"))
-    }
-
-    @Test func dataSourceIDDropsOnlyTheLastExtensionOfTheFileName() {
-        #expect(SandboxStore.dataSourceID(forKey: "folder/ABC.123.mp4") == "ABC.123")
-        #expect(SandboxStore.dataSourceID(forKey: "plain") == "plain")
-        #expect(SandboxStore.dataSourceID(forKey: ".hidden") == ".hidden")
     }
 
     @Test func pagingClampsAndCountsTheTotal() throws {

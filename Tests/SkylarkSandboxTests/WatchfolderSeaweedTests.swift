@@ -40,16 +40,6 @@ struct WatchfolderSeaweedTests {
         return (try? JSONDecoder().decode([String].self, from: Data(result.stdout.utf8))) ?? []
     }
 
-    /// Polls `condition` until it holds or 20 s have passed.
-    private func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
-    }
-
     @Test func advancedAndSimpleObjectsAreProcessedAndUnknownUIDsFail() async throws {
         try await withWatchedSandbox { s3, http in
             let asset = try await http.post("/api/assets/", ["title": "Advanced one"])

@@ -5,7 +5,9 @@
 enum JournalJSON {
     // MARK: Writing
 
-    /// Appends `text` as a JSON string literal.
+    /// Appends `text` as a JSON string literal, escaped as Foundation's `JSONEncoder` escapes it: `"` and `\`,
+    /// control characters as `\b \t \n \f \r` or `\u00xx`, `/` and everything else as it is. The project's one
+    /// JSON string writer: the journal, `report.json` and the `asset` metadata (`JSONValue.quoted`) use it.
     static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
@@ -15,6 +17,8 @@ enum JournalJSON {
             case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
             case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
             case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+            case 0x08: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "b"))
+            case 0x0C: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "f"))
             case 0..<0x20:
                 out.append(contentsOf: Array("\\u00".utf8))
                 out.append(contentsOf: Array(Fingerprint.hex(byte, digits: 2).utf8))

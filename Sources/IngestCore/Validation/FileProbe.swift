@@ -58,16 +58,12 @@ public enum FileProbe {
 
     /// Checks `path` and reads up to `headerLength` bytes from its start.
     public static func header(_ path: String, headerLength: Int = 4096) -> Result<Header, Problem> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return .failure(.missing) }
-            return .failure(.unreadable(reason: errorText(code)))
+        let fd: Int32, info: stat
+        switch openRegularFile(path) {
+        case .success(let opened): (fd, info) = opened
+        case .failure(let problem): return .failure(problem)
         }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return .failure(.unreadable(reason: errorText(errno))) }
-        if let kind = nonRegularKind(info.st_mode) { return .failure(.notRegular(kind: kind)) }
         if info.st_size == 0 { return .failure(.empty) }
         let wanted = Int(min(Int64(headerLength), Int64(info.st_size)))
         var bytes = [UInt8](repeating: 0, count: wanted)
@@ -80,16 +76,12 @@ public enum FileProbe {
     /// Checks `path` and reads the whole file (for manifests and subtitles, never videos). With
     /// `maxBytes`, a larger file is `.tooLarge` from its size (`fstat`) and is not read at all.
     public static func readAll(_ path: String, maxBytes: Int64? = nil) -> Result<[UInt8], Problem> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return .failure(.missing) }
-            return .failure(.unreadable(reason: errorText(code)))
+        let fd: Int32, info: stat
+        switch openRegularFile(path) {
+        case .success(let opened): (fd, info) = opened
+        case .failure(let problem): return .failure(problem)
         }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return .failure(.unreadable(reason: errorText(errno))) }
-        if let kind = nonRegularKind(info.st_mode) { return .failure(.notRegular(kind: kind)) }
         if let maxBytes, Int64(info.st_size) > maxBytes {
             return .failure(.tooLarge(size: Int64(info.st_size), limit: maxBytes))
         }
@@ -99,6 +91,28 @@ public enum FileProbe {
         if count < 0 { return .failure(.unreadable(reason: errorText(errno))) }
         bytes.removeLast(size - count)
         return .success(bytes)
+    }
+
+    /// Opens `path` for reading and checks that it is a regular file: its descriptor (the caller closes it)
+    /// and `fstat`; the descriptor is closed when the file is missing, unreadable or not regular.
+    private static func openRegularFile(_ path: String) -> Result<(Int32, stat), Problem> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { return .failure(.missing) }
+            return .failure(.unreadable(reason: errorText(code)))
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            return .failure(.unreadable(reason: errorText(code)))
+        }
+        if let kind = nonRegularKind(info.st_mode) {
+            close(fd)
+            return .failure(.notRegular(kind: kind))
+        }
+        return .success((fd, info))
     }
 
     private static func readFully(_ fd: Int32, _ base: UnsafeMutableRawPointer, _ length: Int) -> Int {

@@ -115,18 +115,7 @@ enum ItemRules {
     }
 
     /// The `asset` user-metadata value sent with the video: `{"uid": "<uid>"}`.
-    public static func assetMetadataValue(uid: String) -> String {
-        var escaped = ""
-        for scalar in uid.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            default:
-                if scalar.value < 0x20 { escaped += String(format: scalar.value) } else { escaped.unicodeScalars.append(scalar) }
-            }
-        }
-        return "{\"uid\": \"\(escaped)\"}"
-    }
+    public static func assetMetadataValue(uid: String) -> String { AssetMetadata.value(uid: uid) }
 
     static func checkMetadata(_ asset: ManifestAsset, into diagnostics: inout [Diagnostic]) {
         guard asset.mode == .advanced, let uid = asset.uid else { return }
@@ -135,13 +124,5 @@ enum ItemRules {
         diagnostics.append(.error(DiagnosticRule.metadataTooLarge,
                                   "the `asset` metadata for this uid would be \(size) bytes; S3 allows \(ManifestKeys.maxMetadataBytes)",
                                   hint: "check the `uid`", at: asset.location(of: "uid"), item: asset.id, field: "uid"))
-    }
-}
-
-private extension String {
-    /// `\u00XX` for a control character.
-    init(format value: UInt32) {
-        let hex = String(value, radix: 16)
-        self = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
     }
 }

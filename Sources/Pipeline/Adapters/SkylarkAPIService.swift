@@ -16,7 +16,7 @@ public struct SkylarkAPIService: SkylarkService {
     }
 
     public func assetTypeURL(_ nameOrUID: String) async throws -> String? {
-        if nameOrUID.range(of: "^asty_[0-9a-f]{32}$", options: .regularExpression) != nil {
+        if SkylarkUID.isValid(nameOrUID, kind: .assetType) {
             return apiPath + "asset-types/\(nameOrUID)/"
         }
         let types = try await client.assetTypes(named: nameOrUID)

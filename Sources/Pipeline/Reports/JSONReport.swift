@@ -137,31 +137,6 @@ public enum JSONReport {
 
         /// `value` as a JSON string: `"` and `\` escaped, control characters as JSONEncoder writes
         /// them (`\b \t \n \f \r`, others `\u00xx`), `/` and everything else as it is.
-        static func quoted(_ value: String) -> String {
-            // Most values (ids, uids, statuses, keys) need no escape at all.
-            if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                return "\"" + value + "\""
-            }
-            var out = "\""
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\u{8}": out += "\\b"
-                case "\t": out += "\\t"
-                case "\n": out += "\\n"
-                case "\u{c}": out += "\\f"
-                case "\r": out += "\\r"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return out + "\""
-        }
+        static func quoted(_ value: String) -> String { JSONValue.quoted(value) }
     }
 }

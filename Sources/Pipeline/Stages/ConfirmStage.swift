@@ -20,7 +20,7 @@ enum ConfirmStage {
                 if asset.mode == .advanced, let uid = ctx.checkpoint.item(id).assetUID ?? asset.uid {
                     remote = try await ctx.retry.read({ try await skylark.asset(uid: uid) })
                 } else if asset.mode == .simple {
-                    let dataSource = dataSourceID(forKey: key)
+                    let dataSource = SkylarkDataSource.id(forKey: key)
                     remote = try await ctx.retry.read({ try await skylark.asset(dataSourceID: dataSource) })
                 }
             }
@@ -39,12 +39,5 @@ enum ConfirmStage {
             }
             try await Task.sleep(for: ctx.pollInterval)
         }
-    }
-
-    /// The data source Skylark gives a simple-mode object: the key's last segment without its extension.
-    static func dataSourceID(forKey key: String) -> String {
-        let name = key.split(separator: "/").last.map(String.init) ?? key
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
-        return String(name[..<dot])
     }
 }

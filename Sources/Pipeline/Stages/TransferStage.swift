@@ -102,9 +102,3 @@ struct OwnObjectFinder: Sendable {
         return nil
     }
 }
-
-/// The `asset` user metadata value Skylark reads from the watchfolder.
-public enum AssetMetadata {
-    /// `{"uid": "<uid>"}`, exactly as the guide writes it.
-    public static func value(uid: String) -> String { "{\"uid\": \"\(uid)\"}" }
-}

@@ -37,7 +37,7 @@ extension SandboxStore {
         switch body["asset_type_url"] {
         case nil, .null?: assetTypeUID = nil
         case .string(let reference):
-            if let uid = UID.parse(reference, kind: .assetType), state.assetTypes.contains(where: { $0.uid == uid }) {
+            if let uid = SkylarkUID.parse(reference, kind: .assetType), state.assetTypes.contains(where: { $0.uid == uid }) {
                 assetTypeUID = uid
             } else {
                 errors["asset_type_url"] = ["Invalid hyperlink - object does not exist: \(reference)"]

@@ -22,7 +22,7 @@ extension SandboxStore {
         var typeUID = ""
         switch body["document_type_url"] {
         case .string(let reference):
-            if let uid = UID.parse(reference, kind: .documentType), state.documentTypes.contains(where: { $0.uid == uid }) {
+            if let uid = SkylarkUID.parse(reference, kind: .documentType), state.documentTypes.contains(where: { $0.uid == uid }) {
                 typeUID = uid
             } else {
                 errors["document_type_url"] = ["Invalid hyperlink - object does not exist: \(reference)"]
@@ -71,11 +71,11 @@ extension SandboxStore {
 
     /// The canonical `self` path of the text track or asset `reference` names, if it exists.
     func resolveContent(_ reference: String) -> String? {
-        if let uid = UID.parse(reference, kind: .textTrack), textTrackPosition(uid) != nil {
-            return UID.path(.textTrack, uid)
+        if let uid = SkylarkUID.parse(reference, kind: .textTrack), textTrackPosition(uid) != nil {
+            return SkylarkUID.path(.textTrack, uid)
         }
-        if let uid = UID.parse(reference, kind: .asset), assetPosition(uid) != nil {
-            return UID.path(.asset, uid)
+        if let uid = SkylarkUID.parse(reference, kind: .asset), assetPosition(uid) != nil {
+            return SkylarkUID.path(.asset, uid)
         }
         return nil
     }

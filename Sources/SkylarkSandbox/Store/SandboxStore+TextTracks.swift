@@ -18,7 +18,7 @@ extension SandboxStore {
                     errors["asset_urls", default: []].append("Incorrect type. Expected URL string.")
                     continue
                 }
-                if let uid = UID.parse(reference, kind: .asset), assetPosition(uid) != nil {
+                if let uid = SkylarkUID.parse(reference, kind: .asset), assetPosition(uid) != nil {
                     if !assetUIDs.contains(uid) { assetUIDs.append(uid) }
                 } else {
                     errors["asset_urls", default: []].append("Invalid hyperlink - object does not exist: \(reference)")

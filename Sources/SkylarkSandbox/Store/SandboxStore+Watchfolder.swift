@@ -32,7 +32,7 @@ extension SandboxStore {
             }
             assetUID = uid
         } else {
-            assetUID = findOrCreateDataSourceAsset(named: Self.dataSourceID(forKey: key))
+            assetUID = findOrCreateDataSourceAsset(named: SkylarkDataSource.id(forKey: key))
         }
         guard let i = assetPosition(assetUID) else {
             return reject(key: key, etag: etag, code: "WATCHFOLDER_UNKNOWN_ASSET", message: "asset vanished", now: now)
@@ -89,17 +89,10 @@ extension SandboxStore {
         return asset.uid
     }
 
-    /// The data source id of a simple-mode object: its file name without the last extension.
-    public static func dataSourceID(forKey key: String) -> String {
-        let name = key.split(separator: "/").last.map(String.init) ?? key
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
-        return String(name[..<dot])
-    }
-
     /// The uid in an `asset` metadata value `{"uid": "asse_…"}`, if well formed.
     public static func uid(fromAssetMetadata text: String) -> String? {
         guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8)),
-              object.count == 1, case .string(let uid)? = object["uid"], UID.isValid(uid, kind: .asset)
+              object.count == 1, case .string(let uid)? = object["uid"], SkylarkUID.isValid(uid, kind: .asset)
         else { return nil }
         return uid
     }

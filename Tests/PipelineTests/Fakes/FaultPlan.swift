@@ -1,4 +1,5 @@
 import IngestCore
+import IngestTestSupport
 
 /// What a fake does to one write call.
 enum Fault: Sendable {
@@ -30,35 +31,24 @@ let injected503 = IngestError(code: "SKYLARK_UNAVAILABLE", message: "injected 50
 let injected429 = IngestError(code: "SKYLARK_RATE_LIMITED", message: "injected 429", retryable: true)
 let injectedTimeout = IngestError(code: "NET_TIMEOUT", message: "injected timeout", retryable: true)
 
-/// A seeded source of faults (and of crash points) so failing runs can be replayed.
-struct SeededRandom: Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-
-    /// splitmix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+extension SplitMix64 {
+    /// The seeded source of faults (and of crash points) of these tests, so failing runs can be replayed:
+    /// one step past `seed`, where this suite's own copy of SplitMix64 started, so a seed recorded from an
+    /// earlier failure still replays the same run.
+    static func pipeline(seed: UInt64) -> SplitMix64 {
+        var random = SplitMix64(seed: seed)
+        _ = random.next()
+        return random
     }
-
-    /// A value in `0..<bound`.
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(1, bound))) }
-
-    /// A double in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 /// Decides the fault of each write call: `failRate` and `commitThenFailRate` are probabilities.
 struct FaultPlan: Sendable {
-    var random: SeededRandom
+    var random: SplitMix64
     var failRate: Double
     var commitThenFailRate: Double
 
-    static let none = FaultPlan(random: SeededRandom(seed: 0), failRate: 0, commitThenFailRate: 0)
+    static let none = FaultPlan(random: .pipeline(seed: 0), failRate: 0, commitThenFailRate: 0)
 
     mutating func next() -> Fault {
         let roll = random.unit()

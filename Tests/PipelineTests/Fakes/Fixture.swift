@@ -62,6 +62,17 @@ struct Fixture {
 
     /// Checks the exact server end state: one asset per advanced item, one text track and one
     /// uploaded document per subtitle, one object per item with the right metadata.
+    /// Makes the fake bucket behave like Skylark's watchfolder: every upload moves to `processed/` and the
+    /// fake Skylark processes it (the asset gains OVPs; a simple-mode object gets its asset).
+    func processUploads() async {
+        let skylark = self.skylark
+        let store = self.store
+        await store.configure(processor: { key, metadata in
+            await store.moveToProcessed(key)
+            await skylark.process(key: key, metadata: metadata)
+        })
+    }
+
     func expectExactEndState(languages: Int = 2, sourceLocation: Testing.SourceLocation = #_sourceLocation) async {
         let advanced = assets.filter { $0.mode == .advanced }
         let serverAssets = await skylark.assets

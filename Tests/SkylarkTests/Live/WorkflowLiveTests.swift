@@ -33,16 +33,6 @@ struct WorkflowLiveTests {
         }
     }
 
-    /// Polls `condition` until it holds or 20 s have passed.
-    private func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
-    }
-
     @Test func advancedWorkflowEndsWithTheVideoProcessedAndTheOVPAttached() async throws {
         try await withWatchfolder { live, seaweed, s3 in
             let c = live.client

@@ -1,0 +1,71 @@
+import Foundation
+
+/// What `skylark-ingest status` shows: counts per stage and status, items by outcome, and the failures
+/// (pure, beside the report model; rendered as text or JSON).
+public struct StatusSummary {
+    public struct Failure: Encodable {
+        public var id: String
+        public var stage: String
+        public var errorCode: String
+        public var message: String
+        enum CodingKeys: String, CodingKey { case id, stage, message; case errorCode = "error_code" }
+    }
+
+    public var stages: [String: [String: Int]] = [:]
+    public var items: [String: Int] = [:]
+    public var failures: [Failure] = []
+    public var total = 0
+
+    public init(assets: [ManifestAsset], state: JournalState) {
+        total = assets.count
+        for asset in assets {
+            let item = state.item(asset.id)
+            for stage in ItemMachine.workStages {
+                let key = ItemMachine.applies(stage, to: asset.mode) ? item[stage].status.rawValue : "not_applicable"
+                stages[stage.rawValue, default: [:]][key, default: 0] += 1
+                if item[stage].status == .failed {
+                    failures.append(Failure(id: asset.id, stage: stage.rawValue, errorCode: item[stage].error?.code ?? "UNKNOWN",
+                                            message: item[stage].error?.message ?? ""))
+                }
+            }
+            let through: Stage = item.confirm.isUntouched ? .transfer : .confirm
+            items[ItemMachine.outcome(of: item, mode: asset.mode, through: through).rawValue, default: 0] += 1
+        }
+    }
+
+    public func text(manifest: String, checkpoint: String) -> String {
+        var out = "\(manifest) — checkpoint \(checkpoint)\n"
+        out += "items: \(total) total, \(items["succeeded"] ?? 0) succeeded, \(items["failed"] ?? 0) failed, "
+            + "\(items["pending"] ?? 0) pending\n"
+        for stage in ItemMachine.workStages.map(\.rawValue) {
+            let counts = stages[stage] ?? [:]
+            let parts = ["done", "in_progress", "failed", "pending", "not_applicable"].compactMap { key in
+                counts[key].map { "\($0) \(key.replacingOccurrences(of: "_", with: " "))" }
+            }
+            out += "  \(stage.padding(toLength: 10, withPad: " ", startingAt: 0)) \(parts.joined(separator: ", "))\n"
+        }
+        if !failures.isEmpty {
+            out += "failures:\n"
+            for failure in failures {
+                out += "  \(failure.id) (\(failure.stage)): [\(failure.errorCode)] \(failure.message)\n"
+            }
+        }
+        return out
+    }
+
+    public func json(manifest: String, checkpoint: String) throws -> String {
+        struct Output: Encodable {
+            var manifest: String
+            var checkpoint: String
+            var total: Int
+            var items: [String: Int]
+            var stages: [String: [String: Int]]
+            var failures: [Failure]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(Output(manifest: manifest, checkpoint: checkpoint, total: total, items: items,
+                                             stages: stages, failures: failures))
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
