@@ -5,7 +5,7 @@ struct SkylarkIngest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "skylark-ingest",
         abstract: "Ingest a video back catalogue into Skylark from one manifest.",
-        version: ToolVersion.current,
+        version: ToolVersion.versionText,
         subcommands: [ValidateCommand.self, RunCommand.self, StatusCommand.self, ReportCommand.self, UploadCommand.self]
     )
 
@@ -27,4 +27,10 @@ struct SkylarkIngest: AsyncParsableCommand {
 /// The tool's version, written into journals and reports.
 enum ToolVersion {
     static let current = "0.1.0"
+
+    /// What `--version` prints: `skylark-ingest VERSION`, then `commit: SHA` — the commit this binary
+    /// was built from, recorded by `scripts/package` (`BuildInfo`), or `unknown` in any other build.
+    static var versionText: String {
+        "skylark-ingest \(current)\ncommit: \(BuildInfo.commit ?? "unknown (development build; scripts/package records it)")"
+    }
 }
