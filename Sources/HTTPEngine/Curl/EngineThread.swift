@@ -126,7 +126,6 @@ final class EngineThread: @unchecked Sendable {
             // CURLPAUSE_CONT (0): curl calls the read callback again at once, which may pause it again.
             _ = curl_easy_pause(easy.raw, 0)
             if transfer.pausedForRate { ratePaused.append(transfer) }
-            if transfer.pausedForRate && ratePaused.count == 1 { break }
         }
         return ratePaused.isEmpty ? 1000 : Int32(min(waitMs, 1000))
     }

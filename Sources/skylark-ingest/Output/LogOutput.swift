@@ -64,13 +64,12 @@ struct StderrLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        var merged = self.metadata
-        if let metadata { merged.merge(metadata) { $1 } }
+    func log(event: LogEvent) {
+        var merged = metadata
+        if let extra = event.metadata { merged.merge(extra) { $1 } }
         let fields = merged.mapValues(StderrLogHandler.flatten)
-        Terminal.standardError.writeLine(LogLine.render(format: format, date: Date(), level: level,
-                                                        message: message.description, fields: fields))
+        Terminal.standardError.writeLine(LogLine.render(format: format, date: Date(), level: event.level,
+                                                        message: event.message.description, fields: fields))
     }
 
     private static func flatten(_ value: Logger.Metadata.Value) -> String {

@@ -38,7 +38,7 @@ final class Terminal: @unchecked Sendable {
         defer { lock.unlock() }
         if shown && status != nil { Terminal.emit(Terminal.clearLine) }
         body()
-        fflush(stdout)
+        fflush(nil)
         if let status { Terminal.emit(Terminal.clearLine + status(Terminal.width())) }
     }
 
