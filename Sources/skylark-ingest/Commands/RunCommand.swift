@@ -165,7 +165,8 @@ struct RunCommand: AsyncParsableCommand {
             sum + ((try? FileManager.default.attributesOfItem(atPath: asset.videoPath)[.size] as? Int).map(Int64.init) ?? 0)
         }
         let console = Console(total: items.count, totalBytes: requested.contains(.transfer) ? totalBytes : 0,
-                              noProgress: noProgress, logger: logger, textLogs: logging.logFormat == .text)
+                              noProgress: noProgress || logging.level >= .warning, logger: logger,
+                              textLogs: logging.logFormat == .text)
         let stop = StopSignal()
         let signals = SignalTrap(stop: stop)
         let outside = excluded
