@@ -46,6 +46,7 @@ let package = Package(
             "Pipeline", "IngestCore", "S3", "Skylark", "HTTPEngine", "CryptoPrimitives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .target(name: "SkylarkSandbox", dependencies: [

@@ -29,6 +29,9 @@ public struct HTTPRequest: Sendable {
     public var timeout: Duration?
     /// Upload rate cap for this request in bytes per second (CURLOPT_MAX_SEND_SPEED_LARGE); nil = none.
     public var maxSendBytesPerSecond: Int64?
+    /// A rate shared with other requests (one `--max-bandwidth` for a whole run): the body is sent only as
+    /// fast as the limiter grants bytes; nil = none.
+    public var sendLimiter: SendRateLimiter?
     /// Whether the engine may send this request again by itself. libcurl silently re-sends a request
     /// whose reused connection died before an answer came, and a server may have acted on the first copy
     /// (a reset after commit looks the same). False for writes a second copy of which could be acted on:
@@ -37,13 +40,14 @@ public struct HTTPRequest: Sendable {
     public var repeatable: Bool = true
 
     public init(method: String, url: String, headers: HTTPHeaders = [:], body: HTTPBody = .none,
-                timeout: Duration? = nil, maxSendBytesPerSecond: Int64? = nil) {
+                timeout: Duration? = nil, maxSendBytesPerSecond: Int64? = nil, sendLimiter: SendRateLimiter? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
         self.maxSendBytesPerSecond = maxSendBytesPerSecond
+        self.sendLimiter = sendLimiter
     }
 }
 

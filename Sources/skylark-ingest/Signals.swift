@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import Pipeline
 
 /// SIGINT/SIGTERM → a graceful stop: no new work, in-flight stages finish and are checkpointed,
@@ -15,10 +16,10 @@ final class SignalTrap {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 if stop.isRequested {
-                    FileHandle.standardError.write(Data("\nsecond signal: exiting now\n".utf8))
+                    Console.printLine("second signal: exiting now", level: .warning)
                     exit(130)
                 }
-                FileHandle.standardError.write(Data("\nstopping: finishing in-flight work (signal again to exit now)\n".utf8))
+                Console.printLine("stopping: finishing in-flight work (signal again to exit now)", level: .warning)
                 SignalTrap.received.withLock { $0 = true }
                 stop.request()
             }

@@ -1,4 +1,5 @@
 import Testing
+import HTTPEngine
 @testable import S3
 
 @Suite struct PartPlannerTests {
@@ -54,11 +55,28 @@ import Testing
 }
 
 @Suite struct BandwidthAndBudgetTests {
-    @Test func bandwidthIsSplitEvenlySoTheTotalNeverExceedsTheLimit() {
-        let limit = BandwidthLimit(bytesPerSecond: 40_000_000, slots: 8)
-        #expect(limit.perRequest == 5_000_000)
-        #expect(limit.perRequest * Int64(limit.slots) <= limit.bytesPerSecond)
-        #expect(BandwidthLimit(bytesPerSecond: 3, slots: 8).perRequest == 1)
+    @Test func oneSharedLimiterGrantsNoMoreThanItsRateWhateverTheNumberOfRequests() {
+        let start = ContinuousClock.now
+        let limiter = SendRateLimiter(bytesPerSecond: 1_000_000, now: start)
+        // Eight requests asking for 512 KiB each in turn for two seconds, every 10 ms.
+        var granted = 0
+        for tick in 0...200 {
+            let now = start + .milliseconds(10 * tick)
+            for _ in 0..<8 { granted += limiter.take(upTo: 512 * 1024, now: now) }
+        }
+        // Two seconds at 1 MB/s plus the initial burst, whatever the number of requests.
+        #expect(granted <= 2_000_000 + Int(limiter.burst))
+        #expect(granted >= 1_900_000)
+    }
+
+    @Test func anEmptyLimiterSaysHowLongToWait() {
+        let start = ContinuousClock.now
+        let limiter = SendRateLimiter(bytesPerSecond: 100_000, now: start)
+        #expect(limiter.take(upTo: 1 << 20, now: start) == Int(limiter.burst))
+        #expect(limiter.take(upTo: 1 << 20, now: start) == 0)
+        let wait = limiter.waitTime(now: start)
+        #expect(wait > .zero && wait <= .milliseconds(50))
+        #expect(limiter.take(upTo: 1 << 20, now: start + wait) > 0)
     }
 
     @Test func byteBudgetMakesLaterAcquirersWaitUntilBytesAreReleased() async {

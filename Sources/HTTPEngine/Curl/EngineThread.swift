@@ -25,6 +25,8 @@ final class EngineThread: @unchecked Sendable {
     // Engine-thread state.
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
     private var pool: EasyHandlePool
+    /// Transfers paused for the shared send rate, in the order they are to be continued (round robin).
+    private var ratePaused: [Transfer] = []
 
     /// Creates the multi handle and starts the thread.
     init(configuration: CurlHTTPClient.Configuration) {
@@ -81,7 +83,8 @@ final class EngineThread: @unchecked Sendable {
             if stopping { break }
             curl_multi_perform(multi, &running)
             collectFinished()
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            let wait = continueRatePaused()
+            curl_multi_poll(multi, nil, 0, wait, nil)
         }
         for transfer in Array(active.values) { cancel(transfer) }
         lock.lock()
@@ -95,6 +98,36 @@ final class EngineThread: @unchecked Sendable {
         }
         pool.drain()
         curl_multi_cleanup(multi)
+    }
+
+    /// Queues the transfers the read callback paused for the shared rate, continues them in turn while their
+    /// limiter has bytes, and returns how long to poll (ms) before the next one may go on.
+    private func continueRatePaused() -> Int32 {
+        for transfer in active.values where transfer.pausedForRate && !ratePaused.contains(where: { $0 === transfer }) {
+            ratePaused.append(transfer)
+        }
+        guard !ratePaused.isEmpty else { return 1000 }
+        var waitMs: Int64 = 1000
+        var index = 0
+        while index < ratePaused.count {
+            let transfer = ratePaused[index]
+            guard let limiter = transfer.request.sendLimiter, let easy = transfer.easy else {
+                ratePaused.remove(at: index)
+                continue
+            }
+            let wait = limiter.waitTime()
+            if wait > .zero {
+                waitMs = min(waitMs, max(1, wait.wholeMilliseconds))
+                index += 1
+                continue
+            }
+            ratePaused.remove(at: index)
+            transfer.pausedForRate = false
+            // CURLPAUSE_CONT (0): curl calls the read callback again at once, which may pause it again.
+            _ = curl_easy_pause(easy.raw, 0)
+            if transfer.pausedForRate { ratePaused.append(transfer) }
+        }
+        return ratePaused.isEmpty ? 1000 : Int32(min(waitMs, 1000))
     }
 
     private func start(_ transfer: Transfer) {
@@ -126,6 +159,7 @@ final class EngineThread: @unchecked Sendable {
 
     private func cancel(_ transfer: Transfer) {
         guard let easy = transfer.easy, active.removeValue(forKey: easy.raw) != nil else { return }
+        ratePaused.removeAll { $0 === transfer }
         curl_multi_remove_handle(multi, easy.raw)
         transfer.easy = nil
         pool.giveBack(easy)
@@ -146,6 +180,7 @@ final class EngineThread: @unchecked Sendable {
                 curl_multi_remove_handle(multi, handle)
                 continue
             }
+            ratePaused.removeAll { $0 === transfer }
             let result = outcome(of: transfer, easy: easy, code: code)
             curl_multi_remove_handle(multi, handle)
             transfer.easy = nil

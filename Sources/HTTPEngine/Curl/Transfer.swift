@@ -28,6 +28,9 @@ final class Transfer: @unchecked Sendable {
     /// Why the read callback aborted, when it did.
     var readFailure: String?
     var lastReportedProgress: Int64 = 0
+    /// The read callback paused the transfer because the shared send rate had no bytes for it; the
+    /// engine continues it when the limiter has some.
+    var pausedForRate = false
     var startedAt = ContinuousClock.now
     let errorBuffer: UnsafeMutablePointer<CChar>
 
@@ -100,8 +103,15 @@ final class Transfer: @unchecked Sendable {
     /// `nil` when the body cannot be read (the transfer is then aborted).
     func readBody(into buffer: UnsafeMutableRawPointer, capacity: Int) -> Int? {
         let remaining = request.body.length - bodyPosition
-        let wanted = Int(min(Int64(capacity), max(0, remaining)))
+        var wanted = Int(min(Int64(capacity), max(0, remaining)))
         if wanted == 0 { return 0 }
+        if let limiter = request.sendLimiter {
+            wanted = limiter.take(upTo: wanted)
+            if wanted == 0 {
+                pausedForRate = true
+                return ccurl_readfunc_pause()
+            }
+        }
         switch request.body {
         case .none:
             return 0

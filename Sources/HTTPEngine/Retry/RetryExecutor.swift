@@ -1,4 +1,5 @@
 import IngestCore
+import Logging
 
 /// Runs an operation until it succeeds or a `RetryPolicy` and `RetryBudget` say stop.
 ///
@@ -12,14 +13,18 @@ public struct RetryExecutor: Sendable {
     public var random: @Sendable () -> Double
     /// Waits; cancellation-aware (throws when the task is cancelled).
     public var sleep: @Sendable (Duration) async throws -> Void
+    /// Where each retry is logged (at info: its reason and its wait) before it waits; nil = nowhere.
+    public var logger: Logger?
 
     public init(policy: RetryPolicy = .standard, budget: RetryBudget? = nil,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+                logger: Logger? = nil) {
         self.policy = policy
         self.budget = budget
         self.random = random
         self.sleep = sleep
+        self.logger = logger
     }
 
     /// Runs `operation` (given the 1-based attempt number) and retries while `classify` says
@@ -56,8 +61,13 @@ public struct RetryExecutor: Sendable {
     /// `retryAfter`): the one place a retry of this run waits, whether the HTTP layer repeats a request or
     /// a stage writes again after a reconcile. Returns the tokens taken (nil without a budget); throws
     /// `RetryBudgetExhaustedError` when the budget is empty and `CancellationError` when cancelled.
+    ///
+    /// The retry is logged at info before the wait: `describe` (given the wait) words it, by default
+    /// "retrying after <lastFailure>: attempt N of M in X ms"; `metadata` is added to the record.
     public func backOff(after attempt: Int, retryAfter: Duration? = nil, timedOut: Bool = false,
-                        lastFailure: @autoclosure () -> String) async throws -> Int? {
+                        lastFailure: @autoclosure () -> String,
+                        describe: ((_ wait: Duration) -> String)? = nil,
+                        metadata: [String: String] = [:]) async throws -> Int? {
         var taken: Int?
         if let budget {
             guard let cost = budget.acquireRetry(afterTimeout: timedOut) else {
@@ -65,9 +75,28 @@ public struct RetryExecutor: Sendable {
             }
             taken = cost
         }
-        try await sleep(policy.delay(attempt: attempt - 1, retryAfter: retryAfter, random: random))
+        let wait = policy.delay(attempt: attempt - 1, retryAfter: retryAfter, random: random)
+        if let logger, logger.logLevel <= .info {
+            let reason = lastFailure()
+            let message = describe?(wait)
+                ?? "retrying after \(reason): attempt \(attempt + 1) of \(policy.maxAttempts) in \(RetryExecutor.milliseconds(wait)) ms"
+            var fields: Logger.Metadata = ["reason": .string(reason), "wait_ms": .string("\(RetryExecutor.milliseconds(wait))"),
+                                           "attempt": .string("\(attempt + 1)")]
+            for (key, value) in metadata { fields[key] = .string(value) }
+            logger.info("\(message)", metadata: fields)
+        }
+        try await sleep(wait)
         return taken
     }
+
+    /// Logs `message` at info through `logger` (the stage half of a retry: a reconcile, a Retry-After wait).
+    public func note(_ message: @autoclosure () -> String, metadata: [String: String] = [:]) {
+        guard let logger, logger.logLevel <= .info else { return }
+        logger.info("\(message())", metadata: metadata.mapValues { .string($0) })
+    }
+
+    /// Whole milliseconds of `duration`, for log lines.
+    public static func milliseconds(_ duration: Duration) -> Int64 { duration.wholeMilliseconds }
 
     /// Whether the failed attempt timed out (such retries cost more).
     static func isTimeout<T>(_ result: Result<T, any Error>) -> Bool {

@@ -49,7 +49,7 @@ enum AssetsStage {
         let ambiguous = Locked(earlierIntent)
         let created: RemoteAsset
         do {
-            created = try await ctx.retry.write({ try await skylark.createAsset(request) },
+            created = try await ctx.retry.write(item: id, stage: .assets, { try await skylark.createAsset(request) },
                                                 reconcile: {
                                                     ambiguous.withLock { $0 = true }
                                                     return try await find()

@@ -127,7 +127,7 @@ enum DocumentsStage {
                 var intent: [String: JSONValue] = ["language": lang]
                 if !earlier.urls.isEmpty { intent["existing_text_tracks"] = .array(earlier.urls.map(JSONValue.string)) }
                 try await ctx.checkpoint.record(id, .documents, .intent, op: op, data: intent)
-                found = try await ctx.retry.write({
+                found = try await ctx.retry.write(item: id, stage: .documents, {
                     try await skylark.createTextTrack(language: language, assetURL: assetURL)
                 }, reconcile: find(earlier.urls))
             }
@@ -155,7 +155,7 @@ enum DocumentsStage {
             if state.documents.openIntents.contains(op) { found = try await ctx.retry.read(find) }
             if found == nil {
                 try await ctx.checkpoint.record(id, .documents, .intent, op: op, data: ["language": lang])
-                found = try await ctx.retry.write({ try await skylark.createDocument(request) },
+                found = try await ctx.retry.write(item: id, stage: .documents, { try await skylark.createDocument(request) },
                                                   reconcile: find)
             }
             guard let found else { throw inconsistent(id, "a document after creating it", language: language) }
@@ -184,7 +184,7 @@ enum DocumentsStage {
             if !done {
                 try await ctx.checkpoint.record(id, .documents, .intent, op: op, data: ["language": lang])
                 do {
-                    _ = try await ctx.retry.write({
+                    _ = try await ctx.retry.write(item: id, stage: .documents, {
                         try await skylark.uploadDocumentFile(uploadURL: uploadURL, fileName: fileName,
                                                              path: subtitle.path)
                     }, reconcile: uploaded)

@@ -32,23 +32,46 @@ public struct Retrier: Sendable {
     }
 
     /// Runs `write`; after a failure whose outcome may be unknown (any retryable failure) waits out the
-    /// server's `Retry-After` if it sent one, runs `reconcile` and returns what it found; only when it found nothing, backs off and writes again, up to the
-    /// policy's attempts. Non-retryable failures are thrown as they are.
-    public func write<T: Sendable>(_ write: @Sendable () async throws -> T,
+    /// server's `Retry-After` if it sent one, runs `reconcile` and returns what it found; only when it found
+    /// nothing, backs off and writes again, up to the policy's attempts. Non-retryable failures are thrown as
+    /// they are. Each step is logged at info through the executor's logger (`item`, `stage` as metadata).
+    public func write<T: Sendable>(item: String? = nil, stage: Stage? = nil,
+                                   _ write: @Sendable () async throws -> T,
                                    reconcile: @Sendable () async throws -> T?) async throws -> T {
         var attempt = 1
+        var metadata: [String: String] = [:]
+        if let item { metadata["item"] = item }
+        if let stage { metadata["stage"] = stage.rawValue }
         while true {
             do { return try await write() } catch {
-                guard IngestError.from(error).retryable, !Task.isCancelled else { throw error }
+                let failure = IngestError.from(error)
+                guard failure.retryable, !Task.isCancelled else { throw error }
+                var fields = metadata
+                fields["code"] = failure.code
+                fields["reason"] = failure.code
                 // A server that asked for time (429/503 `Retry-After`) gets it before it is read from.
                 if let wait = (error as? any RetryAfterProviding)?.retryAfter, wait > .zero {
-                    try await executor.sleep(min(wait, executor.policy.maxRetryAfter))
+                    let capped = min(wait, executor.policy.maxRetryAfter)
+                    var waitFields = fields
+                    waitFields["wait_ms"] = "\(RetryExecutor.milliseconds(capped))"
+                    executor.note("\(prefix(item))write failed (\(failure.code)); the server asked to wait "
+                                  + "\(RetryExecutor.milliseconds(capped)) ms before reconciling", metadata: waitFields)
+                    try await executor.sleep(capped)
                 }
-                if let found = try await reconcile() { return found }
+                executor.note("\(prefix(item))write failed (\(failure.code)); reconciling before writing again",
+                              metadata: fields)
+                if let found = try await reconcile() {
+                    executor.note("\(prefix(item))reconciled: the write had happened", metadata: fields)
+                    return found
+                }
                 guard executor.policy.allowsAnotherAttempt(after: attempt) else { throw error }
-                _ = try await executor.backOff(after: attempt, lastFailure: IngestError.from(error).code)
+                _ = try await executor.backOff(after: attempt, lastFailure: failure.code, describe: { wait in
+                    "\(prefix(item))nothing found, writing again after \(RetryExecutor.milliseconds(wait)) ms"
+                }, metadata: fields)
                 attempt += 1
             }
         }
     }
+
+    private func prefix(_ item: String?) -> String { item.map { "\($0): " } ?? "" }
 }

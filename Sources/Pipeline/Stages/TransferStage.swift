@@ -39,7 +39,7 @@ enum TransferStage {
         ])
         let userMetadata = metadata
         let events = ctx.events
-        let outcome = try await ctx.retry.write({
+        let outcome = try await ctx.retry.write(item: id, stage: .transfer, {
             let resume = checkpoint.item(id).uploadState
             return try await store.upload(path: path, key: key, metadata: userMetadata, resume: resume, onState: { change in
                 // The state once, then one short record per part (not the whole list again); not durable:

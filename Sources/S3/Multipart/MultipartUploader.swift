@@ -52,19 +52,24 @@ public struct MultipartUploader: Sendable {
     public let partConcurrency: Int
     /// The budget shared with every other uploader of the run.
     public let budget: ByteBudget
-    /// The bandwidth limit shared by every request of this uploader (nil = none); `bandwidthSlots` is how
-    /// many requests may run at once in total (files at once × parts per file), default `partConcurrency`.
-    public let bandwidth: BandwidthLimit?
+    /// The upload rate shared by every request of this uploader, and of any other uploader given the same
+    /// limiter (one `--max-bandwidth` for a whole run, all files and parts together); nil = none.
+    public let bandwidth: SendRateLimiter?
 
     public init(client: S3Client, planner: PartPlanner = PartPlanner(), partConcurrency: Int = 4,
-                budget: ByteBudget = ByteBudget(), maxBytesPerSecond: Int64? = nil, bandwidthSlots: Int? = nil) {
+                budget: ByteBudget = ByteBudget(), bandwidth: SendRateLimiter? = nil) {
         self.client = client
         self.planner = planner
         self.partConcurrency = max(1, partConcurrency)
         self.budget = budget
-        self.bandwidth = maxBytesPerSecond.flatMap {
-            $0 > 0 ? BandwidthLimit(bytesPerSecond: $0, slots: bandwidthSlots ?? max(1, partConcurrency)) : nil
-        }
+        self.bandwidth = bandwidth
+    }
+
+    /// An uploader whose requests share one limit of `maxBytesPerSecond` (nil or 0 = none).
+    public init(client: S3Client, planner: PartPlanner = PartPlanner(), partConcurrency: Int = 4,
+                budget: ByteBudget = ByteBudget(), maxBytesPerSecond: Int64?) {
+        self.init(client: client, planner: planner, partConcurrency: partConcurrency, budget: budget,
+                  bandwidth: maxBytesPerSecond.flatMap { $0 > 0 ? SendRateLimiter(bytesPerSecond: $0) : nil })
     }
 
     /// A change of an upload's resumable state, as `upload(_:resume:onChange:progress:)` reports it.
@@ -121,7 +126,6 @@ public struct MultipartUploader: Sendable {
 
     private func putSingle(_ request: UploadRequest, size: Int64, tracker: ProgressTracker) async throws -> UploadResult {
         let taken = await budget.acquire(size)
-        let limit = bandwidth?.perRequest
         let md5: [UInt8]
         let etag: String
         do {
@@ -130,7 +134,7 @@ public struct MultipartUploader: Sendable {
                                               body: .file(path: request.path, offset: 0, length: size), contentMD5: md5,
                                               metadata: request.metadata, contentType: request.contentType,
                                               ifNoneMatch: request.ifNoneMatch,
-                                              progress: tracker.reporter(part: 1), maxSendBytesPerSecond: limit)
+                                              progress: tracker.reporter(part: 1), sendLimiter: bandwidth)
         } catch {
             await budget.release(taken)
             throw UploadOutcomeUnknown.refusedBecauseTaken(error, request) ?? error
@@ -239,7 +243,7 @@ public struct MultipartUploader: Sendable {
                                                    partNumber: part.number,
                                                    body: .file(path: request.path, offset: part.offset, length: part.length),
                                                    contentMD5: md5, progress: tracker.reporter(part: part.number),
-                                                   maxSendBytesPerSecond: bandwidth?.perRequest)
+                                                   sendLimiter: bandwidth)
             if etag.count == 32 && etag != Hex.encode(md5) {
                 throw IngestError(code: "S3_PART_ETAG_MISMATCH", message: "part \(part.number) of \(request.key): "
                                   + "S3 answered ETag \(etag), local MD5 is \(Hex.encode(md5))", retryable: true)

@@ -28,12 +28,13 @@ extension S3Client {
     /// UploadPart of a file range with its Content-MD5; returns the part's ETag (no quotes).
     public func uploadPart(bucket: String, key: String, uploadId: String, partNumber: Int, body: HTTPBody,
                            contentMD5: [UInt8]?, progress: HTTPProgress? = nil,
-                           maxSendBytesPerSecond: Int64? = nil) async throws -> String {
+                           maxSendBytesPerSecond: Int64? = nil, sendLimiter: SendRateLimiter? = nil) async throws -> String {
         var headers = HTTPHeaders()
         if let contentMD5 { headers.add("Content-MD5", Data(contentMD5).base64EncodedString()) }
-        let call = Call(operation: "UploadPart", method: "PUT", bucket: bucket, key: key,
+        var call = Call(operation: "UploadPart", method: "PUT", bucket: bucket, key: key,
                         query: [("partNumber", String(partNumber)), ("uploadId", uploadId)], headers: headers,
                         body: body, payload: .unsigned, progress: progress, maxSendBytesPerSecond: maxSendBytesPerSecond)
+        call.sendLimiter = sendLimiter
         let response = try await send(call)
         return MultipartETag.normalized(response.s3Header("ETag") ?? "")
     }

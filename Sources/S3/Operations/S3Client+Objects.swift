@@ -38,7 +38,8 @@ extension S3Client {
     /// without it. Sent again only when S3 proves it did not store it (`S3Repeatability.onlyIfNotProcessed`).
     public func putObject(bucket: String, key: String, body: HTTPBody, contentMD5: [UInt8]? = nil,
                           metadata: [String: String] = [:], contentType: String? = nil, ifNoneMatch: Bool = false,
-                          progress: HTTPProgress? = nil, maxSendBytesPerSecond: Int64? = nil) async throws -> String {
+                          progress: HTTPProgress? = nil, maxSendBytesPerSecond: Int64? = nil,
+                          sendLimiter: SendRateLimiter? = nil) async throws -> String {
         var headers = HTTPHeaders(S3Client.metadataHeaders(metadata))
         if let contentType { headers.add("Content-Type", contentType) }
         if let contentMD5 { headers.add("Content-MD5", Data(contentMD5).base64EncodedString()) }
@@ -46,6 +47,7 @@ extension S3Client {
         if case .bytes(let bytes) = body { payload = .bytes(bytes) } else { payload = .unsigned }
         var call = Call(operation: "PutObject", method: "PUT", bucket: bucket, key: key, headers: headers, body: body,
                         payload: payload, progress: progress, maxSendBytesPerSecond: maxSendBytesPerSecond)
+        call.sendLimiter = sendLimiter
         call.repeatability = .onlyIfNotProcessed
         let response = try await sendConditional(call, ifNoneMatch: ifNoneMatch)
         return MultipartETag.normalized(response.s3Header("ETag") ?? "")

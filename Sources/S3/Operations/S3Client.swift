@@ -52,6 +52,8 @@ public struct S3Client: Sendable {
         var passStatuses: Set<Int> = []
         var progress: HTTPProgress?
         var maxSendBytesPerSecond: Int64?
+        /// The run's shared upload rate, if any.
+        var sendLimiter: SendRateLimiter?
         /// Whether a 200 answer may carry an `<Error>` document (CompleteMultipartUpload, CopyObject).
         var errorIn200 = false
         /// Whether a failed attempt may simply be sent again.
@@ -80,7 +82,7 @@ public struct S3Client: Sendable {
             var headers = call.headers
             for (name, value) in signature.addedHeaders { headers.set(name, value) }
             var request = HTTPRequest(method: call.method, url: url, headers: headers, body: call.body,
-                                      maxSendBytesPerSecond: call.maxSendBytesPerSecond)
+                                      maxSendBytesPerSecond: call.maxSendBytesPerSecond, sendLimiter: call.sendLimiter)
             request.repeatable = call.repeatability == .safe
             stats.sent(retry: attempt > 1)
             let response = try await http.execute(request, progress: call.progress)

@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import HTTPEngine
 import IngestCore
+import Logging
 import Pipeline
 import S3
 import Skylark
@@ -60,8 +61,17 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("ca-bundle"), help: "Extra CA certificates (PEM) to trust, added to the system store (or AWS_CA_BUNDLE).")
     var caBundle: String?
 
+    @Option(name: .customLong("max-bandwidth"),
+            help: "Upload rate limit for the whole run, all files and parts together, e.g. 50MB/s or 20MiB.")
+    var maxBandwidth: String?
+
+    @Option(name: .customLong("part-size"), help: "Preferred part size, e.g. 16MiB (min 5MiB; raised to fit 10,000 parts).")
+    var partSize: String?
+
     @Option(name: .customLong("confirm-timeout"), help: "Seconds the confirm stage waits for processing.")
     var confirmTimeout: Int = 300
+
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
@@ -71,9 +81,24 @@ struct RunCommand: AsyncParsableCommand {
         if let shard, shard != "auto" {
             do { _ = try Shard(parsing: shard) } catch { throw ValidationError(IngestError.from(error).message) }
         }
+        for (name, value) in [("--part-size", partSize), ("--max-bandwidth", maxBandwidth)] {
+            if let value, ByteSize.parse(value) == nil { throw ValidationError("\(name): cannot read '\(value)' as a size") }
+        }
+    }
+
+    /// The validation diagnostics on stderr: as they are with text logs, one record per line with JSON logs.
+    private func writeDiagnostics(_ text: String, errors: Bool, logger: Logger) {
+        guard logging.logFormat == .json else {
+            StandardOutput.writeError(text)
+            return
+        }
+        for line in text.split(separator: "\n") where !line.isEmpty {
+            logger.log(level: errors ? .error : .warning, "\(line)")
+        }
     }
 
     func run() async throws {
+        let logger = Log.bootstrap(level: logging.level, format: logging.logFormat)
         let requested = Set(try Stage.parseList(stages))
         let parsedShard: Shard?
         do {
@@ -94,11 +119,11 @@ struct RunCommand: AsyncParsableCommand {
             // Validation blocks on many file reads: a thread of its own, never the cooperative pool.
             var validation = await DedicatedThread.run(name: "validate") { ManifestValidator.validate(path: path) }
             guard var valid = validation.manifest, !validation.hasErrors else {
-                StandardOutput.writeError(DiagnosticFormatter.text(validation, manifestPath: manifest))
+                writeDiagnostics(DiagnosticFormatter.text(validation, manifestPath: manifest), errors: true, logger: logger)
                 throw ExitCode(ExitStatus.usage)
             }
             if !validation.diagnostics.isEmpty {
-                StandardOutput.writeError(DiagnosticFormatter.text(validation, manifestPath: manifest))
+                writeDiagnostics(DiagnosticFormatter.text(validation, manifestPath: manifest), errors: false, logger: logger)
             }
             validation.manifest = nil  // so the items are changed in place, not copied
             valid.dropFieldLocations()
@@ -127,7 +152,10 @@ struct RunCommand: AsyncParsableCommand {
         let services: (any SkylarkService, any ObjectStore, Retrier)
         do {
             let configuration = try Configuration.load(configFile: config)
-            services = try await Self.connect(configuration, stages: workStages, concurrency: concurrency, caBundle: caBundle)
+            services = try await Self.connect(configuration, stages: workStages, concurrency: concurrency, caBundle: caBundle,
+                                              transfer: TransferSettings(maxBytesPerSecond: maxBandwidth.flatMap(ByteSize.parse),
+                                                                         partSize: partSize.flatMap(ByteSize.parse)),
+                                              logger: logger)
         } catch {
             throw ExitStatus.fail(error)
         }
@@ -162,7 +190,8 @@ struct RunCommand: AsyncParsableCommand {
             sum + ((try? FileManager.default.attributesOfItem(atPath: asset.videoPath)[.size] as? Int).map(Int64.init) ?? 0)
         }
         let console = Console(total: items.count, totalBytes: requested.contains(.transfer) ? totalBytes : 0,
-                              noProgress: noProgress)
+                              noProgress: noProgress || logging.level >= .warning, logger: logger,
+                              textLogs: logging.logFormat == .text)
         let stop = StopSignal()
         let signals = SignalTrap(stop: stop)
         let outside = excluded
@@ -194,6 +223,7 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             await failureReports.finish()
             signals.cancel()
+            console.stopLive()
             try? await opened.journal.close()
             throw ExitStatus.fail(error)
         }
@@ -210,13 +240,13 @@ struct RunCommand: AsyncParsableCommand {
         }
         if JournalFile.shouldCompact(state) { try? await opened.journal.compact(state) }
         try? await opened.journal.close()
-        Console.printError("reports: \(reportPath)/{report.json,report.csv,junit.xml,summary.md}")
+        Console.printLine("reports: \(reportPath)/{report.json,report.csv,junit.xml,summary.md}", level: .notice)
         if let failure = result.journalFailure {
             Console.printError("error: \(failure.description)")
-            Console.printError("stopped: the checkpoint \(checkpointPath) cannot be written; no new work was started. "
-                               + "Free space or fix its permissions, then run the same command again to resume")
+            Console.printLine("stopped: the checkpoint \(checkpointPath) cannot be written; no new work was started. "
+                              + "Free space or fix its permissions, then run the same command again to resume", level: .error)
         } else if result.interrupted {
-            Console.printError("interrupted: the checkpoint is consistent; run the same command again to resume")
+            Console.printLine("interrupted: the checkpoint is consistent; run the same command again to resume", level: .warning)
         }
         let code = ExitStatus.code(for: result)
         if code != 0 { throw ExitCode(code) }
@@ -239,14 +269,25 @@ struct RunCommand: AsyncParsableCommand {
               + "\(result.count(.failed)) item(s) would fail; nothing was sent")
     }
 
+    /// `--max-bandwidth` and `--part-size` of a run.
+    struct TransferSettings {
+        /// One limit for every upload request of the run together; nil = none.
+        var maxBytesPerSecond: Int64?
+        /// The preferred multipart part size; nil = the planner's default.
+        var partSize: Int64?
+    }
+
     /// Builds the API and S3 services the requested stages need, and checks auth and connectivity.
     /// One retry executor (policy, jittered backoff, budget) serves the whole run: the HTTP layer of both
-    /// services repeats what is safe with it, and the stages' reconcile-then-write waits through it.
-    static func connect(_ configuration: Configuration, stages: Set<Stage>, concurrency: Int, caBundle: String? = nil)
+    /// services repeats what is safe with it, and the stages' reconcile-then-write waits through it; it logs
+    /// every retry and backoff through `logger` (at info). One send-rate limiter serves every upload.
+    static func connect(_ configuration: Configuration, stages: Set<Stage>, concurrency: Int, caBundle: String? = nil,
+                        transfer: TransferSettings = TransferSettings(), logger: Logger? = nil)
         async throws -> (any SkylarkService, any ObjectStore, Retrier) {
-        let retry = RetryExecutor(policy: .uploads, budget: RetryBudget())
+        let retry = RetryExecutor(policy: .uploads, budget: RetryBudget(), logger: logger)
         let environment = configuration.environment
         var httpConfiguration = CurlHTTPClient.Configuration()
+        httpConfiguration.logger = logger
         httpConfiguration.caBundle = try AWSSetup.caBundle(flag: caBundle, environment: environment)
         httpConfiguration.maxHostConnections = max(32, concurrency * 4)
         httpConfiguration.maxTotalConnections = max(64, concurrency * 8)
@@ -268,7 +309,10 @@ struct RunCommand: AsyncParsableCommand {
             let client = S3Client(http: http, configuration: try .resolve(environment: environment), credentials: credentials,
                                   retry: retry)
             try await client.headBucket(bucket)
-            store = WatchfolderStore(bucket: bucket, client: client, uploader: MultipartUploader(client: client))
+            let planner = transfer.partSize.map { PartPlanner(preferredPartSize: $0) } ?? PartPlanner()
+            let limiter = transfer.maxBytesPerSecond.flatMap { $0 > 0 ? SendRateLimiter(bytesPerSecond: $0) : nil }
+            store = WatchfolderStore(bucket: bucket, client: client,
+                                     uploader: MultipartUploader(client: client, planner: planner, bandwidth: limiter))
         }
         return (skylark, store, Retrier(executor: retry))
     }

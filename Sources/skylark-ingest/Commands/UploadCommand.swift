@@ -111,8 +111,7 @@ struct UploadCommand: AsyncParsableCommand {
                                      preferredPartSize: partSize.flatMap(ByteSize.parse) ?? 8 * 1024 * 1024),
                 partConcurrency: partConcurrency,
                 budget: ByteBudget(capacity: maxInFlight.flatMap(ByteSize.parse) ?? 256 * 1024 * 1024),
-                maxBytesPerSecond: maxBandwidth.flatMap(ByteSize.parse),
-                bandwidthSlots: min(files.count, concurrency) * partConcurrency)
+                maxBytesPerSecond: maxBandwidth.flatMap(ByteSize.parse))
         } catch {
             printError(error)
             throw ExitCode(3)
@@ -127,13 +126,14 @@ struct UploadCommand: AsyncParsableCommand {
         }
         let stop = StopSignal()
         let signals = SignalTrap(stop: stop)
+        let progress = UploadProgress(total: requests.count)
         let (failures, started) = await withTaskGroup(of: Bool.self) { group -> (Int, Int) in
             var iterator = requests.makeIterator()
             var failed = 0, started = 0
             func startNext() -> Bool {
                 guard !stop.isRequested, let request = iterator.next() else { return false }
                 started += 1
-                group.addTask { await uploadOne(request, uploader: uploader) }
+                group.addTask { await uploadOne(request, uploader: uploader, progress: progress) }
                 return true
             }
             for _ in 0..<concurrency where !startNext() { break }
@@ -144,6 +144,7 @@ struct UploadCommand: AsyncParsableCommand {
             return (failed, started)
         }
         signals.cancel()
+        progress.stop()
         if stop.isRequested {
             FileHandle.standardError.write(Data(("interrupted: \(requests.count - started) of \(requests.count) file(s) not started"
                 + (failures > 0 ? ", \(failures) failed" : "") + "; run the same command again\n").utf8))
@@ -155,33 +156,39 @@ struct UploadCommand: AsyncParsableCommand {
         }
     }
 
-    /// Uploads one file, printing its result line; false when it failed.
-    private func uploadOne(_ request: UploadRequest, uploader: MultipartUploader) async -> Bool {
+    /// Uploads one file, showing its progress and printing its result line; false when it failed.
+    private func uploadOne(_ request: UploadRequest, uploader: MultipartUploader, progress: UploadProgress) async -> Bool {
+        let size = (try? FileFingerprint.of(request.path).size) ?? 0
+        progress.started(request.path, size: size)
+        defer { progress.finished(request.path) }
         let statePath = stateDir.map { "\($0)/\(UploadCommand.stateFileName(bucket: request.bucket, key: request.key))" }
         let resume = statePath.flatMap { path in
             FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(UploadState.self, from: $0) }
         }
         let started = ContinuousClock.now
         do {
+            let path = request.path
             let result = try await uploader.upload(request, resume: resume, onStateChange: { state in
                 guard let statePath else { return }
                 try UploadCommand.writeState(state, to: statePath)
-            })
+            }, progress: { sent in progress.sent(path, bytes: sent) })
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let rate = seconds > 0 ? Double(result.bytes) / seconds / 1e6 : 0
             var line = "uploaded \(request.path) -> s3://\(result.bucket)/\(result.key)  \(result.bytes) bytes  etag \(result.etag)"
                 + "  \(String(format: "%.1f", rate)) MB/s"
             if result.resumed { line += "  (resumed: \(result.partsSent) of \(result.partCount) parts sent)" }
-            print(line)
+            progress.print { print(line) }
             return true
         } catch {
             // An upload whose outcome is unknown is never sent again before a read: the object may be
             // there (or already moved to processed/ by the watchfolder).
             if (error as? any IngestErrorConvertible)?.ingestError.retryable == true,
                let found = try? await UploadCommand.findOurs(request, uploader: uploader, resume: resume) {
-                print("uploaded \(request.path) -> s3://\(request.bucket)/\(found.key)  \(found.size) bytes  etag \(found.etag)"
-                      + "  (confirmed by reading it back)")
+                progress.print {
+                    print("uploaded \(request.path) -> s3://\(request.bucket)/\(found.key)  \(found.size) bytes  etag \(found.etag)"
+                          + "  (confirmed by reading it back)")
+                }
                 if let statePath { try? UploadCommand.writeState(nil, to: statePath) }
                 return true
             }
@@ -234,6 +241,6 @@ struct UploadCommand: AsyncParsableCommand {
         let ingest = (error as? any IngestErrorConvertible)?.ingestError
             ?? IngestError(code: "UNEXPECTED", message: String(describing: error))
         let prefix = file.map { "failed \($0): " } ?? "error: "
-        FileHandle.standardError.write(Data((prefix + ingest.description + "\n").utf8))
+        Terminal.standardError.writeLine(prefix + ingest.description)
     }
 }

@@ -1,19 +1,23 @@
+import Dispatch
 import Foundation
 import IngestCore
+import Logging
 import Pipeline
 
-/// Run output: on a TTY a live progress line (items per stage, bytes, rate, ETA) on stderr; without
-/// a TTY or with `--no-progress` one plain line per item event and a summary line every 10 s.
-/// `NO_COLOR` turns colour off.
+/// Run output on stderr. Item events become log records (swift-log, `Log`); on a TTY (without
+/// `--no-progress`, with text logs) a live progress line is drawn from one place, `Terminal`, fitted to the
+/// terminal's width and drawn again when it changes (SIGWINCH). Without a TTY: one record per item event and
+/// a summary record every 10 s. `NO_COLOR` turns colour off.
 final class Console: Sendable {
     private struct Counters {
         var finished: [ItemOutcome: Int] = [:]
         var stageDone: [Stage: Int] = [:]
         var stageActive: [Stage: Int] = [:]
         var bytes: Int64 = 0
+        var byteRate = RateWindow(span: .seconds(10))
+        var itemRate = RateWindow(span: .seconds(10))
         var lastSummary = ContinuousClock.now
         var lastDraw = ContinuousClock.now
-        var lineShown = false
     }
 
     private let live: Bool
@@ -22,43 +26,68 @@ final class Console: Sendable {
     private let totalBytes: Int64
     private let started = ContinuousClock.now
     private let counters = LockedCounters()
+    private let logger: Logger
+    private let sources = LockedSources()
 
-    init(total: Int, totalBytes: Int64, noProgress: Bool) {
-        live = !noProgress && isatty(STDERR_FILENO) == 1
-        color = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true && isatty(STDERR_FILENO) == 1
+    /// - Parameters:
+    ///   - live: whether a progress line may be drawn (a TTY is needed too).
+    init(total: Int, totalBytes: Int64, noProgress: Bool, logger: Logger = Log.logger, textLogs: Bool = true) {
+        live = !noProgress && textLogs && Terminal.isTTY
+        color = textLogs && (ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true) && Terminal.isTTY
         self.total = total
         self.totalBytes = totalBytes
+        self.logger = logger
+        if live { startLiveLine() }
+    }
+
+    /// One record: a level, the message (today's wording) and what it is about.
+    private struct Record {
+        var level: Logger.Level
+        var message: String
+        var item: String?
+        var stage: Stage?
+        var code: String?
     }
 
     /// Handles one pipeline event.
     func handle(_ event: PipelineEvent) {
-        var lines: [String] = []
+        var records: [Record] = []
         var draw = false
+        let quiet: Logger.Level = live ? .debug : .info
         counters.update { c in
+            let now = ContinuousClock.now
             switch event.kind {
             case .stageStarted: if let s = event.stage { c.stageActive[s, default: 0] += 1 }
             case .stageSucceeded:
-                if let s = event.stage { c.stageActive[s, default: 1] -= 1; c.stageDone[s, default: 0] += 1 }
-                if !live { lines.append("\(event.item): \(event.stage?.rawValue ?? "") done") }
+                if let s = event.stage { c.stageActive[s] = max(0, (c.stageActive[s] ?? 1) - 1); c.stageDone[s, default: 0] += 1 }
+                records.append(Record(level: quiet, message: "\(event.item): \(event.stage?.rawValue ?? "") done",
+                                      item: event.item, stage: event.stage))
             case .stageFailed:
-                if let s = event.stage { c.stageActive[s, default: 1] -= 1 }
-                lines.append("\(paint("FAILED", 31)) \(event.item) (\(event.stage?.rawValue ?? "")): "
-                             + "[\(event.error?.code ?? "")] \(event.error?.message ?? "")")
+                if let s = event.stage { c.stageActive[s] = max(0, (c.stageActive[s] ?? 1) - 1) }
+                records.append(Record(level: .error, message: "\(paint("FAILED", 31)) \(event.item) (\(event.stage?.rawValue ?? "")): "
+                                      + "[\(event.error?.code ?? "")] \(event.error?.message ?? "")",
+                                      item: event.item, stage: event.stage, code: event.error?.code))
             case .itemFinished:
                 c.finished[event.outcome ?? .pending, default: 0] += 1
+                c.itemRate.record(Double(RunSummaryLine.Counts(c.finished).finished), at: now)
                 if let outcome = event.outcome {
                     if outcome == .failed, let error = event.error {
-                        if !live || event.stage == .validate {
-                            lines.append("\(event.item): \(paint("failed", 31)) [\(error.code)] \(error.message)")
-                        }
-                    } else if !live {
-                        lines.append("\(event.item): \(outcome.rawValue)")
+                        let shown = !live || event.stage == .validate
+                        records.append(Record(level: shown ? .error : .debug,
+                                              message: "\(event.item): \(paint("failed", 31)) [\(error.code)] \(error.message)",
+                                              item: event.item, stage: event.stage, code: error.code))
+                    } else {
+                        records.append(Record(level: quiet, message: "\(event.item): \(outcome.rawValue)", item: event.item,
+                                              stage: event.stage))
                     }
                 }
-            case .bytesSent: c.bytes += event.bytes
-            case .warning: lines.append("\(paint("warning", 33)) \(event.item): \(event.message ?? "")")
+            case .bytesSent:
+                c.bytes += event.bytes
+                c.byteRate.record(Double(c.bytes), at: now)
+            case .warning:
+                records.append(Record(level: .warning, message: "\(paint("warning", 33)) \(event.item): \(event.message ?? "")",
+                                      item: event.item, stage: event.stage))
             }
-            let now = ContinuousClock.now
             if live {
                 if now - c.lastDraw >= .milliseconds(200) || event.kind == .itemFinished {
                     c.lastDraw = now
@@ -66,23 +95,34 @@ final class Console: Sendable {
                 }
             } else if now - c.lastSummary >= .seconds(10) {
                 c.lastSummary = now
-                lines.append(summary(c, interrupted: nil))
+                records.append(Record(level: .info, message: summary(c, interrupted: nil)))
             }
         }
-        if live {
-            if !lines.isEmpty { Console.writeErr("\r\u{1B}[K" + lines.joined(separator: "\n") + "\n") }
-            if draw || !lines.isEmpty { Console.writeErr("\r\u{1B}[K" + counters.read { progressLine($0) }) }
-        } else if !lines.isEmpty {
-            Console.writeErr(lines.joined(separator: "\n") + "\n")
-        }
+        for record in records { log(record) }
+        if draw { Terminal.standardError.redraw() }
     }
 
-    /// Ends the live line and prints the final summary. `interrupted` (the run's result) decides
-    /// whether the items not finished are called resumable; nil: a signal received tells.
+    private func log(_ record: Record) {
+        var metadata: Logger.Metadata = [:]
+        if let item = record.item { metadata["item"] = .string(item) }
+        if let stage = record.stage { metadata["stage"] = .string(stage.rawValue) }
+        if let code = record.code, !code.isEmpty { metadata["code"] = .string(code) }
+        logger.log(level: record.level, "\(record.message)", metadata: metadata)
+    }
+
+    /// Ends the live line and logs the final summary. `interrupted` (the run's result) decides whether the
+    /// items not finished are called resumable; nil: a signal received tells.
     func finish(interrupted: Bool? = nil) {
         let stopped = interrupted ?? SignalTrap.signalReceived
+        stopLive()
         let text = counters.read { summary($0, interrupted: stopped) }
-        Console.writeErr((live ? "\r\u{1B}[K" : "") + text + "\n")
+        logger.notice("\(text)")
+    }
+
+    /// Removes the live line (a run that ends with an error, without a summary).
+    func stopLive() {
+        sources.cancelAll()
+        if live { Terminal.standardError.setStatus(nil) }
     }
 
     /// The summary line: only succeeded, failed and skipped items count as finished (`RunSummaryLine`).
@@ -91,44 +131,80 @@ final class Console: Sendable {
                             sent: Console.bytes(c.bytes), elapsed: Console.seconds(ContinuousClock.now - started))
     }
 
-    private func progressLine(_ c: Counters) -> String {
-        let done = RunSummaryLine.Counts(c.finished).finished
-        let elapsed = Console.seconds(ContinuousClock.now - started)
-        let elapsedSeconds = max(0.001, Double((ContinuousClock.now - started).components.seconds)
-            + Double((ContinuousClock.now - started).components.attoseconds) / 1e18)
-        let rate = Double(c.bytes) / elapsedSeconds
-        var eta = "–"
-        if done > 0 && done < total {
-            let remaining = elapsedSeconds / Double(done) * Double(total - done)
-            eta = "\(Int(remaining))s"
+    /// What the progress line shows now: counts only ever grow; rate and ETA over the last 10 s.
+    private func snapshot(_ c: Counters, now: ContinuousClock.Instant) -> ProgressSnapshot {
+        let counts = RunSummaryLine.Counts(c.finished)
+        let byteRate = c.byteRate.perSecond(at: now)
+        var eta: Duration?
+        if totalBytes > 0, let byteRate, byteRate > 0 {
+            eta = .seconds(min(Double(max(0, totalBytes - c.bytes)) / byteRate, Console.longestETA))
+        } else if let itemRate = c.itemRate.perSecond(at: now), itemRate > 0 {
+            eta = .seconds(min(Double(max(0, total - counts.finished)) / itemRate, Console.longestETA))
         }
-        let stages = [Stage.assets, .documents, .transfer, .confirm].map { s in
-            "\(s.rawValue) \(c.stageDone[s] ?? 0)+\(c.stageActive[s] ?? 0)"
-        }.joined(separator: " ")
-        return "[\(done)/\(total)] \(stages) | \(Console.bytes(c.bytes))/\(Console.bytes(totalBytes)) "
-            + "\(Console.bytes(Int64(rate)))/s | \(paint("\(c.finished[.failed] ?? 0) failed", 31)) | \(elapsed) ETA \(eta)"
+        return ProgressSnapshot(total: total, counts: counts, stageDone: c.stageDone, stageActive: c.stageActive,
+                                bytesSent: c.bytes, totalBytes: totalBytes, bytesPerSecond: byteRate,
+                                elapsed: now - started, eta: eta)
     }
+
+    /// Shows the live line, redrawn every second (rate, ETA, elapsed) and when the terminal is resized.
+    private func startLiveLine() {
+        let counters = counters
+        Terminal.standardError.setStatus { [self] width in
+            // One column spare: a line exactly as wide as the terminal would make some of them wrap.
+            ProgressLine.render(counters.read { snapshot($0, now: .now) }, width: max(1, width - 1))
+        }
+        let queue = DispatchQueue(label: "skylark-ingest.progress")
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + 1, repeating: 1)
+        timer.setEventHandler { Terminal.standardError.redraw() }
+        signal(SIGWINCH, SIG_IGN)
+        let resize = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: queue)
+        resize.setEventHandler { Terminal.standardError.redraw() }
+        sources.keep([timer, resize])
+        timer.resume()
+        resize.resume()
+    }
+
+    /// ETAs are capped (99 days) so a rate near zero cannot overflow a `Duration`.
+    static let longestETA: Double = 99 * 86_400
 
     private func paint(_ text: String, _ code: Int) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
-    static func bytes(_ value: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var amount = Double(value)
-        var unit = 0
-        while amount >= 1024 && unit < units.count - 1 { amount /= 1024; unit += 1 }
-        return unit == 0 ? "\(value) B" : String(format: "%.1f %@", amount, units[unit])
+    static func bytes(_ value: Int64) -> String { ByteText.format(value) }
+
+    static func seconds(_ duration: Duration) -> String { ByteText.seconds(duration) }
+
+    /// Writes to stderr (above the progress line, if one is shown).
+    static func writeErr(_ text: String) {
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0) {
+            Terminal.standardError.writeLine(String(line))
+        }
     }
 
-    static func seconds(_ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        return String(format: "%.1fs", seconds)
+    /// Prints a line to stderr: a log record once logging is bootstrapped (`error: `/`warning: ` prefixes
+    /// become the record's level), else the plain line.
+    static func printError(_ text: String) {
+        guard Log.isBootstrapped else {
+            Terminal.standardError.writeLine(text)
+            return
+        }
+        if text.hasPrefix("error: ") {
+            Log.logger.error("\(text.dropFirst("error: ".count))")
+        } else if text.hasPrefix("warning: ") {
+            Log.logger.warning("\(text.dropFirst("warning: ".count))")
+        } else {
+            Log.logger.notice("\(text)")
+        }
     }
 
-    /// Writes to stderr.
-    static func writeErr(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
-
-    /// Prints a line to stderr.
-    static func printError(_ text: String) { writeErr(text + "\n") }
+    /// Prints `text` to stderr: a record at `level` once logging is bootstrapped, else the plain line.
+    static func printLine(_ text: String, level: Logger.Level) {
+        guard Log.isBootstrapped else {
+            Terminal.standardError.writeLine(text)
+            return
+        }
+        Log.logger.log(level: level, "\(text)")
+    }
 
     /// The counters behind a lock.
     ///
@@ -138,5 +214,19 @@ final class Console: Sendable {
         private var value = Counters()
         func update(_ body: (inout Counters) -> Void) { lock.lock(); body(&value); lock.unlock() }
         func read<T>(_ body: (Counters) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(value) }
+    }
+
+    /// The timer and signal sources of the live line. `@unchecked Sendable`: `sources` is guarded by `lock`.
+    private final class LockedSources: @unchecked Sendable {
+        private let lock = NSLock()
+        private var sources: [any DispatchSourceProtocol] = []
+        func keep(_ more: [any DispatchSourceProtocol]) { lock.lock(); sources += more; lock.unlock() }
+        func cancelAll() {
+            lock.lock()
+            let all = sources
+            sources = []
+            lock.unlock()
+            for source in all { source.cancel() }
+        }
     }
 }
