@@ -39,7 +39,7 @@ import Testing
     @Test func nonRetryableFailureWaitsForRetryFailed() {
         var state = ItemState(id: "a")
         state.assets.status = .failed
-        state.assets.error = IngestError(code: "SKYLARK_ASSET_NOT_FOUND", message: "m")
+        state.assets.error = IngestError(code: .skylarkAssetNotFound, message: "m")
         var plain = ItemMachine(state: state, mode: .advanced, requested: all, retryFailed: false)
         #expect(plain.start() == .finish(.failed, state.assets.error))
         var retry = ItemMachine(state: state, mode: .advanced, requested: all, retryFailed: true)
@@ -49,7 +49,7 @@ import Testing
     @Test func retryableFailureIsRetriedByAPlainRerun() {
         var state = ItemState(id: "a")
         state.assets.status = .failed
-        state.assets.error = IngestError(code: "NET_TIMEOUT", message: "m", retryable: true)
+        state.assets.error = IngestError(code: .netTimeout, message: "m", retryable: true)
         var machine = ItemMachine(state: state, mode: .advanced, requested: all, retryFailed: false)
         #expect(machine.start() == .perform(.assets, reconcile: true))
     }
@@ -67,7 +67,7 @@ import Testing
     @Test func failureStopsTheItem() {
         var machine = ItemMachine(state: ItemState(id: "a"), mode: .advanced, requested: all, retryFailed: false)
         _ = machine.start()
-        let error = IngestError(code: "X", message: "m")
+        let error = IngestError(code: ErrorCode(rawValue: "X"), message: "m")
         #expect(machine.stageFailed(error) == .finish(.failed, error))
         #expect(machine.state.assets.status == .failed)
     }
@@ -155,7 +155,7 @@ import Testing
             Issue.record("expected a refusal")
             return
         }
-        #expect(error.code == "MANIFEST_DRIFT")
+        #expect(error.code == .manifestDrift)
         #expect(error.message.contains("subtitles"))
         #expect(error.message.contains("(subtitles)"))
     }

@@ -339,8 +339,8 @@ public struct ItemState: Sendable, Hashable {
 
     static func error(from value: JSONValue?, item: String, stage: Stage) -> IngestError? {
         guard case .object(let fields)? = value else { return nil }
-        return IngestError(code: fields["code"]?.stringValue ?? "UNKNOWN", item: item, stage: stage,
-                           message: fields["message"]?.stringValue ?? "",
+        return IngestError(code: fields["code"]?.stringValue.map(ErrorCode.init(rawValue:)) ?? .unknown,
+                           item: item, stage: stage, message: fields["message"]?.stringValue ?? "",
                            retryable: fields["retryable"]?.boolValue ?? false)
     }
 
@@ -372,7 +372,8 @@ public struct ItemState: Sendable, Hashable {
 
     /// The `data.error` object recorded for `error` (code, message, retryable; never secrets).
     public static func errorData(_ error: IngestError) -> JSONValue {
-        .object(["code": .string(error.code), "message": .string(error.message), "retryable": .bool(error.retryable)])
+        .object(["code": .string(error.code.rawValue), "message": .string(error.message),
+                 "retryable": .bool(error.retryable)])
     }
 
     private func resultData(for stage: Stage) -> [String: JSONValue] {

@@ -131,7 +131,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws {
         let parts = text.split(separator: "/")
         guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 1, i <= n else {
-            throw IngestError(code: "USAGE_SHARD", message: "--shard must be I/N with 1 ≤ I ≤ N, got '\(text)'",
+            throw IngestError(code: .usageShard, message: "--shard must be I/N with 1 ≤ I ≤ N, got '\(text)'",
                               hint: "e.g. --shard 2/4 runs the second of four shards")
         }
         index = i

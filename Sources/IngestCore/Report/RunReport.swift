@@ -166,7 +166,7 @@ public enum ReportBuilder {
             }
         }
         if outcome == .failed && failure == nil {
-            failure = IngestError(code: "UNKNOWN", item: asset.id, message: "the item failed")
+            failure = IngestError(code: .unknown, item: asset.id, message: "the item failed")
         }
         if outcome != .failed { failure = nil }
         return ItemReport(
@@ -175,7 +175,7 @@ public enum ReportBuilder {
             textTracks: item.tracks.map { TrackReport(language: $0.language, textTrackUID: $0.textTrackUID,
                                                       documentUID: $0.documentUID, uploaded: $0.uploaded) },
             bucket: item.bucket, key: item.key ?? asset.effectiveKey, etag: item.etag, bytes: item.bytes,
-            stage: failure?.stage, message: failure?.message, errorCode: failure?.code)
+            stage: failure?.stage, message: failure?.message, errorCode: failure?.code.rawValue)
     }
 }
 

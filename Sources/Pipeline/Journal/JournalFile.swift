@@ -61,16 +61,16 @@ public final class JournalFile: Sendable {
     public static func open(path: String, header: JournalHeader, options: Options = Options()) throws -> Opened {
         let lockPath = path + ".lock"
         let lockFD = Foundation.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard lockFD >= 0 else { throw ioError("CHECKPOINT_IO", "cannot create the lock file \(lockPath)") }
+        guard lockFD >= 0 else { throw ioError(.checkpointIO, "cannot create the lock file \(lockPath)") }
         if flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             Foundation.close(lockFD)
             if code == EWOULDBLOCK {
-                throw IngestError(code: "CHECKPOINT_LOCKED", message:
+                throw IngestError(code: .checkpointLocked, message:
                     "another skylark-ingest run holds the checkpoint \(path)",
                     hint: "wait for the other run to finish, or give this run its own --checkpoint")
             }
-            throw ioError("CHECKPOINT_IO", "cannot lock \(lockPath)", code)
+            throw ioError(.checkpointIO, "cannot lock \(lockPath)", code)
         }
         do {
             var warnings: [String] = []
@@ -81,18 +81,18 @@ public final class JournalFile: Sendable {
                 warnings.append("\(path): \(torn.description); a copy of the damaged file is in \(path).broken")
             }
             let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw ioError("CHECKPOINT_IO", "cannot open \(path) for writing") }
-            if lseek(fd, off_t(validLength), SEEK_SET) < 0 { throw ioError("CHECKPOINT_IO", "cannot seek in \(path)") }
+            guard fd >= 0 else { throw ioError(.checkpointIO, "cannot open \(path) for writing") }
+            if lseek(fd, off_t(validLength), SEEK_SET) < 0 { throw ioError(.checkpointIO, "cannot seek in \(path)") }
             var state = result.state
             if state.header == nil {
                 if validLength > 0 {
                     Foundation.close(fd)
-                    throw IngestError(code: "CHECKPOINT_CORRUPT", message: "\(path) has records but no header line",
+                    throw IngestError(code: .checkpointCorrupt, message: "\(path) has records but no header line",
                                       hint: "move the file aside to start over")
                 }
                 let line = JournalCodec.encode(.header(header))
                 try writeAll(fd: fd, line, path: path)
-                guard fsync(fd) == 0 else { throw ioError("CHECKPOINT_IO", "cannot fsync \(path)") }
+                guard fsync(fd) == 0 else { throw ioError(.checkpointIO, "cannot fsync \(path)") }
                 syncDirectory(of: path)
                 validLength = line.count
                 state.apply(.header(header))
@@ -116,7 +116,7 @@ public final class JournalFile: Sendable {
         let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return replay.finish() }
-            throw ioError("CHECKPOINT_IO", "cannot read \(path)")
+            throw ioError(.checkpointIO, "cannot read \(path)")
         }
         defer { Foundation.close(fd) }
         // Stream in chunks so a large journal never sits in memory whole.
@@ -127,7 +127,7 @@ public final class JournalFile: Sendable {
             let count = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, chunkSize) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw ioError("CHECKPOINT_IO", "cannot read \(path)")
+                throw ioError(.checkpointIO, "cannot read \(path)")
             }
             if count == 0 { break }
             try buffer.withUnsafeBufferPointer { all in
@@ -165,13 +165,13 @@ public final class JournalFile: Sendable {
         let broken = path + ".broken"
         try? FileManager.default.removeItem(atPath: broken)
         do { try FileManager.default.copyItem(atPath: path, toPath: broken) } catch {
-            throw IngestError(code: "CHECKPOINT_IO", message: "cannot save \(broken) before repairing \(path): \(error)")
+            throw IngestError(code: .checkpointIO, message: "cannot save \(broken) before repairing \(path): \(error)")
         }
         let fd = Foundation.open(path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ioError("CHECKPOINT_IO", "cannot open \(path) to repair it") }
+        guard fd >= 0 else { throw ioError(.checkpointIO, "cannot open \(path) to repair it") }
         defer { Foundation.close(fd) }
         guard ftruncate(fd, off_t(validLength)) == 0, fsync(fd) == 0 else {
-            throw ioError("CHECKPOINT_IO", "cannot truncate \(path) to its last good record")
+            throw ioError(.checkpointIO, "cannot truncate \(path) to its last good record")
         }
     }
 
@@ -212,7 +212,7 @@ public final class JournalFile: Sendable {
         let (seq, wake): (UInt64, Bool) = try core.withLock { core in
             if let failure = core.failure { throw failure }
             guard !core.closing else {
-                throw IngestError(code: "CHECKPOINT_CLOSED", message: "the checkpoint \(path) is already closed")
+                throw IngestError(code: .checkpointClosed, message: "the checkpoint \(path) is already closed")
             }
             entry.seq = core.nextSeq
             core.nextSeq += 1
@@ -265,11 +265,11 @@ public final class JournalFile: Sendable {
             if !batch.bytes.isEmpty {
                 do {
                     try Self.writeAll(fd: batch.fd, batch.bytes, path: path)
-                    if fdatasync(batch.fd) != 0 { throw Self.ioError("CHECKPOINT_IO", "cannot fsync \(path)") }
+                    if fdatasync(batch.fd) != 0 { throw Self.ioError(.checkpointIO, "cannot fsync \(path)") }
                 } catch let error as IngestError {
                     failure = error
                 } catch {
-                    failure = IngestError(code: "CHECKPOINT_IO", message: "\(error)")
+                    failure = IngestError(code: .checkpointIO, message: "\(error)")
                 }
             }
             let finish: Bool = core.withLock { core in
@@ -309,7 +309,7 @@ public final class JournalFile: Sendable {
         header.format = JournalHeader.currentFormat
         let temp = path + ".compact"
         let fd = Foundation.open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Self.ioError("CHECKPOINT_IO", "cannot create \(temp)") }
+        guard fd >= 0 else { throw Self.ioError(.checkpointIO, "cannot create \(temp)") }
         var seq: UInt64 = 0
         do {
             var buffer = JournalCodec.encode(.header(header))
@@ -327,7 +327,7 @@ public final class JournalFile: Sendable {
                 }
             }
             try Self.writeAll(fd: fd, buffer, path: temp)
-            guard fsync(fd) == 0 else { throw Self.ioError("CHECKPOINT_IO", "cannot fsync \(temp)") }
+            guard fsync(fd) == 0 else { throw Self.ioError(.checkpointIO, "cannot fsync \(temp)") }
         } catch {
             Foundation.close(fd)
             unlink(temp)
@@ -337,7 +337,7 @@ public final class JournalFile: Sendable {
         try core.withLock { core in
             guard rename(temp, path) == 0 else {
                 Foundation.close(fd)
-                throw Self.ioError("CHECKPOINT_IO", "cannot replace \(path) with its compacted copy")
+                throw Self.ioError(.checkpointIO, "cannot replace \(path) with its compacted copy")
             }
             Self.syncDirectory(of: path)
             Foundation.close(core.fd)
@@ -373,7 +373,7 @@ public final class JournalFile: Sendable {
     package func abandon() {
         let waiters: [CheckedContinuation<Void, any Error>]? = core.withLock { core in
             if core.closed { return nil }
-            let crash = IngestError(code: "CHECKPOINT_CLOSED", message: "simulated crash")
+            let crash = IngestError(code: .checkpointClosed, message: "simulated crash")
             core.failure = crash
             core.closing = true
             core.closed = true
@@ -391,7 +391,7 @@ public final class JournalFile: Sendable {
             Foundation.close(core.fd)
             core.fd = -1
         }
-        for waiter in waiters { waiter.resume(throwing: IngestError(code: "CHECKPOINT_CLOSED", message: "simulated crash")) }
+        for waiter in waiters { waiter.resume(throwing: IngestError(code: .checkpointClosed, message: "simulated crash")) }
         flock(lockFD, LOCK_UN)
         Foundation.close(lockFD)
         signal()
@@ -406,7 +406,7 @@ public final class JournalFile: Sendable {
                 let written = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw ioError("CHECKPOINT_IO", "cannot write to \(path)")
+                    throw ioError(.checkpointIO, "cannot write to \(path)")
                 }
                 offset += written
             }
@@ -422,7 +422,7 @@ public final class JournalFile: Sendable {
         }
     }
 
-    static func ioError(_ code: String, _ message: String, _ errnoValue: Int32 = errno) -> IngestError {
+    static func ioError(_ code: ErrorCode, _ message: String, _ errnoValue: Int32 = errno) -> IngestError {
         IngestError(code: code, message: "\(message): \(String(cString: strerror(errnoValue)))",
                     hint: "check the path, permissions and free space")
     }

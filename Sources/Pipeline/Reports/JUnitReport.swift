@@ -27,7 +27,7 @@ public enum JUnitReport {
         case .succeeded:
             out += "/>\n"
         case .failed:
-            out += ">\n      <failure type=\"\(escape(item.errorCode ?? "UNKNOWN"))\" "
+            out += ">\n      <failure type=\"\(escape(item.errorCode ?? ErrorCode.unknown.rawValue))\" "
                 + "message=\"\(escape(item.message ?? ""))\">"
                 + "stage: \(escape(item.stage?.rawValue ?? "unknown"))</failure>\n    </testcase>\n"
         case .pending, .skipped:

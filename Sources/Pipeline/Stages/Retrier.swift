@@ -46,7 +46,7 @@ public struct Retrier: Sendable {
                 }
                 if let found = try await reconcile() { return found }
                 guard executor.policy.allowsAnotherAttempt(after: attempt) else { throw error }
-                _ = try await executor.backOff(after: attempt, lastFailure: IngestError.from(error).code)
+                _ = try await executor.backOff(after: attempt, lastFailure: IngestError.from(error).code.rawValue)
                 attempt += 1
             }
         }

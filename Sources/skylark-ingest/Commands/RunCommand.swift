@@ -236,7 +236,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if !stages.isDisjoint(with: [.transfer, .confirm]) {
             guard let bucket = configuration.bucket else {
-                throw IngestError(code: "S3_NOT_CONFIGURED", message: "SKYLARK_WATCHFOLDER_BUCKET is not set",
+                throw IngestError(code: .s3NotConfigured, message: "SKYLARK_WATCHFOLDER_BUCKET is not set",
                                   hint: "set it to the watchfolder bucket's name")
             }
             let credentials = try await AWSSetup.credentials(environment: environment, http: http)
@@ -252,7 +252,7 @@ struct RunCommand: AsyncParsableCommand {
 /// The Skylark service of a run whose stages never call the API (e.g. `--stages transfer`).
 struct UnconfiguredSkylark: SkylarkService {
     private var error: IngestError {
-        IngestError(code: "SKYLARK_NOT_CONFIGURED", message: "this run's stages do not use the Skylark API")
+        IngestError(code: .skylarkNotConfigured, message: "this run's stages do not use the Skylark API")
     }
     func assetTypeURL(_ nameOrUID: String) async throws -> String? { throw error }
     func documentTypeURL(_ name: String) async throws -> String? { throw error }

@@ -54,8 +54,9 @@ struct StatusSummary {
                 let key = ItemMachine.applies(stage, to: asset.mode) ? item[stage].status.rawValue : "not_applicable"
                 stages[stage.rawValue, default: [:]][key, default: 0] += 1
                 if item[stage].status == .failed {
-                    failures.append(Failure(id: asset.id, stage: stage.rawValue, errorCode: item[stage].error?.code ?? "UNKNOWN",
-                                            message: item[stage].error?.message ?? ""))
+                    let error = item[stage].error
+                    failures.append(Failure(id: asset.id, stage: stage.rawValue,
+                                            errorCode: (error?.code ?? .unknown).rawValue, message: error?.message ?? ""))
                 }
             }
             let through: Stage = item.confirm.isUntouched ? .transfer : .confirm

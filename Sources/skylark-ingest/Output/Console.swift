@@ -43,7 +43,7 @@ final class Console: Sendable {
             case .stageFailed:
                 if let s = event.stage { c.stageActive[s, default: 1] -= 1 }
                 lines.append("\(paint("FAILED", 31)) \(event.item) (\(event.stage?.rawValue ?? "")): "
-                             + "[\(event.error?.code ?? "")] \(event.error?.message ?? "")")
+                             + "[\(event.error?.code.rawValue ?? "")] \(event.error?.message ?? "")")
             case .itemFinished:
                 c.finished[event.outcome ?? .pending, default: 0] += 1
                 if let outcome = event.outcome {
