@@ -38,7 +38,9 @@ struct StatusSummary {
         var stage: String
         var errorCode: String
         var message: String
-        enum CodingKeys: String, CodingKey { case id, stage, message; case errorCode = "error_code" }
+        /// How to fix it, when the error said (left out of the JSON when there is none).
+        var hint: String?
+        enum CodingKeys: String, CodingKey { case id, stage, message, hint; case errorCode = "error_code" }
     }
 
     var stages: [String: [String: Int]] = [:]
@@ -56,7 +58,8 @@ struct StatusSummary {
                 if item[stage].status == .failed {
                     let error = item[stage].error
                     failures.append(Failure(id: asset.id, stage: stage.rawValue,
-                                            errorCode: (error?.code ?? .unknown).rawValue, message: error?.message ?? ""))
+                                            errorCode: (error?.code ?? .unknown).rawValue, message: error?.message ?? "",
+                                            hint: error?.hint))
                 }
             }
             let through: Stage = item.confirm.isUntouched ? .transfer : .confirm
@@ -78,7 +81,8 @@ struct StatusSummary {
         if !failures.isEmpty {
             out += "failures:\n"
             for failure in failures {
-                out += "  \(failure.id) (\(failure.stage)): [\(failure.errorCode)] \(failure.message)\n"
+                out += "  \(failure.id) (\(failure.stage)): [\(failure.errorCode)] \(failure.message)"
+                    + (failure.hint.map { " — \($0)" } ?? "") + "\n"
             }
         }
         return out

@@ -43,13 +43,15 @@ final class Console: Sendable {
             case .stageFailed:
                 if let s = event.stage { c.stageActive[s, default: 1] -= 1 }
                 lines.append("\(paint("FAILED", 31)) \(event.item) (\(event.stage?.rawValue ?? "")): "
-                             + "[\(event.error?.code.rawValue ?? "")] \(event.error?.message ?? "")")
+                             + "[\(event.error?.code.rawValue ?? "")] \(event.error?.message ?? "")"
+                             + (event.error?.hint.map { " — \($0)" } ?? ""))
             case .itemFinished:
                 c.finished[event.outcome ?? .pending, default: 0] += 1
                 if let outcome = event.outcome {
                     if outcome == .failed, let error = event.error {
                         if !live || event.stage == .validate {
-                            lines.append("\(event.item): \(paint("failed", 31)) [\(error.code)] \(error.message)")
+                            lines.append("\(event.item): \(paint("failed", 31)) [\(error.code)] \(error.message)"
+                                         + (error.hint.map { " — \($0)" } ?? ""))
                         }
                     } else if !live {
                         lines.append("\(event.item): \(outcome.rawValue)")
