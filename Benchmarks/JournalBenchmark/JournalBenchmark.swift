@@ -32,7 +32,7 @@ enum JournalBenchmark {
             guard let manifest else { return (0..<count).map(benchAsset) }
             var validation = ManifestValidator.validate(path: manifest)
             guard var loaded = validation.manifest, !validation.hasErrors else {
-                throw IngestError(code: "BENCH_FAILED", message: "\(manifest) is not valid")
+                throw IngestError(code: ErrorCode(rawValue: "BENCH_FAILED"), message: "\(manifest) is not valid")
             }
             validation.manifest = nil
             loaded.dropFieldLocations()  // as the run command keeps them
@@ -103,7 +103,7 @@ enum JournalBenchmark {
         let result = try await runner.run()
         ProcessUsage.trace("ran")
         guard result.count(.succeeded) == count else {
-            throw IngestError(code: "BENCH_FAILED", message: "only \(result.count(.succeeded)) of \(count) items succeeded")
+            throw IngestError(code: ErrorCode(rawValue: "BENCH_FAILED"), message: "only \(result.count(.succeeded)) of \(count) items succeeded")
         }
         let runSeconds = seconds(clock.now - start)
         let runPeak = ProcessUsage.peakRSS()
@@ -138,7 +138,7 @@ enum JournalBenchmark {
     private static func resume(directory: String, file: String, assets: [ManifestAsset]) async throws -> [String] {
         let path = directory + "/" + file
         guard FileManager.default.fileExists(atPath: path) else {
-            throw IngestError(code: "BENCH_FAILED", message: "no \(path): run the 'run' phase first")
+            throw IngestError(code: ErrorCode(rawValue: "BENCH_FAILED"), message: "no \(path): run the 'run' phase first")
         }
         ProcessUsage.trace("manifest items made")
         let seconds = try await resume(path: path, assets: assets)
@@ -166,7 +166,7 @@ enum JournalBenchmark {
                          seconds(ran - replayed), seconds(clock.now - ran), ProcessUsage.cpuSeconds() - cpuStart))
         }
         guard result.count(.succeeded) == assets.count, writes.value == 0 else {
-            throw IngestError(code: "BENCH_FAILED", message: "the resume was not a no-op (\(writes.value) writes)")
+            throw IngestError(code: ErrorCode(rawValue: "BENCH_FAILED"), message: "the resume was not a no-op (\(writes.value) writes)")
         }
         return elapsed
     }

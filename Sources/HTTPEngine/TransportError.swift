@@ -68,15 +68,15 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
     public var description: String { "\(summary) — \(url)" }
 
     public var ingestError: IngestError {
-        let code: String
+        let code: ErrorCode
         switch kind {
-        case .timedOut: code = "NET_TIMEOUT"
-        case .couldNotConnect, .couldNotResolve: code = "NET_CONNECT"
-        case .connectionReset, .sendFailed, .receiveFailed: code = "NET_CONNECTION_RESET"
-        case .tls: code = "NET_TLS"
-        case .cancelled: code = "CANCELLED"
-        case .fileReadFailed: code = "FILE_READ"
-        case .other: code = "NET_ERROR"
+        case .timedOut: code = .netTimeout
+        case .couldNotConnect, .couldNotResolve: code = .netConnect
+        case .connectionReset, .sendFailed, .receiveFailed: code = .netConnectionReset
+        case .tls: code = .netTLS
+        case .cancelled: code = .cancelled
+        case .fileReadFailed: code = .fileRead
+        case .other: code = .netError
         }
         return IngestError(code: code, message: "\(summary) — \(url)", retryable: isRetryable)
     }

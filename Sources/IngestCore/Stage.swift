@@ -19,7 +19,7 @@ public enum Stage: String, Sendable, Hashable, Codable, CaseIterable, Comparable
         for part in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
             let name = part.trimmingCharacters(in: .whitespaces)
             guard let stage = Stage(rawValue: name) else {
-                throw IngestError(code: "USAGE_UNKNOWN_STAGE", message: "unknown stage '\(name)' in --stages",
+                throw IngestError(code: .usageUnknownStage, message: "unknown stage '\(name)' in --stages",
                                   hint: "use a comma list of validate, assets, documents, transfer, confirm, or 'all'")
             }
             stages.insert(stage)

@@ -114,7 +114,7 @@ public struct OfflineSkylark: SkylarkService {
     public func uploadDocumentFile(uploadURL: String, fileName: String, path: String) async throws -> RemoteDocument {
         throw offline
     }
-    private var offline: IngestError { IngestError(code: "OFFLINE", message: "no writes without a network") }
+    private var offline: IngestError { IngestError(code: .offline, message: "no writes without a network") }
 }
 
 /// The object store of an offline dry run: no object exists.
@@ -126,6 +126,6 @@ public struct OfflineObjectStore: ObjectStore {
     public func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
                        onState: @escaping @Sendable (UploadStateChange) async -> Void,
                        progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {
-        throw IngestError(code: "OFFLINE", message: "no writes without a network")
+        throw IngestError(code: .offline, message: "no writes without a network")
     }
 }

@@ -170,11 +170,11 @@ struct ItemRun: Sendable {
                 } catch {
                     await semaphore.release()
                     let failure = IngestError.from(error, item: id, stage: stage)
-                    if failure.code == "CANCELLED" {
+                    if failure.code == .cancelled {
                         action = machine.stop()
                         continue
                     }
-                    if failure.code == "CHECKPOINT_IO" || failure.code == "CHECKPOINT_CLOSED" {
+                    if failure.code == .checkpointIO || failure.code == .checkpointClosed {
                         // Without a journal nothing more may be done safely: stop every item.
                         journalFailure.withLock { if $0 == nil { $0 = failure } }
                         stop.request()

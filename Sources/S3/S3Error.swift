@@ -50,26 +50,11 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible, Inges
     }
 
     /// The stable ingest code: `S3_` + the code in upper snake case (`SlowDown` → `S3_SLOW_DOWN`),
-    /// with `SignatureDoesNotMatch` as `S3_SIGNATURE_MISMATCH`.
-    public var stableCode: String {
-        switch code {
-        case "SignatureDoesNotMatch": return "S3_SIGNATURE_MISMATCH"
-        case "InvalidAccessKeyId": return "S3_INVALID_ACCESS_KEY"
-        default: return "S3_" + S3Error.upperSnake(code)
-        }
-    }
+    /// with `SignatureDoesNotMatch` as `S3_SIGNATURE_MISMATCH` (`ErrorCode.s3(_:)`).
+    public var stableCode: ErrorCode { ErrorCode.s3(code) }
 
     /// `SlowDown` → `SLOW_DOWN`, `NoSuchUpload` → `NO_SUCH_UPLOAD`, `Http503` → `HTTP503`.
-    static func upperSnake(_ code: String) -> String {
-        var out = ""
-        var previousLower = false
-        for char in code {
-            if char.isUppercase && previousLower { out.append("_") }
-            out.append(contentsOf: char.isLetter || char.isNumber ? char.uppercased() : "_")
-            previousLower = char.isLowercase
-        }
-        return out
-    }
+    static func upperSnake(_ code: String) -> String { ErrorCode.upperSnake(code) }
 
     public var description: String {
         "\(operation.isEmpty ? "" : operation + ": ")\(code) (HTTP \(status)): \(message)"

@@ -49,31 +49,31 @@ public struct SkylarkAPIError: Error, Sendable, Hashable, CustomStringConvertibl
 
     /// The stable code: `SKYLARK_FORM_VALIDATION`, `SKYLARK_NOT_FOUND`, `SKYLARK_UNAUTHORIZED`,
     /// `SKYLARK_BAD_REQUEST`, `SKYLARK_RATE_LIMITED`, `SKYLARK_UNAVAILABLE` or `SKYLARK_SERVER_ERROR`.
-    public var code: String {
+    public var code: ErrorCode {
         switch skylarkCode {
-        case "FORM_VALIDATION_ERRORS": return "SKYLARK_FORM_VALIDATION"
-        case "NOT_FOUND": return "SKYLARK_NOT_FOUND"
-        case "UNAUTHORIZED": return "SKYLARK_UNAUTHORIZED"
-        case "BAD_REQUEST": return "SKYLARK_BAD_REQUEST"
-        case "RATE_LIMITED": return "SKYLARK_RATE_LIMITED"
-        case "SERVICE_UNAVAILABLE": return "SKYLARK_UNAVAILABLE"
-        case "SERVER_ERROR": return "SKYLARK_SERVER_ERROR"
+        case "FORM_VALIDATION_ERRORS": return .skylarkFormValidation
+        case "NOT_FOUND": return .skylarkNotFound
+        case "UNAUTHORIZED": return .skylarkUnauthorized
+        case "BAD_REQUEST": return .skylarkBadRequest
+        case "RATE_LIMITED": return .skylarkRateLimited
+        case "SERVICE_UNAVAILABLE": return .skylarkUnavailable
+        case "SERVER_ERROR": return .skylarkServerError
         default: break
         }
         switch status {
-        case 400 where !fieldErrors.isEmpty: return "SKYLARK_FORM_VALIDATION"
-        case 401, 403: return "SKYLARK_UNAUTHORIZED"
-        case 404: return "SKYLARK_NOT_FOUND"
-        case 429: return "SKYLARK_RATE_LIMITED"
-        case 502, 503, 504: return "SKYLARK_UNAVAILABLE"
-        case 500...: return "SKYLARK_SERVER_ERROR"
-        default: return "SKYLARK_BAD_REQUEST"
+        case 400 where !fieldErrors.isEmpty: return .skylarkFormValidation
+        case 401, 403: return .skylarkUnauthorized
+        case 404: return .skylarkNotFound
+        case 429: return .skylarkRateLimited
+        case 502, 503, 504: return .skylarkUnavailable
+        case 500...: return .skylarkServerError
+        default: return .skylarkBadRequest
         }
     }
 
     /// Whether trying again later may succeed (rate limits, unavailability, server errors).
     public var isRetryable: Bool {
-        ["SKYLARK_RATE_LIMITED", "SKYLARK_UNAVAILABLE", "SKYLARK_SERVER_ERROR"].contains(code)
+        [ErrorCode.skylarkRateLimited, .skylarkUnavailable, .skylarkServerError].contains(code)
     }
 
     /// Each field's messages, `field: message; message`, fields sorted.
@@ -87,24 +87,24 @@ public struct SkylarkAPIError: Error, Sendable, Hashable, CustomStringConvertibl
     public var ingestError: IngestError {
         let call = "\(method) \(path)"
         switch code {
-        case "SKYLARK_FORM_VALIDATION":
+        case .skylarkFormValidation:
             let fields = fieldErrors.isEmpty ? message : fieldSummary
             return IngestError(code: code, message: "Skylark rejected \(call): \(fields)",
                                hint: "fix these fields in the manifest (or the existing object) and run again")
-        case "SKYLARK_NOT_FOUND":
+        case .skylarkNotFound:
             return IngestError(code: code, message: "Skylark has no such object: \(call) answered 404 (\(message))",
                                hint: "check the uid or URL; it may have been deleted")
-        case "SKYLARK_UNAUTHORIZED":
+        case .skylarkUnauthorized:
             return IngestError(code: code, message: "Skylark refused the credentials for \(call) "
                                    + "(HTTP \(status)): \(message)",
                                hint: "check SKYLARK_TOKEN, or the Cognito user, pool and client settings")
-        case "SKYLARK_RATE_LIMITED":
+        case .skylarkRateLimited:
             return IngestError(code: code, message: "Skylark rate-limited \(call) (HTTP \(status)): \(message)",
                                hint: "lower --concurrency or run again later", retryable: true)
-        case "SKYLARK_UNAVAILABLE":
+        case .skylarkUnavailable:
             return IngestError(code: code, message: "Skylark is unavailable for \(call) (HTTP \(status)): \(message)",
                                hint: "run again later; finished work is kept in the checkpoint", retryable: true)
-        case "SKYLARK_SERVER_ERROR":
+        case .skylarkServerError:
             return IngestError(code: code, message: "Skylark failed on \(call) (HTTP \(status)): \(message)",
                                hint: "run again; if it persists, report it to the Skylark administrators",
                                retryable: true)
@@ -133,7 +133,7 @@ public struct SkylarkResponseError: Error, Sendable, Hashable, CustomStringConve
     public var description: String { ingestError.description }
 
     public var ingestError: IngestError {
-        IngestError(code: "SKYLARK_BAD_RESPONSE", message: "Skylark answered \(method) \(path) with \(message)",
+        IngestError(code: .skylarkBadResponse, message: "Skylark answered \(method) \(path) with \(message)",
                     hint: "check that SKYLARK_API_URL points at the Skylark API root (…/api/)")
     }
 }

@@ -19,26 +19,26 @@ extension SkylarkClient {
     /// loopback (127.0.0.0/8, `localhost`, `::1`): the bearer token must not cross the network in clear.
     public static func apiURL(environment: [String: String]) throws -> String {
         guard let url = environment["SKYLARK_API_URL"], !url.isEmpty else {
-            throw IngestError(code: "SKYLARK_NOT_CONFIGURED", message: "SKYLARK_API_URL is not set",
+            throw IngestError(code: .skylarkNotConfigured, message: "SKYLARK_API_URL is not set",
                               hint: "set it to the API root, e.g. https://skylark.example.com/api/")
         }
         guard url.hasPrefix("http://") || url.hasPrefix("https://"),
               url.dropFirst(url.hasPrefix("https://") ? 8 : 7).first.map({ $0 != "/" }) == true else {
-            throw IngestError(code: "SKYLARK_NOT_CONFIGURED", message: "SKYLARK_API_URL is not an http(s) URL: \(url)",
+            throw IngestError(code: .skylarkNotConfigured, message: "SKYLARK_API_URL is not an http(s) URL: \(url)",
                               hint: "set it to the API root, e.g. https://skylark.example.com/api/")
         }
         guard let origin = URLOrigin(url) else {
-            throw IngestError(code: "SKYLARK_NOT_CONFIGURED", message: "SKYLARK_API_URL has a host that cannot be read: "
+            throw IngestError(code: .skylarkNotConfigured, message: "SKYLARK_API_URL has a host that cannot be read: "
                                   + Redaction.urlWithoutQuery(url),
                               hint: "set it to the API root, e.g. https://skylark.example.com/api/")
         }
         guard !origin.hasUserInfo else {
-            throw IngestError(code: "SKYLARK_NOT_CONFIGURED", message: "SKYLARK_API_URL must not carry credentials "
+            throw IngestError(code: .skylarkNotConfigured, message: "SKYLARK_API_URL must not carry credentials "
                                   + "(user info before @): " + Redaction.urlWithoutQuery(url),
                               hint: "remove them from the URL; set SKYLARK_TOKEN, or SKYLARK_USERNAME and SKYLARK_PASSWORD")
         }
         guard origin.isSecureTransport else {
-            throw IngestError(code: "SKYLARK_INSECURE_URL",
+            throw IngestError(code: .skylarkInsecureURL,
                               message: "SKYLARK_API_URL uses plain http to \(origin.host), which is not a loopback host: "
                                   + Redaction.urlWithoutQuery(url),
                               hint: "use https:// (plain http:// is accepted only for 127.0.0.1, localhost and ::1)")

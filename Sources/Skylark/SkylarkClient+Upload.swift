@@ -33,15 +33,15 @@ extension SkylarkClient {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             size = (attributes[.size] as? NSNumber)?.intValue ?? 0
         } catch {
-            throw IngestError(code: "FILE_READ", message: "cannot read the subtitle file \(path)",
+            throw IngestError(code: .fileRead, message: "cannot read the subtitle file \(path)",
                               hint: "check that the file exists and is readable")
         }
         guard size <= limit else {
-            throw IngestError(code: "SKYLARK_FILE_TOO_LARGE",
+            throw IngestError(code: .skylarkFileTooLarge,
                               message: "the subtitle file \(path) has \(size) bytes; at most \(limit) can be uploaded")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw IngestError(code: "FILE_READ", message: "cannot read the subtitle file \(path)",
+            throw IngestError(code: .fileRead, message: "cannot read the subtitle file \(path)",
                               hint: "check that the file exists and is readable")
         }
         return Array(data)

@@ -55,13 +55,13 @@ public struct SkylarkClient: Sendable {
     /// loopback, and for a URL whose authority cannot be parsed safely.
     func sendsToken(to target: String) throws -> Bool {
         guard let origin = URLOrigin(target) else {
-            throw IngestError(code: "SKYLARK_INSECURE_URL",
+            throw IngestError(code: .skylarkInsecureURL,
                               message: "refusing to call a URL whose host cannot be read safely",
                               hint: "the URL was \(Redaction.urlWithoutQuery(target)); check SKYLARK_API_URL "
                                   + "and the URLs the API answers with")
         }
         guard origin.isSecureTransport else {
-            throw IngestError(code: "SKYLARK_INSECURE_URL",
+            throw IngestError(code: .skylarkInsecureURL,
                               message: "refusing to call \(origin.host) over plain http (only loopback hosts may use http://)",
                               hint: "the URL was \(Redaction.urlWithoutQuery(target)); use https://")
         }

@@ -37,20 +37,20 @@ struct Configuration: Sendable {
         var merged = environment
         if let configFile {
             guard let text = try? String(contentsOfFile: configFile, encoding: .utf8) else {
-                throw IngestError(code: "CONFIG_UNREADABLE", message: "cannot read the config file \(configFile)")
+                throw IngestError(code: .configUnreadable, message: "cannot read the config file \(configFile)")
             }
             let parsed: Any?
             do { parsed = try Yams.load(yaml: text) } catch {
-                throw IngestError(code: "CONFIG_SYNTAX", message: "\(configFile) is not valid YAML",
+                throw IngestError(code: .configSyntax, message: "\(configFile) is not valid YAML",
                                   hint: "write `key: value` lines, e.g. skylark_api_url: https://…/api/")
             }
             guard let map = parsed as? [String: Any] else {
-                throw IngestError(code: "CONFIG_SYNTAX", message: "\(configFile) must be a YAML mapping of settings")
+                throw IngestError(code: .configSyntax, message: "\(configFile) must be a YAML mapping of settings")
             }
             for (key, value) in map {
                 let upper = key.uppercased()
                 guard keys.contains(upper) else {
-                    throw IngestError(code: "CONFIG_UNKNOWN_KEY", message: "\(configFile): unknown setting '\(key)'",
+                    throw IngestError(code: .configUnknownKey, message: "\(configFile): unknown setting '\(key)'",
                                       hint: "known settings: " + keys.map { $0.lowercased() }.joined(separator: ", "))
                 }
                 merged[upper] = "\(value)"

@@ -18,17 +18,28 @@ enum ExitStatus {
         return success
     }
 
-    /// The exit code for an error that ended a command before or outside the item work.
+    /// The exit code of an exit class (the registry, `ErrorCode.exit`, says which class a code is).
+    static func code(for exitClass: ExitClass) -> Int32 {
+        switch exitClass {
+        case .itemFailure: return itemsFailed
+        case .usage: return usage
+        case .fatal: return fatal
+        case .interrupted: return interrupted
+        }
+    }
+
+    /// The exit code for an error that ended a command before or outside the item work: its code's class.
     static func code(for error: any Error) -> Int32 {
         if error is CancellationError { return interrupted }
         if let exit = error as? ExitCode { return exit.rawValue }
         if error is ValidationError { return usage }
-        let ingest = IngestError.from(error)
-        switch ingest.code {
-        case "CANCELLED": return interrupted
-        case let code where code.hasPrefix("USAGE_") || code.hasPrefix("MANIFEST_"): return usage
-        default: return fatal
-        }
+        return code(for: IngestError.from(error).code.exit)
+    }
+
+    /// The exit code of `upload`: interrupted, some files failed, or success.
+    static func code(uploadFailures failures: Int, interrupted stopped: Bool) -> Int32 {
+        if stopped { return interrupted }
+        return failures > 0 ? itemsFailed : success
     }
 
     /// `error`, or exit code 2 in its place when argument-parser would exit with EX_USAGE (64).

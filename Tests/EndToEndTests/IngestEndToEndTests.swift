@@ -184,6 +184,35 @@ struct IngestEndToEndTests {
         }
     }
 
+    @Test func theHintOfAnUnknownUIDShowsOnTheConsoleInEveryReportAndInStatus() async throws {
+        try await withTeardown { teardown in
+            let stack = try await teardown.stop(SandboxStack())
+            let catalogue = try await Catalogue.generate(assets: 2)
+            teardown.remove(catalogue.directory)
+            try giveUnknownUID(to: "cat-00001", in: catalogue)
+            let hint = "check the item's uid"
+            let reportDir = catalogue.directory.path("report")
+            let result = try await CLI.ingest(["run", catalogue.manifestPath, "--no-progress", "--report-dir", reportDir], stack)
+            #expect(result.exitCode == 1, "\(result.stderr.suffix(2000))")
+            let console = result.stdout + result.stderr
+            #expect(console.contains("[SKYLARK_ASSET_NOT_FOUND]") && console.contains(" — \(hint)"), "\(console.suffix(2000))")
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportDir + "/report.json"))) as? [String: Any]
+            let failed = (json?["items"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "cat-00001" }
+            #expect(failed?["hint"] as? String == hint)
+            let csv = try String(contentsOfFile: reportDir + "/report.csv", encoding: .utf8)
+            #expect(csv.contains(",\(hint)\r\n"))
+            let junit = try String(contentsOfFile: reportDir + "/junit.xml", encoding: .utf8)
+            #expect(junit.contains(" — check the item&apos;s uid\""))
+            let summary = try String(contentsOfFile: reportDir + "/summary.md", encoding: .utf8)
+            #expect(summary.contains("| \(hint) |"))
+            // A later process reads the hint back from the checkpoint.
+            let status = try await CLI.ingest(["status", catalogue.manifestPath], stack)
+            #expect(status.exitCode == 0, "\(status.stderr)")
+            #expect(status.stdout.contains("cat-00001 (assets): [SKYLARK_ASSET_NOT_FOUND]") && status.stdout.contains(" — \(hint)"),
+                    "\(status.stdout)")
+        }
+    }
+
     @Test func aFailedItemIsInTheReportsWhileTheRunGoesOnAndAfterItIsKilled() async throws {
         try await withTeardown { teardown in
             let stack = try await teardown.stop(SandboxStack(sandboxArguments: ["--latency-ms", "60"]))

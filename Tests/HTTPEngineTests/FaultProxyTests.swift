@@ -107,7 +107,7 @@ func withFaultProxy(_ faults: FaultProxy.Faults, seed: Int = 7,
                 }
             }
             let error = try #require(budgetError)
-            #expect(error.ingestError.code == "RETRY_BUDGET_EXHAUSTED")
+            #expect(error.ingestError.code == .retryBudgetExhausted)
             #expect(error.lastFailure == "HTTP 503")
             // 30 tokens pay for 6 retries: the outage surfaces after a handful of calls, not 20 × 5.
             #expect(requestsMade <= 3)

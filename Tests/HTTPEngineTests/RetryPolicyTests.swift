@@ -120,7 +120,7 @@ import Testing
 
     @Test func exhaustedBudgetErrorSaysTheServiceLooksDown() {
         let error = RetryBudgetExhaustedError(lastFailure: "HTTP 503").ingestError
-        #expect(error.code == "RETRY_BUDGET_EXHAUSTED")
+        #expect(error.code == .retryBudgetExhausted)
         #expect(error.message.contains("looks down"))
         #expect(error.message.contains("HTTP 503"))
     }

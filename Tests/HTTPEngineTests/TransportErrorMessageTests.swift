@@ -23,7 +23,7 @@ import Testing
         let error = TransportError(kind: .timedOut, message: "Operation timed out after 30001 milliseconds with 0 bytes received",
                                    url: "https://s3.example.com/bucket/key")
         #expect(error.summary == "timed out after 30.0 s waiting for s3.example.com")
-        #expect(error.ingestError.code == "NET_TIMEOUT")
+        #expect(error.ingestError.code == .netTimeout)
     }
 
     @Test func resetSaysTheServerResetTheConnection() {

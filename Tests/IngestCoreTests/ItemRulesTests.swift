@@ -86,7 +86,7 @@ import Testing
     @Test func diagnosticBecomesAValidateStageIngestError() {
         let result = validateManifest("version: 1\nassets:\n  - {id: a b, title: T, video: v.mp4}\n")
         let error = result.diagnostics[0].ingestError
-        #expect(error.code == "ID_INVALID")
+        #expect(error.code.rawValue == "ID_INVALID")
         #expect(error.stage == .validate)
         #expect(error.item == "a b")
         #expect(error.message.hasPrefix("/m/manifest.yaml:3:10: "))

@@ -61,7 +61,7 @@ import Testing
             _ = try Shard.auto(environment: [:])
             Issue.record("expected a usage error")
         } catch let error as IngestError {
-            #expect(error.code == "USAGE_SHARD_AUTO")
+            #expect(error.code == .usageShardAuto)
             #expect(error.hint?.contains("SLURM_ARRAY_TASK_ID") == true && error.hint?.contains("JOB_COMPLETION_INDEX") == true)
         } catch {
             Issue.record("\(error)")

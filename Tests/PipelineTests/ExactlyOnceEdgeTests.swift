@@ -40,7 +40,7 @@ import Testing
         let uid = try #require(afterAssets.item(asset.id).assetUID)
         await fixture.store.place(asset.effectiveKey, size: try size(asset), metadata: ["asset": AssetMetadata.value(uid: uid)])
         let (result, _) = try await fixture.run(stages: [.transfer])
-        #expect(result.errors[asset.id]?.code == "S3_KEY_CONFLICT", "\(result.outcomes) \(result.errors)")
+        #expect(result.errors[asset.id]?.code == .s3KeyConflict, "\(result.outcomes) \(result.errors)")
         #expect(await fixture.store.uploads[asset.effectiveKey] == nil)
     }
 
@@ -91,7 +91,7 @@ struct JournalFailureTests {
         let result = try await runner.run()
         opened.journal.abandon()
         let failure = try #require(result.journalFailure, "the run went on without its journal")
-        #expect(failure.code == "CHECKPOINT_IO")
+        #expect(failure.code == .checkpointIO)
         #expect(failure.message.contains(disk.path), "the error names the checkpoint: \(failure.message)")
         #expect(result.count(.failed) == 0, "items were failed with CHECKPOINT_IO instead of left pending")
         #expect(result.count(.pending) > 30, "work went on after the journal failed: \(result.count(.pending)) pending")

@@ -22,13 +22,13 @@ import Testing
         reports.start()
         reports.record(PipelineEvent(kind: .itemFinished, item: "ok", outcome: .succeeded))
         reports.record(PipelineEvent(kind: .stageFailed, item: "retrying", stage: .assets,
-                                     error: IngestError(code: "SKYLARK_HTTP_500", message: "x")))
+                                     error: IngestError(code: ErrorCode(rawValue: "SKYLARK_HTTP_500"), message: "x")))
         try? await Task.sleep(for: .milliseconds(120))
         #expect(written.withLock { $0.isEmpty })
-        let error = IngestError(code: "SKYLARK_ASSET_NOT_FOUND", item: "bad", stage: .assets, message: "no such asset")
+        let error = IngestError(code: .skylarkAssetNotFound, item: "bad", stage: .assets, message: "no such asset")
         reports.record(PipelineEvent(kind: .itemFinished, item: "bad", outcome: .failed, error: error))
         #expect(await eventually { written.withLock { $0.count } == 1 })
-        #expect(written.withLock { $0.first?["bad"]?.code } == "SKYLARK_ASSET_NOT_FOUND")
+        #expect(written.withLock { $0.first?["bad"]?.code } == .skylarkAssetNotFound)
         await reports.finish()
         #expect(reports.failures.keys.sorted() == ["bad"])
     }

@@ -10,10 +10,11 @@ import Testing
 /// Report files stay valid and inert whatever text items, messages and paths carry (issue 10, point 8).
 @Suite struct HostileReportTextTests {
     /// The sample report with the failed item's id and message replaced.
-    static func report(id: String, message: String, manifest: String = "m.yaml") -> RunReport {
+    static func report(id: String, message: String, hint: String? = nil, manifest: String = "m.yaml") -> RunReport {
         var report = ReportTests.sampleReport()
         report.items[1].id = id
         report.items[1].message = message
+        report.items[1].hint = hint
         report.manifest = manifest
         return report
     }
@@ -74,9 +75,10 @@ import Testing
         var item = ReportTests.sampleReport().items[1]
         item.message = "a\u{1}b\u{202E}c\u{7F}d\u{85}e\u{2066}f\nnext"
         item.id = "\u{202E}id"
+        item.hint = "\u{2066}fix"
         let row = CSVReport.row(item)
         #expect(row.hasPrefix("\\u{202E}id,"))
-        #expect(row.hasSuffix(",\"a\\u{0001}b\\u{202E}c\\u{007F}d\\u{0085}e\\u{2066}f\nnext\"\r\n"))
+        #expect(row.hasSuffix(",\"a\\u{0001}b\\u{202E}c\\u{007F}d\\u{0085}e\\u{2066}f\nnext\",\\u{2066}fix\r\n"))
         #expect(!row.unicodeScalars.contains { $0.value == 0x202E || $0.value == 0x01 })
     }
 
@@ -92,7 +94,8 @@ import Testing
         + "# heading\r\n<script>alert(2)</script> &amp; \u{202E}rlo"
 
     @Test func markdownSummaryRendersHostileIdsAndMessagesInert() throws {
-        let md = MarkdownSummary.render(Self.report(id: Self.hostileMarkdown, message: Self.hostileMarkdown))
+        let md = MarkdownSummary.render(Self.report(id: Self.hostileMarkdown, message: Self.hostileMarkdown,
+                                                    hint: Self.hostileMarkdown))
         #expect(!md.contains("<img"))
         #expect(!md.contains("<script"))
         #expect(!md.contains("**bold"))
@@ -108,7 +111,7 @@ import Testing
         #expect(rows.count == 3, "header, delimiter and one row: \(rows)")
         for row in rows {
             #expect(row.hasPrefix("|") && row.hasSuffix("|"))
-            #expect(Self.unescapedPipes(row) == 5, "\(row)")
+            #expect(Self.unescapedPipes(row) == 6, "\(row)")
         }
         #expect(md.split(separator: "\n").allSatisfy { !$0.hasPrefix("#") || $0.hasPrefix("# skylark") || $0.hasPrefix("## ") })
     }
@@ -124,7 +127,7 @@ import Testing
     @Test(.enabled("needs markdown-it-py (scripts/test installs it)") { await HostileReportTextTests.markdownItAvailable() })
     func markdownSummaryRenderedByACommonMarkParserHasNoTagsLinksOrEmphasisFromTheText() async throws {
         let md = MarkdownSummary.render(Self.report(id: Self.hostileMarkdown, message: Self.hostileMarkdown,
-                                                    manifest: "a`b<img src=x>.yaml"))
+                                                    hint: Self.hostileMarkdown, manifest: "a`b<img src=x>.yaml"))
         let script = """
         import re, sys
         from markdown_it import MarkdownIt
@@ -135,7 +138,7 @@ import Testing
         assert "<code>a`b&lt;img src=x&gt;.yaml</code>" in html, html
         failed = html.split("<table>")[-1]
         rows = re.findall(r"<tr>(.*?)</tr>", failed, re.S)
-        assert len(rows) == 2 and all(len(re.findall(r"<t[hd]>", row)) == 4 for row in rows), rows
+        assert len(rows) == 2 and all(len(re.findall(r"<t[hd]>", row)) == 5 for row in rows), rows
         print("ok")
         """
         let result = try await ProcessRunner.run(ProcessRunner.which("python3")!, ["-c", script], stdin: Data(md.utf8))

@@ -75,7 +75,7 @@ import Testing
             _ = try JournalReplay.replay(lines.flatMap { $0 }, path: "x.checkpoint")
             Issue.record("expected CHECKPOINT_CORRUPT")
         } catch let error as IngestError {
-            #expect(error.code == "CHECKPOINT_CORRUPT")
+            #expect(error.code == .checkpointCorrupt)
             #expect(error.message.contains("x.checkpoint:4:"))
         }
     }
@@ -126,10 +126,10 @@ import Testing
         var stage = StageState()
         #expect(stage.isUntouched)
         stage.openIntents.append("create")
-        stage.error = IngestError(code: "X", message: "m")
-        #expect(stage.openIntents == ["create"] && stage.error?.code == "X" && !stage.isUntouched)
+        stage.error = IngestError(code: ErrorCode(rawValue: "X"), message: "m")
+        #expect(stage.openIntents == ["create"] && stage.error?.code.rawValue == "X" && !stage.isUntouched)
         stage.openIntents.removeAll()
-        #expect(stage.error?.code == "X" && !stage.isUntouched)
+        #expect(stage.error?.code.rawValue == "X" && !stage.isUntouched)
         stage.error = nil
         #expect(stage.isUntouched && stage == StageState())
 

@@ -72,7 +72,7 @@ import Testing
             _ = try JournalFile.open(path: path, header: header)
             Issue.record("second open should fail")
         } catch let error as IngestError {
-            #expect(error.code == "CHECKPOINT_LOCKED")
+            #expect(error.code == .checkpointLocked)
         }
         try await first.journal.close()
         let again = try JournalFile.open(path: path, header: header)
@@ -119,7 +119,7 @@ import Testing
             _ = try JournalFile.open(path: path, header: header)
             Issue.record("expected CHECKPOINT_CORRUPT")
         } catch let error as IngestError {
-            #expect(error.code == "CHECKPOINT_CORRUPT")
+            #expect(error.code == .checkpointCorrupt)
             #expect(error.message.contains(":3:"))
         }
         #expect(!FileManager.default.fileExists(atPath: path + ".broken"))

@@ -25,7 +25,7 @@ import Testing
         let item = state.item("a")
         #expect(item.assets.status == .failed)
         #expect(item.assets.openIntents == ["create"])
-        #expect(item.assets.error?.code == "X")
+        #expect(item.assets.error?.code.rawValue == "X")
     }
 
     @Test func tracksAreCollectedPerLanguage() {
@@ -84,7 +84,7 @@ import Testing
         #expect(replayed == original)
         #expect(replayed.documents.openIntents == ["upload:en"])
         #expect(replayed.track("en")?.uploadURL == "/up/")
-        #expect(replayed.transfer.error?.code == "S3_X")
+        #expect(replayed.transfer.error?.code.rawValue == "S3_X")
         #expect(replayed.transfer.error?.retryable == true)
         #expect(replayed.confirm.isUntouched)
     }

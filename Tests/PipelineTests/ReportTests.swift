@@ -110,7 +110,7 @@ import Testing
         // summary.md is a non-empty directory: renaming the new summary over it fails.
         try FileManager.default.createDirectory(atPath: dir.path("summary.md/x"), withIntermediateDirectories: true)
         let error = #expect(throws: IngestError.self) { try ReportWriter.write(Self.sampleReport(), to: dir.url.path) }
-        #expect(error?.code == "REPORT_WRITE")
+        #expect(error?.code == .reportWrite)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).allSatisfy { !$0.contains(".tmp-") })
     }
 

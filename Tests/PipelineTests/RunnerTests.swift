@@ -109,7 +109,7 @@ import Testing
         fixture.assets[1].uid = "asse_" + String(repeating: "f", count: 32)
         let (result, state) = try await fixture.run()
         #expect(result.outcomes["item-1"] == .failed)
-        #expect(result.errors["item-1"]?.code == "SKYLARK_ASSET_NOT_FOUND")
+        #expect(result.errors["item-1"]?.code == .skylarkAssetNotFound)
         #expect(result.count(.succeeded) == 2)
         #expect(state.item("item-1").assets.status == .failed)
         // A plain re-run leaves the non-retryable failure alone…
@@ -117,7 +117,7 @@ import Testing
         #expect(again.outcomes["item-1"] == .failed)
         // …--retry-failed tries it again (and it still fails with its code).
         let (retried, _) = try await fixture.run(retryFailed: true)
-        #expect(retried.errors["item-1"]?.code == "SKYLARK_ASSET_NOT_FOUND")
+        #expect(retried.errors["item-1"]?.code == .skylarkAssetNotFound)
         #expect(retried.count(.succeeded) == 2)
     }
 
@@ -131,7 +131,7 @@ import Testing
         // item-1: an earlier batch's object of the same size was processed under the same key.
         await fixture.store.place("processed/item-1.mp4", size: size(fixture.assets[1].videoPath), metadata: other)
         let (result, _) = try await fixture.run()
-        #expect(result.errors["item-0"]?.code == "S3_KEY_CONFLICT")
+        #expect(result.errors["item-0"]?.code == .s3KeyConflict)
         #expect(await fixture.store.uploads["item-0.mp4"] == nil, "the foreign object must not be overwritten")
         #expect(result.outcomes["item-1"] == .succeeded)
         #expect(await fixture.store.uploads["item-1.mp4"] == 1, "an old processed object is not this item's upload")
@@ -156,7 +156,7 @@ import Testing
         let fixture = try Fixture(advanced: 1)
         defer { fixture.directory.remove() }
         let (result, _) = try await fixture.run(stages: Set(Stage.allCases))
-        #expect(result.errors["item-0"]?.code == "CONFIRM_TIMEOUT")
+        #expect(result.errors["item-0"]?.code == .confirmTimeout)
         #expect(result.errors["item-0"]?.retryable == true)
     }
 
@@ -166,7 +166,7 @@ import Testing
         _ = try await fixture.run(stages: [.assets])
         fixture.assets[0].title = "Changed"
         let (result, _) = try await fixture.run()
-        #expect(result.errors["item-0"]?.code == "MANIFEST_DRIFT")
+        #expect(result.errors["item-0"]?.code == .manifestDrift)
         #expect(result.outcomes["item-1"] == .succeeded)
         #expect(await fixture.skylark.assets.count == 2)
     }

@@ -93,7 +93,7 @@ extension Fixture {
         let foreign = await fixture.skylark.seedAsset(title: "Another catalogue's title", slug: "title-0")
         let (result, state) = try await fixture.run()
         let error = try #require(result.errors["item-0"])
-        #expect(error.code == "SKYLARK_SLUG_TAKEN")
+        #expect(error.code == .skylarkSlugTaken)
         #expect(error.stage == .assets)
         #expect(error.message.contains("title-0") && error.message.contains(foreign.uid))
         #expect(error.hint?.contains("uid") == true)
@@ -109,7 +109,7 @@ extension Fixture {
         defer { fixture.directory.remove() }
         await fixture.skylark.seedAsset(title: "Title 0", slug: "title-0", assetTypeURL: await fixture.assetTypeURL("episode"))
         let (result, state) = try await fixture.run()
-        #expect(result.errors["item-0"]?.code == "SKYLARK_SLUG_TAKEN")
+        #expect(result.errors["item-0"]?.code == .skylarkSlugTaken)
         #expect(state.item("item-0").assetUID == nil)
         #expect(await fixture.skylark.calls[.createAsset] == 1)
     }
@@ -120,7 +120,7 @@ extension Fixture {
         try await fixture.recordEarlier([entry("item-0", .assets, .intent, op: "create", ["slug": .string("title-0")])])
         let foreign = await fixture.skylark.seedAsset(title: "Another catalogue's title", slug: "title-0")
         let (result, state) = try await fixture.run()
-        #expect(result.errors["item-0"]?.code == "SKYLARK_SLUG_TAKEN")
+        #expect(result.errors["item-0"]?.code == .skylarkSlugTaken)
         #expect(result.errors["item-0"]?.message.contains(foreign.uid) == true)
         #expect(state.item("item-0").assetUID == nil)
         #expect(await fixture.skylark.calls[.createAsset] == nil, "no POST: the slug is held")
@@ -132,7 +132,7 @@ extension Fixture {
         try await fixture.recordEarlier([entry("item-0", .assets, .intent, op: "create", ["slug": .string("title-0")])])
         await fixture.skylark.seedAsset(title: "Title 0", slug: "title-0", assetTypeURL: await fixture.assetTypeURL("movie"))
         let (result, state) = try await fixture.run()
-        #expect(result.errors["item-0"]?.code == "SKYLARK_SLUG_TAKEN")
+        #expect(result.errors["item-0"]?.code == .skylarkSlugTaken)
         #expect(state.item("item-0").assetUID == nil)
     }
 
@@ -159,7 +159,7 @@ extension Fixture {
         fixture.assets[0].uid = existing.uid
         let (result, state) = try await fixture.run()
         let error = try #require(result.errors["item-0"])
-        #expect(error.code == "SKYLARK_TEXT_TRACK_EXISTS")
+        #expect(error.code == .skylarkTextTrackExists)
         #expect(error.stage == .documents)
         #expect(error.message.contains(theirs.uid) && error.message.contains("en-gb"))
         #expect(state.item("item-0").tracks.allSatisfy { $0.textTrackUID == nil })
@@ -268,7 +268,7 @@ extension Fixture {
         try await fixture.recordEarlier([entry("item-0", .documents, .done, op: op, data)])
         let (result, _) = try await fixture.run()
         let error = try #require(result.errors["item-0"])
-        #expect(error.code == "CHECKPOINT_INCONSISTENT")
+        #expect(error.code == .checkpointInconsistent)
         #expect(error.stage == .documents)
         #expect(error.hint?.contains("--retry-failed") == true)
         #expect(result.outcomes["item-1"] == .succeeded)

@@ -132,7 +132,7 @@ final class TestClock: @unchecked Sendable {
             _ = try await CredentialChain.standard(environment: env, http: http).credentials()
             Issue.record("expected AWS_NO_CREDENTIALS")
         } catch let error as IngestError {
-            #expect(error.code == "AWS_NO_CREDENTIALS")
+            #expect(error.code == .awsNoCredentials)
             let tried = error.message.components(separatedBy: "tried: ").last ?? ""
             let parts = tried.components(separatedBy: "; ")
             #expect(parts.count == 5, "\(error.message)")

@@ -72,7 +72,7 @@ import Testing
             _ = try await CredentialChain.standard(environment: env, http: http).credentials()
             Issue.record("expected AWS_NO_CREDENTIALS")
         } catch let error as IngestError {
-            #expect(error.code == "AWS_NO_CREDENTIALS")
+            #expect(error.code == .awsNoCredentials)
             #expect(error.message.contains("AWS_ACCESS_KEY_ID"))
             #expect(error.message.contains("profile 'nope'"))
             #expect(error.message.contains(".aws/credentials"))

@@ -146,7 +146,7 @@ import Testing
         #expect {
             try S3Configuration.resolve(environment: env)
         } throws: { error in
-            (error as? IngestError)?.code == "S3_ENDPOINT_INVALID"
+            (error as? IngestError)?.code == .s3EndpointInvalid
                 && (error as? IngestError)?.message.contains("profile local") == true
         }
         // The variable wins, and then the profile's value does not matter.

@@ -79,7 +79,7 @@ final class ScriptedHTTPClient: HTTPClient, @unchecked Sendable {
             _ = try await Self.client(http).listParts(bucket: "b", key: "k", uploadId: "u")
             Issue.record("expected failure")
         } catch let error as S3Error {
-            #expect(error.stableCode == "S3_INTERNAL_ERROR")
+            #expect(error.stableCode.rawValue == "S3_INTERNAL_ERROR")
         }
         #expect(http.requestCount == 4)
     }

@@ -7,7 +7,7 @@ import Testing
 @Suite struct S3EndpointValidationTests {
     @Test(arguments: ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"])
     func endpointWithoutSchemeIsRefusedWithTheFixAsHint(_ variable: String) {
-        #expect(throws: IngestError(code: "S3_ENDPOINT_INVALID",
+        #expect(throws: IngestError(code: .s3EndpointInvalid,
                                     message: "\(variable) is `127.0.0.1:8333`, which is not an http:// or https:// URL",
                                     hint: "include the scheme, e.g. http://127.0.0.1:8333")) {
             _ = try S3Configuration.validatedFromEnvironment([variable: "127.0.0.1:8333"])
@@ -17,12 +17,12 @@ import Testing
     @Test(arguments: ["ftp://127.0.0.1:8333", "http://", "https://:8333", "http://h/?x=1", "localhost"])
     func endpointThatIsNotAnHTTPURLIsRefused(_ endpoint: String) {
         let problem = S3Configuration.endpointProblem(endpoint, setting: "AWS_ENDPOINT_URL_S3")
-        #expect(problem?.code == "S3_ENDPOINT_INVALID")
+        #expect(problem?.code == .s3EndpointInvalid)
     }
 
     @Test func userInfoInARefusedEndpointIsNotShown() {
         let problem = S3Configuration.endpointProblem("AKIDEXAMPLE:s3cr3t@127.0.0.1:8333", setting: "AWS_ENDPOINT_URL_S3")
-        #expect(problem?.code == "S3_ENDPOINT_INVALID")
+        #expect(problem?.code == .s3EndpointInvalid)
         #expect(problem.map { !$0.description.contains("s3cr3t") } == true)
     }
 

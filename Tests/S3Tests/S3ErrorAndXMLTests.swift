@@ -13,7 +13,7 @@ import Testing
         #expect(error.code == "SlowDown")
         #expect(error.requestId == "RID1")
         #expect(error.isRetryable)
-        #expect(error.ingestError.code == "S3_SLOW_DOWN")
+        #expect(error.ingestError.code.rawValue == "S3_SLOW_DOWN")
         #expect(error.ingestError.retryable)
     }
 
@@ -28,14 +28,14 @@ import Testing
     ])
     func codesAndRetryClassification(_ code: String, _ status: Int, _ stable: String, _ retryable: Bool) {
         let error = S3Error(code: code, status: status, message: "m")
-        #expect(error.stableCode == stable)
+        #expect(error.stableCode.rawValue == stable)
         #expect(error.isRetryable == retryable)
     }
 
     @Test func bodilessAnswersGetACodeFromTheirStatus() {
         #expect(S3Error.from(HTTPResponse(status: 503), operation: "").code == "SlowDown")
         #expect(S3Error.from(HTTPResponse(status: 403), operation: "").isAuthFailure)
-        #expect(S3Error.from(HTTPResponse(status: 502), operation: "").stableCode == "S3_HTTP502")
+        #expect(S3Error.from(HTTPResponse(status: 502), operation: "").stableCode.rawValue == "S3_HTTP502")
     }
 
     @Test func listPartsDocumentIsParsedWithNamespaces() throws {

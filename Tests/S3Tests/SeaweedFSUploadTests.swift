@@ -59,7 +59,7 @@ enum LiveS3 {
         """)
         guard result.exitCode == 0, let data = result.stdout.split(separator: "\n").last.map({ Data($0.utf8) }),
               let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw IngestError(code: "TEST_READBACK", message: "boto3 read-back failed: \(result.stderr.suffix(800))")
+            throw IngestError(code: ErrorCode(rawValue: "TEST_READBACK"), message: "boto3 read-back failed: \(result.stderr.suffix(800))")
         }
         return (object["md5"] as? String ?? "", object["metadata"] as? [String: String] ?? [:])
     }
@@ -165,8 +165,8 @@ struct SeaweedFSUploadTests {
                 Issue.record("expected an auth error")
             } catch let error as S3Error {
                 #expect(error.isAuthFailure)
-                #expect(error.stableCode == "S3_SIGNATURE_MISMATCH" || error.stableCode == "S3_ACCESS_DENIED"
-                        || error.stableCode == "S3_INVALID_ACCESS_KEY")
+                #expect(error.stableCode == .s3SignatureMismatch || error.stableCode.rawValue == "S3_ACCESS_DENIED"
+                        || error.stableCode == .s3InvalidAccessKey)
                 #expect(!error.description.contains(server.secretKey))
             }
             #expect(client.requestCounts.sent == 1)

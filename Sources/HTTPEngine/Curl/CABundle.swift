@@ -20,7 +20,7 @@ public enum CABundle {
     public static func combined(with extra: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> String {
         guard let extraData = FileManager.default.contents(atPath: extra) else {
-            throw IngestError(code: "CA_BUNDLE_UNREADABLE", message: "cannot read the CA bundle \(extra)",
+            throw IngestError(code: .caBundleUnreadable, message: "cannot read the CA bundle \(extra)",
                               hint: "check AWS_CA_BUNDLE / --ca-bundle")
         }
         guard let system = systemBundlePath(environment: environment),

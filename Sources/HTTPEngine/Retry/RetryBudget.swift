@@ -78,7 +78,7 @@ public struct RetryBudgetExhaustedError: Error, Sendable, CustomStringConvertibl
     public var description: String { ingestError.description }
 
     public var ingestError: IngestError {
-        IngestError(code: "RETRY_BUDGET_EXHAUSTED",
+        IngestError(code: .retryBudgetExhausted,
                     message: "too many requests failed in a row, the service looks down; stopped retrying "
                         + "(last failure: \(lastFailure))",
                     hint: "check that the service is reachable and healthy, then run again to resume",

@@ -112,7 +112,7 @@ public struct RetryExecutor: Sendable {
         case .success(let value as HTTPResponse): return "HTTP \(value.status)"
         case .success: return "a retryable answer"
         case .failure(let error as TransportError): return error.description
-        case .failure(let error as any IngestErrorConvertible): return error.ingestError.code
+        case .failure(let error as any IngestErrorConvertible): return error.ingestError.code.rawValue
         case .failure(let error): return String(describing: type(of: error))
         }
     }

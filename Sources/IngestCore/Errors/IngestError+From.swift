@@ -6,9 +6,9 @@ extension IngestError {
             return convertible.ingestError.attributed(item: item, stage: stage)
         }
         if error is CancellationError {
-            return IngestError(code: "CANCELLED", item: item, stage: stage, message: "the run was cancelled",
+            return IngestError(code: .cancelled, item: item, stage: stage, message: "the run was cancelled",
                                retryable: true)
         }
-        return IngestError(code: "INTERNAL", item: item, stage: stage, message: "\(error)")
+        return IngestError(code: .internalError, item: item, stage: stage, message: "\(error)")
     }
 }

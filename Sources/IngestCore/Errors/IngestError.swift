@@ -4,8 +4,8 @@
 /// One item's `IngestError` never stops other items; the runner records it in the journal and
 /// the report. Messages never contain secrets.
 public struct IngestError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
-    /// Stable, upper-snake-case code, e.g. `SKYLARK_FORM_VALIDATION`; safe as a metric label.
-    public var code: String
+    /// Stable, upper-snake-case code, e.g. `SKYLARK_FORM_VALIDATION` (see `ErrorCode`); safe as a metric label.
+    public var code: ErrorCode
     /// The manifest item id, when the failure belongs to one item.
     public var item: String?
     /// The stage that failed, when known.
@@ -17,14 +17,15 @@ public struct IngestError: Error, Sendable, Hashable, Codable, CustomStringConve
     /// Whether the same operation may succeed if tried again later.
     public var retryable: Bool
 
-    public init(code: String, item: String? = nil, stage: Stage? = nil, message: String,
-                hint: String? = nil, retryable: Bool = false) {
+    /// An error; `retryable` defaults to the code's (`ErrorCode.retryable`).
+    public init(code: ErrorCode, item: String? = nil, stage: Stage? = nil, message: String,
+                hint: String? = nil, retryable: Bool? = nil) {
         self.code = code
         self.item = item
         self.stage = stage
         self.message = message
         self.hint = hint
-        self.retryable = retryable
+        self.retryable = retryable ?? code.retryable
     }
 
     /// This error attributed to `item` at `stage` (keeps values already set).

@@ -25,9 +25,13 @@ extension ItemState {
         return JournalEntry(item: id, stage: .validate, event: .summary, data: data)
     }
 
-    /// The `data.error` object recorded for `error` (code, message, retryable; never secrets).
+    /// The `data.error` object recorded for `error` (code, message, hint when there is one, retryable;
+    /// never secrets). Records written before hints were kept have none: they read back without.
     public static func errorData(_ error: IngestError) -> JSONValue {
-        .object(["code": .string(error.code), "message": .string(error.message), "retryable": .bool(error.retryable)])
+        var fields: [String: JSONValue] = ["code": .string(error.code.rawValue), "message": .string(error.message),
+                                           "retryable": .bool(error.retryable)]
+        if let hint = error.hint { fields["hint"] = .string(hint) }
+        return .object(fields)
     }
 
     private func resultData(for stage: Stage) -> [String: JSONValue] {

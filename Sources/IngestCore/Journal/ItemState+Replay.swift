@@ -163,8 +163,8 @@ extension ItemState {
 
     static func error(from value: JSONValue?, item: String, stage: Stage) -> IngestError? {
         guard case .object(let fields)? = value else { return nil }
-        return IngestError(code: fields["code"]?.stringValue ?? "UNKNOWN", item: item, stage: stage,
-                           message: fields["message"]?.stringValue ?? "",
-                           retryable: fields["retryable"]?.boolValue ?? false)
+        return IngestError(code: fields["code"]?.stringValue.map(ErrorCode.init(rawValue:)) ?? .unknown,
+                           item: item, stage: stage, message: fields["message"]?.stringValue ?? "",
+                           hint: fields["hint"]?.stringValue, retryable: fields["retryable"]?.boolValue ?? false)
     }
 }

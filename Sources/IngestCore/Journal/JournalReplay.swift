@@ -81,7 +81,7 @@ public struct JournalReplay: Sendable {
             return
         }
         if let bad {
-            throw IngestError(code: "CHECKPOINT_CORRUPT", message:
+            throw IngestError(code: .checkpointCorrupt, message:
                 "\(path):\(bad.line): corrupt record in the middle of the checkpoint (\(bad.reason))",
                 hint: "the file was damaged after it was written; restore it from a backup or move it aside to start over")
         }
@@ -96,7 +96,7 @@ public struct JournalReplay: Sendable {
                 return
             }
             if case .header(let header) = record, header.format > JournalHeader.currentFormat {
-                throw IngestError(code: "CHECKPOINT_FORMAT", message:
+                throw IngestError(code: .checkpointFormat, message:
                     "\(path) uses journal format \(header.format); this tool reads format \(JournalHeader.currentFormat)",
                     hint: "use a newer skylark-ingest, or start a new checkpoint with --checkpoint")
             }

@@ -89,7 +89,7 @@ public enum DriftCheck {
         if !state.hasEffects { return .replan(changed: changed) }
         let names = changed.isEmpty ? "its definition" : changed.joined(separator: ", ")
         return .refuse(IngestError(
-            code: "MANIFEST_DRIFT", item: state.id, stage: .validate,
+            code: .manifestDrift, item: state.id, stage: .validate,
             message: "item '\(state.id)' changed since the checkpoint recorded work for it (\(names)); "
                 + "the old and new definitions are not mixed",
             hint: "restore the item's previous definition, give the changed item a new id, "

@@ -12,7 +12,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
 
     public init(index: Int, count: Int) throws {
         guard count >= 1, index >= 1, index <= count else {
-            throw IngestError(code: "USAGE_SHARD", message: "a shard must be I/N with 1 ≤ I ≤ N, got \(index)/\(count)",
+            throw IngestError(code: .usageShard, message: "a shard must be I/N with 1 ≤ I ≤ N, got \(index)/\(count)",
                               hint: "e.g. --shard 2/4 runs the second of four shards")
         }
         self.index = index
@@ -23,7 +23,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 1, i <= n else {
-            throw IngestError(code: "USAGE_SHARD", message: "--shard must be I/N with 1 ≤ I ≤ N, or auto, got '\(text)'",
+            throw IngestError(code: .usageShard, message: "--shard must be I/N with 1 ≤ I ≤ N, or auto, got '\(text)'",
                               hint: "e.g. --shard 2/4 runs the second of four shards; --shard auto reads the job engine's task index")
         }
         index = i
@@ -39,20 +39,20 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         func number(_ name: String) throws -> Int? {
             guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
             guard let value = Int(text), value >= 0 else {
-                throw IngestError(code: "USAGE_SHARD_AUTO", message: "\(name)=\(text) is not a task index or count",
+                throw IngestError(code: .usageShardAuto, message: "\(name)=\(text) is not a task index or count",
                                   hint: "check the job engine's environment")
             }
             return value
         }
         if let id = try number("SLURM_ARRAY_TASK_ID") {
             guard let count = try number("SLURM_ARRAY_TASK_COUNT") else {
-                throw IngestError(code: "USAGE_SHARD_AUTO", message: "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not",
+                throw IngestError(code: .usageShardAuto, message: "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not",
                                   hint: "submit the job as an array: sbatch --array=0-N")
             }
             let minimum = try number("SLURM_ARRAY_TASK_MIN") ?? 0
             let step = max(1, try number("SLURM_ARRAY_TASK_STEP") ?? 1)
             guard id >= minimum, (id - minimum) % step == 0 else {
-                throw IngestError(code: "USAGE_SHARD_AUTO",
+                throw IngestError(code: .usageShardAuto,
                                   message: "SLURM_ARRAY_TASK_ID=\(id) is not in the array \(minimum)… step \(step)",
                                   hint: "use a contiguous array such as --array=0-7 (or --array=0-15:2)")
             }
@@ -61,12 +61,12 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         for (name, engine) in [("JOB_COMPLETION_INDEX", "Kubernetes Indexed Job"), ("AWS_BATCH_JOB_ARRAY_INDEX", "AWS Batch array job")] {
             guard let index = try number(name) else { continue }
             guard let count = try number("SKYLARK_SHARD_COUNT") else {
-                throw IngestError(code: "USAGE_SHARD_AUTO", message: "\(name) is set (\(engine)) but SKYLARK_SHARD_COUNT is not",
+                throw IngestError(code: .usageShardAuto, message: "\(name) is set (\(engine)) but SKYLARK_SHARD_COUNT is not",
                                   hint: "set SKYLARK_SHARD_COUNT to the number of tasks (the Job's completions / the array size)")
             }
             return try named(index: index + 1, count: count, source: "\(engine) index \(index)")
         }
-        throw IngestError(code: "USAGE_SHARD_AUTO",
+        throw IngestError(code: .usageShardAuto,
                           message: "--shard auto: no job engine task index in the environment",
                           hint: "run under a Slurm array (SLURM_ARRAY_TASK_ID), a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) "
                               + "or an AWS Batch array (AWS_BATCH_JOB_ARRAY_INDEX) with SKYLARK_SHARD_COUNT, or give --shard I/N")
@@ -74,7 +74,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
 
     private static func named(index: Int, count: Int, source: String) throws -> Shard {
         do { return try Shard(index: index, count: count) } catch {
-            throw IngestError(code: "USAGE_SHARD_AUTO", message: "\(source) gives shard \(index) of \(count), which does not exist",
+            throw IngestError(code: .usageShardAuto, message: "\(source) gives shard \(index) of \(count), which does not exist",
                               hint: "the task index must be below the shard count")
         }
     }

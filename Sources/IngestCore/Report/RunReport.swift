@@ -29,9 +29,11 @@ public struct ItemReport: Sendable, Hashable, Codable {
     public var stage: Stage?
     public var message: String?
     public var errorCode: String?
+    /// How to fix the failure, when the error had something useful to say.
+    public var hint: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, status, mode, stages, bucket, key, etag, bytes, stage, message
+        case id, status, mode, stages, bucket, key, etag, bytes, stage, message, hint
         case assetUID = "asset_uid"
         case textTracks = "text_tracks"
         case errorCode = "error_code"
@@ -53,6 +55,7 @@ public struct ItemReport: Sendable, Hashable, Codable {
         try c.encode(stage, forKey: .stage)
         try c.encode(message, forKey: .message)
         try c.encode(errorCode, forKey: .errorCode)
+        try c.encode(hint, forKey: .hint)
     }
 }
 
@@ -166,7 +169,7 @@ public enum ReportBuilder {
             }
         }
         if outcome == .failed && failure == nil {
-            failure = IngestError(code: "UNKNOWN", item: asset.id, message: "the item failed")
+            failure = IngestError(code: .unknown, item: asset.id, message: "the item failed")
         }
         if outcome != .failed { failure = nil }
         return ItemReport(
@@ -175,7 +178,7 @@ public enum ReportBuilder {
             textTracks: item.tracks.map { TrackReport(language: $0.language, textTrackUID: $0.textTrackUID,
                                                       documentUID: $0.documentUID, uploaded: $0.uploaded) },
             bucket: item.bucket, key: item.key ?? asset.effectiveKey, etag: item.etag, bytes: item.bytes,
-            stage: failure?.stage, message: failure?.message, errorCode: failure?.code)
+            stage: failure?.stage, message: failure?.message, errorCode: failure?.code.rawValue, hint: failure?.hint)
     }
 }
 

@@ -8,7 +8,9 @@ public struct StatusSummary {
         public var stage: String
         public var errorCode: String
         public var message: String
-        enum CodingKeys: String, CodingKey { case id, stage, message; case errorCode = "error_code" }
+        /// How to fix it, when the error said (left out of the JSON when there is none).
+        public var hint: String?
+        enum CodingKeys: String, CodingKey { case id, stage, message, hint; case errorCode = "error_code" }
     }
 
     public var stages: [String: [String: Int]] = [:]
@@ -24,8 +26,10 @@ public struct StatusSummary {
                 let key = ItemMachine.applies(stage, to: asset.mode) ? item[stage].status.rawValue : "not_applicable"
                 stages[stage.rawValue, default: [:]][key, default: 0] += 1
                 if item[stage].status == .failed {
-                    failures.append(Failure(id: asset.id, stage: stage.rawValue, errorCode: item[stage].error?.code ?? "UNKNOWN",
-                                            message: item[stage].error?.message ?? ""))
+                    let error = item[stage].error
+                    failures.append(Failure(id: asset.id, stage: stage.rawValue,
+                                            errorCode: (error?.code ?? .unknown).rawValue, message: error?.message ?? "",
+                                            hint: error?.hint))
                 }
             }
             let through: Stage = item.confirm.isUntouched ? .transfer : .confirm
@@ -47,7 +51,8 @@ public struct StatusSummary {
         if !failures.isEmpty {
             out += "failures:\n"
             for failure in failures {
-                out += "  \(failure.id) (\(failure.stage)): [\(failure.errorCode)] \(failure.message)\n"
+                out += "  \(failure.id) (\(failure.stage)): [\(failure.errorCode)] \(failure.message)"
+                    + (failure.hint.map { " — \($0)" } ?? "") + "\n"
             }
         }
         return out

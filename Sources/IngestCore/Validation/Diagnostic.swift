@@ -78,7 +78,7 @@ public enum DiagnosticRule {
     public static let videoReused = "VIDEO_REUSED"
     public static let modeInvalid = "MODE_INVALID"
     public static let simpleModeExtras = "SIMPLE_MODE_EXTRAS"
-    public static let titleRequired = "TITLE_REQUIRED"
+    public static let titleRequired = ErrorCode.titleRequired.rawValue
     public static let uidInvalid = "UID_INVALID"
     public static let languageInvalid = "LANGUAGE_INVALID"
     public static let languageMissing = "LANGUAGE_MISSING"
@@ -88,7 +88,7 @@ public enum DiagnosticRule {
     public static let languagePrivateUse = "LANGUAGE_PRIVATE_USE"
     public static let subtitleLanguageDuplicate = "SUBTITLE_LANGUAGE_DUPLICATE"
     public static let metadataTooLarge = "METADATA_TOO_LARGE"
-    public static let fileMissing = "FILE_MISSING"
+    public static let fileMissing = ErrorCode.fileMissing.rawValue
     public static let fileNotRegular = "FILE_NOT_REGULAR"
     public static let fileUnreadable = "FILE_UNREADABLE"
     public static let fileEmpty = "FILE_EMPTY"
@@ -106,7 +106,7 @@ public enum DiagnosticRule {
 extension Diagnostic {
     /// This diagnostic as a `validate`-stage `IngestError` (code = rule id, message prefixed with the position).
     public var ingestError: IngestError {
-        IngestError(code: rule, item: itemID, stage: .validate, message: "\(location): \(message)", hint: hint)
+        IngestError(code: ErrorCode(rawValue: rule), item: itemID, stage: .validate, message: "\(location): \(message)", hint: hint)
     }
 }
 

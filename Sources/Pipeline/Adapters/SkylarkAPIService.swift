@@ -76,7 +76,7 @@ public struct SkylarkAPIService: SkylarkService {
 
     static func remote(_ document: Document) throws -> RemoteDocument {
         guard let upload = document.uploadDocumentURL else {
-            throw IngestError(code: "SKYLARK_UNEXPECTED_RESPONSE", message: "document \(document.uid) has no upload_document_url")
+            throw IngestError(code: .skylarkUnexpectedResponse, message: "document \(document.uid) has no upload_document_url")
         }
         return RemoteDocument(uid: document.uid, url: document.selfURL, contentURL: document.contentURL ?? "",
                               uploadURL: upload, fileURL: document.url, documentTypeURL: document.documentTypeURL,

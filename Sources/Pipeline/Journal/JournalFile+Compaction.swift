@@ -22,7 +22,7 @@ extension JournalFile {
         header.format = JournalHeader.currentFormat
         let temp = path + ".compact"
         let fd = Foundation.open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Self.ioError("CHECKPOINT_IO", "cannot create \(temp)") }
+        guard fd >= 0 else { throw Self.ioError(.checkpointIO, "cannot create \(temp)") }
         var seq: UInt64 = 0
         do {
             var buffer = JournalCodec.encode(.header(header))
@@ -40,7 +40,7 @@ extension JournalFile {
                 }
             }
             try Self.writeAll(fd: fd, buffer, path: temp)
-            guard fsync(fd) == 0 else { throw Self.ioError("CHECKPOINT_IO", "cannot fsync \(temp)") }
+            guard fsync(fd) == 0 else { throw Self.ioError(.checkpointIO, "cannot fsync \(temp)") }
         } catch {
             Foundation.close(fd)
             unlink(temp)
@@ -50,7 +50,7 @@ extension JournalFile {
         try core.withLock { core in
             guard rename(temp, path) == 0 else {
                 Foundation.close(fd)
-                throw Self.ioError("CHECKPOINT_IO", "cannot replace \(path) with its compacted copy")
+                throw Self.ioError(.checkpointIO, "cannot replace \(path) with its compacted copy")
             }
             Self.syncDirectory(of: path)
             Foundation.close(core.fd)

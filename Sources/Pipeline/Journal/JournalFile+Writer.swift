@@ -40,7 +40,7 @@ extension JournalFile {
         let (seq, wake): (UInt64, Bool) = try core.withLock { core in
             if let failure = core.failure { throw failure }
             guard !core.closing else {
-                throw IngestError(code: "CHECKPOINT_CLOSED", message: "the checkpoint \(path) is already closed")
+                throw IngestError(code: .checkpointClosed, message: "the checkpoint \(path) is already closed")
             }
             entry.seq = core.nextSeq
             core.nextSeq += 1
@@ -93,11 +93,11 @@ extension JournalFile {
             if !batch.bytes.isEmpty {
                 do {
                     try Self.writeAll(fd: batch.fd, batch.bytes, path: path)
-                    if fdatasync(batch.fd) != 0 { throw Self.ioError("CHECKPOINT_IO", "cannot fsync \(path)") }
+                    if fdatasync(batch.fd) != 0 { throw Self.ioError(.checkpointIO, "cannot fsync \(path)") }
                 } catch let error as IngestError {
                     failure = error
                 } catch {
-                    failure = IngestError(code: "CHECKPOINT_IO", message: "\(error)")
+                    failure = IngestError(code: .checkpointIO, message: "\(error)")
                 }
             }
             let finish: Bool = core.withLock { core in
@@ -145,7 +145,7 @@ extension JournalFile {
     package func abandon() {
         let waiters: [CheckedContinuation<Void, any Error>]? = core.withLock { core in
             if core.closed { return nil }
-            let crash = IngestError(code: "CHECKPOINT_CLOSED", message: "simulated crash")
+            let crash = IngestError(code: .checkpointClosed, message: "simulated crash")
             core.failure = crash
             core.closing = true
             core.closed = true
@@ -163,7 +163,7 @@ extension JournalFile {
             Foundation.close(core.fd)
             core.fd = -1
         }
-        for waiter in waiters { waiter.resume(throwing: IngestError(code: "CHECKPOINT_CLOSED", message: "simulated crash")) }
+        for waiter in waiters { waiter.resume(throwing: IngestError(code: .checkpointClosed, message: "simulated crash")) }
         flock(lockFD, LOCK_UN)
         Foundation.close(lockFD)
         signal()

@@ -63,16 +63,16 @@ public final class JournalFile: Sendable {
     public static func open(path: String, header: JournalHeader, options: Options = Options()) throws -> Opened {
         let lockPath = path + ".lock"
         let lockFD = Foundation.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard lockFD >= 0 else { throw ioError("CHECKPOINT_IO", "cannot create the lock file \(lockPath)") }
+        guard lockFD >= 0 else { throw ioError(.checkpointIO, "cannot create the lock file \(lockPath)") }
         if flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             Foundation.close(lockFD)
             if code == EWOULDBLOCK {
-                throw IngestError(code: "CHECKPOINT_LOCKED", message:
+                throw IngestError(code: .checkpointLocked, message:
                     "another skylark-ingest run holds the checkpoint \(path)",
                     hint: "wait for the other run to finish, or give this run its own --checkpoint")
             }
-            throw ioError("CHECKPOINT_IO", "cannot lock \(lockPath)", code)
+            throw ioError(.checkpointIO, "cannot lock \(lockPath)", code)
         }
         do {
             var warnings: [String] = []
@@ -83,18 +83,18 @@ public final class JournalFile: Sendable {
                 warnings.append("\(path): \(torn.description); a copy of the damaged file is in \(path).broken")
             }
             let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw ioError("CHECKPOINT_IO", "cannot open \(path) for writing") }
-            if lseek(fd, off_t(validLength), SEEK_SET) < 0 { throw ioError("CHECKPOINT_IO", "cannot seek in \(path)") }
+            guard fd >= 0 else { throw ioError(.checkpointIO, "cannot open \(path) for writing") }
+            if lseek(fd, off_t(validLength), SEEK_SET) < 0 { throw ioError(.checkpointIO, "cannot seek in \(path)") }
             var state = result.state
             if state.header == nil {
                 if validLength > 0 {
                     Foundation.close(fd)
-                    throw IngestError(code: "CHECKPOINT_CORRUPT", message: "\(path) has records but no header line",
+                    throw IngestError(code: .checkpointCorrupt, message: "\(path) has records but no header line",
                                       hint: "move the file aside to start over")
                 }
                 let line = JournalCodec.encode(.header(header))
                 try writeAll(fd: fd, line, path: path)
-                guard fsync(fd) == 0 else { throw ioError("CHECKPOINT_IO", "cannot fsync \(path)") }
+                guard fsync(fd) == 0 else { throw ioError(.checkpointIO, "cannot fsync \(path)") }
                 syncDirectory(of: path)
                 validLength = line.count
                 state.apply(.header(header))
@@ -118,7 +118,7 @@ public final class JournalFile: Sendable {
         let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return replay.finish() }
-            throw ioError("CHECKPOINT_IO", "cannot read \(path)")
+            throw ioError(.checkpointIO, "cannot read \(path)")
         }
         defer { Foundation.close(fd) }
         // Stream in chunks so a large journal never sits in memory whole.
@@ -129,7 +129,7 @@ public final class JournalFile: Sendable {
             let count = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, chunkSize) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw ioError("CHECKPOINT_IO", "cannot read \(path)")
+                throw ioError(.checkpointIO, "cannot read \(path)")
             }
             if count == 0 { break }
             try buffer.withUnsafeBufferPointer { all in
@@ -167,13 +167,13 @@ public final class JournalFile: Sendable {
         let broken = path + ".broken"
         try? FileManager.default.removeItem(atPath: broken)
         do { try FileManager.default.copyItem(atPath: path, toPath: broken) } catch {
-            throw IngestError(code: "CHECKPOINT_IO", message: "cannot save \(broken) before repairing \(path): \(error)")
+            throw IngestError(code: .checkpointIO, message: "cannot save \(broken) before repairing \(path): \(error)")
         }
         let fd = Foundation.open(path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ioError("CHECKPOINT_IO", "cannot open \(path) to repair it") }
+        guard fd >= 0 else { throw ioError(.checkpointIO, "cannot open \(path) to repair it") }
         defer { Foundation.close(fd) }
         guard ftruncate(fd, off_t(validLength)) == 0, fsync(fd) == 0 else {
-            throw ioError("CHECKPOINT_IO", "cannot truncate \(path) to its last good record")
+            throw ioError(.checkpointIO, "cannot truncate \(path) to its last good record")
         }
     }
 
@@ -186,7 +186,7 @@ public final class JournalFile: Sendable {
                 let written = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw ioError("CHECKPOINT_IO", "cannot write to \(path)")
+                    throw ioError(.checkpointIO, "cannot write to \(path)")
                 }
                 offset += written
             }
@@ -202,7 +202,7 @@ public final class JournalFile: Sendable {
         }
     }
 
-    static func ioError(_ code: String, _ message: String, _ errnoValue: Int32 = errno) -> IngestError {
+    static func ioError(_ code: ErrorCode, _ message: String, _ errnoValue: Int32 = errno) -> IngestError {
         IngestError(code: code, message: "\(message): \(String(cString: strerror(errnoValue)))",
                     hint: "check the path, permissions and free space")
     }

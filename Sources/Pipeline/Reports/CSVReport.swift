@@ -5,7 +5,7 @@ import IngestCore
 public enum CSVReport {
     static let columns = ["id", "status", "mode", "asset_uid", "assets", "documents", "transfer", "confirm",
                           "text_track_uids", "document_uids", "bucket", "key", "etag", "bytes",
-                          "failed_stage", "error_code", "message"]
+                          "failed_stage", "error_code", "message", "hint"]
 
     /// The CSV text.
     public static func render(_ report: RunReport) -> String {
@@ -27,6 +27,7 @@ public enum CSVReport {
             item.textTracks.map { "\($0.language)=\($0.documentUID ?? "")" }.joined(separator: ";"),
             item.bucket ?? "", item.key ?? "", item.etag ?? "", item.bytes.map(String.init) ?? "",
             item.stage?.rawValue ?? "", item.errorCode ?? "", item.message ?? "",
+            item.hint ?? "",
         ]
         return row.map(quote).joined(separator: ",") + "\r\n"
     }

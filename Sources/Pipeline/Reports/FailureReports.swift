@@ -32,7 +32,7 @@ public final class FailureReports: Sendable {
     /// Notes a failed item (pass every event of the run; the others are ignored).
     public func record(_ event: PipelineEvent) {
         guard event.kind == .itemFinished, event.outcome == .failed else { return }
-        let error = event.error ?? IngestError(code: "UNKNOWN", item: event.item, message: "the item failed")
+        let error = event.error ?? IngestError(code: .unknown, item: event.item, message: "the item failed")
         state.withLock {
             $0.failures[event.item] = error
             $0.pending = true

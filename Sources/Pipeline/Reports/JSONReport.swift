@@ -67,6 +67,7 @@ public enum JSONReport {
             ("bytes", item.bytes.map { .raw(String($0)) } ?? .null),
             ("error_code", .optional(item.errorCode)),
             ("etag", .optional(item.etag)),
+            ("hint", .optional(item.hint)),
             ("id", .string(item.id)),
             ("key", .optional(item.key)),
             ("message", .optional(item.message)),

@@ -1,6 +1,7 @@
 import IngestCore
 
-/// `junit.xml`: one testcase per item; failures carry the code and message; pending items are skipped.
+/// `junit.xml`: one testcase per item; failures carry the code and message (with the hint, when there is
+/// one: `message — hint`); pending items are skipped.
 public enum JUnitReport {
     /// The XML text.
     public static func render(_ report: RunReport) -> String {
@@ -27,8 +28,8 @@ public enum JUnitReport {
         case .succeeded:
             out += "/>\n"
         case .failed:
-            out += ">\n      <failure type=\"\(escape(item.errorCode ?? "UNKNOWN"))\" "
-                + "message=\"\(escape(item.message ?? ""))\">"
+            out += ">\n      <failure type=\"\(escape(item.errorCode ?? ErrorCode.unknown.rawValue))\" "
+                + "message=\"\(escape((item.message ?? "") + (item.hint.map { " — \($0)" } ?? "")))\">"
                 + "stage: \(escape(item.stage?.rawValue ?? "unknown"))</failure>\n    </testcase>\n"
         case .pending, .skipped:
             out += ">\n      <skipped message=\"\(escape(item.status.rawValue))\"/>\n    </testcase>\n"

@@ -25,10 +25,10 @@ public enum MarkdownSummary {
         out += "| succeeded | \(c.succeeded) |\n| failed | \(c.failed) |\n| pending | \(c.pending) |\n"
         out += "| skipped | \(c.skipped) |\n| **total** | **\(c.total)** |\n"
         if !failed.isEmpty {
-            out += "\n## Failed items\n\n| id | stage | code | message |\n|---|---|---|---|\n"
+            out += "\n## Failed items\n\n| id | stage | code | message | hint |\n|---|---|---|---|---|\n"
             for item in failed {
                 out += "| \(text(item.id)) | \(text(item.stage?.rawValue ?? "")) | \(text(item.errorCode ?? "")) "
-                    + "| \(text(item.message ?? "")) |\n"
+                    + "| \(text(item.message ?? "")) | \(text(item.hint ?? "")) |\n"
             }
         }
         return out

@@ -70,7 +70,7 @@ final class ReportOutput {
     }
 
     private static func error(_ message: String, _ code: Int32) -> IngestError {
-        IngestError(code: "REPORT_WRITE", message: "\(message): \(String(cString: strerror(code)))",
+        IngestError(code: .reportWrite, message: "\(message): \(String(cString: strerror(code)))",
                     hint: "check --report-dir and its permissions")
     }
 }

@@ -54,7 +54,7 @@ public enum ReportWriter {
         } catch let error as IngestError {
             throw error
         } catch {
-            throw IngestError(code: "REPORT_WRITE", message: "cannot write the report into \(directory): \(error)",
+            throw IngestError(code: .reportWrite, message: "cannot write the report into \(directory): \(error)",
                               hint: "check --report-dir and its permissions")
         }
     }

@@ -17,14 +17,14 @@ enum AssetsStage {
         let skylark = ctx.skylark
         if let uid = asset.uid {
             guard let remote = try await ctx.retry.read({ try await skylark.asset(uid: uid) }) else {
-                throw IngestError(code: "SKYLARK_ASSET_NOT_FOUND", item: id, stage: .assets,
+                throw IngestError(code: .skylarkAssetNotFound, item: id, stage: .assets,
                                   message: "asset \(uid) does not exist", hint: "check the item's uid")
             }
             try await done(id, remote, ctx)
             return
         }
         guard let title = asset.title, let slug = asset.effectiveSlug, !slug.isEmpty else {
-            throw IngestError(code: "TITLE_REQUIRED", item: id, stage: .assets,
+            throw IngestError(code: .titleRequired, item: id, stage: .assets,
                               message: "a new asset needs a title", hint: "add a title to the item")
         }
         var typeURL: String?
@@ -54,7 +54,7 @@ enum AssetsStage {
                                                     ambiguous.withLock { $0 = true }
                                                     return try await find()
                                                 })
-        } catch where IngestError.from(error).code == "SKYLARK_FORM_VALIDATION" {
+        } catch where IngestError.from(error).code == .skylarkFormValidation {
             // Refused, typically because the slug is unique and taken. The holder is ours only if a
             // write of ours may have made it and it is what we asked for; otherwise say whose it is.
             guard let holder = try await ctx.retry.read({ try await skylark.asset(slug: slug) }) else { throw error }
@@ -81,7 +81,7 @@ enum AssetsStage {
     static func slugTaken(_ id: String, _ request: NewAsset, _ holder: RemoteAsset) -> IngestError {
         let title = holder.title.map { "'\($0)'" } ?? "no title"
         return IngestError(
-            code: "SKYLARK_SLUG_TAKEN", item: id, stage: .assets,
+            code: .skylarkSlugTaken, item: id, stage: .assets,
             message: "the slug '\(request.slug)' belongs to asset \(holder.uid) (\(title)), which this item did not "
                 + "create: another catalogue or tool made it",
             hint: "to attach this item to that asset, set `uid: \(holder.uid)`; to create a new asset, give the item "

@@ -33,7 +33,7 @@ enum ConfirmStage {
             }
             if clock.now >= deadline {
                 let what = processed ? "the asset has no OVPs yet" : "processed/\(key) did not appear"
-                throw IngestError(code: "CONFIRM_TIMEOUT", item: id, stage: .confirm,
+                throw IngestError(code: .confirmTimeout, item: id, stage: .confirm,
                                   message: "Skylark did not finish processing in time: \(what)",
                                   hint: "run the confirm stage again later, or raise --confirm-timeout", retryable: true)
             }

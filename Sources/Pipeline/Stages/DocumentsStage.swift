@@ -35,7 +35,7 @@ enum DocumentsStage {
         let skylark = ctx.skylark
         let start = ctx.checkpoint.item(id)
         guard let assetUID = start.assetUID ?? asset.uid else {
-            throw IngestError(code: "PIPELINE_MISSING_INPUT", item: id, stage: .documents,
+            throw IngestError(code: .pipelineMissingInput, item: id, stage: .documents,
                               message: "the checkpoint has no asset for this item", hint: "run the assets stage first")
         }
         let needed = asset.subtitles.filter { start.track($0.language)?.textTrackUID == nil }
@@ -48,7 +48,7 @@ enum DocumentsStage {
             earlier = EarlierTracks()
         } else {
             guard let remote = try await ctx.retry.read({ try await skylark.asset(uid: assetUID) }) else {
-                throw IngestError(code: "SKYLARK_ASSET_NOT_FOUND", item: id, stage: .documents,
+                throw IngestError(code: .skylarkAssetNotFound, item: id, stage: .documents,
                                   message: "asset \(assetUID) does not exist")
             }
             assetURL = start.assetURL ?? remote.url
@@ -218,7 +218,7 @@ enum DocumentsStage {
     }
 
     static func trackExists(_ id: String, _ assetUID: String, _ theirs: RemoteTextTrack) -> IngestError {
-        IngestError(code: "SKYLARK_TEXT_TRACK_EXISTS", item: id, stage: .documents,
+        IngestError(code: .skylarkTextTrackExists, item: id, stage: .documents,
                     message: "asset \(assetUID) already has a \(theirs.language) text track (\(theirs.uid)) that this "
                         + "item did not create; a second \(theirs.language) track is not made and that one is not reused",
                     hint: "remove the \(theirs.language) subtitle from the item, or delete text track \(theirs.uid) in "
@@ -228,7 +228,7 @@ enum DocumentsStage {
     /// A journal that lacks a value its own records imply (edited, or damaged): this item fails, the run goes on.
     static func inconsistent(_ id: String, _ missing: String, language: String? = nil) -> IngestError {
         let subject = language.map { "the \($0) subtitle" } ?? "this item"
-        return IngestError(code: "CHECKPOINT_INCONSISTENT", item: id, stage: .documents,
+        return IngestError(code: .checkpointInconsistent, item: id, stage: .documents,
                            message: "the checkpoint's records of \(subject) lack \(missing)",
                            hint: "run again with --retry-failed once the checkpoint is restored; or remove this "
                                + "item's records from the checkpoint and attach it to its asset with `uid:`")

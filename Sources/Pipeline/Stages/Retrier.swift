@@ -47,8 +47,8 @@ public struct Retrier: Sendable {
                 let failure = IngestError.from(error)
                 guard failure.retryable, !Task.isCancelled else { throw error }
                 var fields = metadata
-                fields["code"] = failure.code
-                fields["reason"] = failure.code
+                fields["code"] = failure.code.rawValue
+                fields["reason"] = failure.code.rawValue
                 // A server that asked for time (429/503 `Retry-After`) gets it before it is read from.
                 if let wait = (error as? any RetryAfterProviding)?.retryAfter, wait > .zero {
                     let capped = min(wait, executor.policy.maxRetryAfter)
@@ -65,7 +65,7 @@ public struct Retrier: Sendable {
                     return found
                 }
                 guard executor.policy.allowsAnotherAttempt(after: attempt) else { throw error }
-                _ = try await executor.backOff(after: attempt, lastFailure: failure.code, describe: { wait in
+                _ = try await executor.backOff(after: attempt, lastFailure: failure.code.rawValue, describe: { wait in
                     "\(prefix(item))nothing found, writing again after \(RetryExecutor.milliseconds(wait)) ms"
                 }, metadata: fields)
                 attempt += 1

@@ -48,7 +48,7 @@ actor LookupCache {
         let key = name.lowercased()
         if let known = assetTypes[key] { return known }
         guard let url = try await retry.read({ try await skylark.assetTypeURL(name) }) else {
-            throw IngestError(code: "SKYLARK_ASSET_TYPE_NOT_FOUND", stage: .assets,
+            throw IngestError(code: .skylarkAssetTypeNotFound, stage: .assets,
                               message: "no asset type named '\(name)'",
                               hint: "use an asset type name or uid that exists in this Skylark account")
         }
@@ -60,7 +60,7 @@ actor LookupCache {
     func textTrackDocumentTypeURL(skylark: any SkylarkService, retry: Retrier) async throws -> String {
         if let documentType { return documentType }
         guard let url = try await retry.read({ try await skylark.documentTypeURL("Text track") }) else {
-            throw IngestError(code: "SKYLARK_DOCUMENT_TYPE_NOT_FOUND", stage: .documents,
+            throw IngestError(code: .skylarkDocumentTypeNotFound, stage: .documents,
                               message: "the Skylark account has no 'Text track' document type")
         }
         documentType = url

@@ -22,7 +22,7 @@ enum TransferStage {
         var metadata: [String: String] = [:]
         if asset.mode == .advanced {
             guard let uid = state.assetUID ?? asset.uid else {
-                throw IngestError(code: "PIPELINE_MISSING_INPUT", item: id, stage: .transfer,
+                throw IngestError(code: .pipelineMissingInput, item: id, stage: .transfer,
                                   message: "the checkpoint has no asset for this item", hint: "run the assets stage first")
             }
             metadata["asset"] = AssetMetadata.value(uid: uid)
@@ -60,7 +60,7 @@ enum TransferStage {
     static func fileSize(_ path: String, item: String) throws -> Int64 {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw IngestError(code: "FILE_MISSING", item: item, stage: .transfer, message: "cannot read the video \(path)",
+            throw IngestError(code: .fileMissing, item: item, stage: .transfer, message: "cannot read the video \(path)",
                               hint: "check that the file exists and is readable")
         }
         return Int64(info.st_size)
@@ -92,7 +92,7 @@ struct OwnObjectFinder: Sendable {
             }
             if candidate == key {
                 throw IngestError(
-                    code: "S3_KEY_CONFLICT", item: item, stage: .transfer,
+                    code: .s3KeyConflict, item: item, stage: .transfer,
                     message: "s3://\(store.bucket)/\(key) already holds another upload (\(info.size) bytes, ETag \(info.etag), "
                         + "asset \(info.metadata["asset"] ?? "none")) that Skylark has not processed yet; it is not this "
                         + "item's file",

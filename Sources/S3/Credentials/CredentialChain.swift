@@ -38,7 +38,7 @@ public struct CredentialChain: CredentialProvider {
             } catch let error as CredentialSourceError {
                 tried.append("\(name): \(error.reason)")
                 if case .failed = error { throw Self.error(tried, failed: true) }
-            } catch let error as IngestError where error.code == "AWS_NO_CREDENTIALS" {
+            } catch let error as IngestError where error.code == .awsNoCredentials {
                 tried.append("\(name): \(error.message)")
             }
         }
@@ -46,7 +46,7 @@ public struct CredentialChain: CredentialProvider {
     }
 
     static func error(_ tried: [String], failed: Bool) -> IngestError {
-        IngestError(code: "AWS_NO_CREDENTIALS",
+        IngestError(code: .awsNoCredentials,
                     message: (failed ? "could not get AWS credentials; tried: " : "no AWS credentials found; tried: ")
                         + tried.joined(separator: "; "),
                     hint: failed ? "fix the failing source above, or unset its variables/profile to use another"

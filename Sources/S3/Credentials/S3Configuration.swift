@@ -67,14 +67,14 @@ public struct S3Configuration: Sendable, Hashable {
         let shown = endpoint.contains("@") ? "…@…" : DiagnosticText.escaped(endpoint)
         guard let scheme else {
             let example = endpoint.contains("://") || endpoint.contains("@") ? "http://127.0.0.1:8333" : "http://\(shown)"
-            return IngestError(code: "S3_ENDPOINT_INVALID",
+            return IngestError(code: .s3EndpointInvalid,
                                message: "\(setting) is `\(shown)`, which is not an http:// or https:// URL",
                                hint: "include the scheme, e.g. \(example)")
         }
         let rest = endpoint.dropFirst(scheme.count)
         let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if host.isEmpty || host.hasPrefix(":") || rest.contains("?") || rest.contains("#") || host.contains("@") {
-            return IngestError(code: "S3_ENDPOINT_INVALID",
+            return IngestError(code: .s3EndpointInvalid,
                                message: "\(setting) is `\(shown)`, which is not an endpoint URL (scheme, host and optional port and path)",
                                hint: "e.g. http://127.0.0.1:8333 or https://s3.eu-west-1.amazonaws.com")
         }

@@ -13,11 +13,11 @@ public struct FileFingerprint: Sendable, Hashable {
     public static func of(_ path: String) throws -> FileFingerprint {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            let code = errno == ENOENT ? "FILE_NOT_FOUND" : "FILE_READ"
+            let code: ErrorCode = errno == ENOENT ? .fileNotFound : .fileRead
             throw IngestError(code: code, message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw IngestError(code: "FILE_READ", message: "\(path) is not a regular file")
+            throw IngestError(code: .fileRead, message: "\(path) is not a regular file")
         }
         let mtime = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
         return FileFingerprint(size: Int64(info.st_size), mtime: mtime)
@@ -42,7 +42,7 @@ public enum FileHasher {
     public static func md5Blocking(path: String, offset: Int64, length: Int64) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
-            throw IngestError(code: "FILE_READ", message: "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw IngestError(code: .fileRead, message: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         var digest = StreamingDigest(.md5)
@@ -54,7 +54,7 @@ public enum FileHasher {
             let got = pread(fd, buffer.baseAddress, want, off_t(offset + done))
             if got < 0 && errno == EINTR { continue }
             guard got > 0 else {
-                throw IngestError(code: "FILE_READ", message: got == 0 ? "\(path) is shorter than expected (changed during upload?)"
+                throw IngestError(code: .fileRead, message: got == 0 ? "\(path) is shorter than expected (changed during upload?)"
                                   : "cannot read \(path): \(String(cString: strerror(errno)))")
             }
             digest.update(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))

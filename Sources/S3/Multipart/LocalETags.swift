@@ -23,7 +23,7 @@ public enum LocalETags {
         let sizes = Array(Set(partSizes.filter { $0 > 0 })).sorted()
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
-            throw IngestError(code: "FILE_READ", message: "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw IngestError(code: .fileRead, message: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         var whole = StreamingDigest(.md5)
@@ -38,7 +38,7 @@ public enum LocalETags {
             let got = pread(fd, buffer.baseAddress, want, off_t(done))
             if got < 0 && errno == EINTR { continue }
             guard got > 0 else {
-                throw IngestError(code: "FILE_READ", message: got == 0 ? "\(path) is shorter than expected (changed?)"
+                throw IngestError(code: .fileRead, message: got == 0 ? "\(path) is shorter than expected (changed?)"
                                   : "cannot read \(path): \(String(cString: strerror(errno)))")
             }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<got])

@@ -245,7 +245,7 @@ public struct MultipartUploader: Sendable {
                                                    contentMD5: md5, progress: tracker.reporter(part: part.number),
                                                    sendLimiter: bandwidth)
             if etag.count == 32 && etag != Hex.encode(md5) {
-                throw IngestError(code: "S3_PART_ETAG_MISMATCH", message: "part \(part.number) of \(request.key): "
+                throw IngestError(code: .s3PartETagMismatch, message: "part \(part.number) of \(request.key): "
                                   + "S3 answered ETag \(etag), local MD5 is \(Hex.encode(md5))", retryable: true)
             }
             tracker.finish(part: part.number, bytes: part.length)
@@ -259,7 +259,7 @@ public struct MultipartUploader: Sendable {
 
     private func checkETag(server: String, expected: String, request: UploadRequest) throws {
         guard server.isEmpty || server == expected else {
-            throw IngestError(code: "S3_ETAG_MISMATCH", message: "\(request.bucket)/\(request.key): S3 answered ETag "
+            throw IngestError(code: .s3ETagMismatch, message: "\(request.bucket)/\(request.key): S3 answered ETag "
                               + "\(server), computed locally \(expected); the object may be corrupt", retryable: true)
         }
     }
@@ -288,7 +288,7 @@ public struct UploadOutcomeUnknown: Error, Sendable, CustomStringConvertible, In
     public var description: String { ingestError.description }
 
     public var ingestError: IngestError {
-        IngestError(code: "S3_OUTCOME_UNKNOWN", message: "s3://\(bucket)/\(key): \(reason)",
+        IngestError(code: .s3OutcomeUnknown, message: "s3://\(bucket)/\(key): \(reason)",
                     hint: "the object is looked up before anything is uploaded again", retryable: true)
     }
 }

@@ -39,25 +39,25 @@ public struct CognitoError: Error, Sendable, Hashable, CustomStringConvertible, 
         let who = username.map { " for user '\($0)'" } ?? ""
         switch type {
         case "NotAuthorizedException", "UserNotFoundException":
-            return IngestError(code: "AUTH_INVALID_CREDENTIALS", message: "Cognito refused the login\(who): \(message)",
+            return IngestError(code: .authInvalidCredentials, message: "Cognito refused the login\(who): \(message)",
                                hint: "check SKYLARK_USERNAME and SKYLARK_PASSWORD (or SKYLARK_PASSWORD_FILE)")
         case "ChallengeUnsupported":
-            return IngestError(code: "AUTH_CHALLENGE_UNSUPPORTED",
+            return IngestError(code: .authChallengeUnsupported,
                                message: "Cognito asked for the \(challenge ?? "?") challenge\(who), which an "
                                    + "unattended ingest cannot answer",
                                hint: CognitoError.hint(challenge: challenge ?? ""))
         case "PasswordResetRequiredException", "UserNotConfirmedException":
-            return IngestError(code: "AUTH_USER_STATE", message: "Cognito cannot log in the user\(who): \(message)",
+            return IngestError(code: .authUserState, message: "Cognito cannot log in the user\(who): \(message)",
                                hint: "finish the user's set-up (confirm it or reset its password) in the Skylark UI")
         case "InvalidParameterException", "ResourceNotFoundException", "InvalidUserPoolConfigurationException":
-            return IngestError(code: "AUTH_CONFIGURATION", message: "Cognito rejected the request: \(message)",
+            return IngestError(code: .authConfiguration, message: "Cognito rejected the request: \(message)",
                                hint: "check SKYLARK_COGNITO_USER_POOL_ID, SKYLARK_COGNITO_CLIENT_ID and the "
                                    + "app client's settings (USER_SRP_AUTH enabled, client secret)")
         case "TooManyRequestsException", "InternalErrorException", "Unavailable":
-            return IngestError(code: "AUTH_UNAVAILABLE", message: "Cognito is unavailable: \(message)",
+            return IngestError(code: .authUnavailable, message: "Cognito is unavailable: \(message)",
                                hint: "try again later", retryable: true)
         default:
-            return IngestError(code: "AUTH_FAILED", message: "Cognito login failed\(who): \(type): \(message)")
+            return IngestError(code: .authFailed, message: "Cognito login failed\(who): \(type): \(message)")
         }
     }
 

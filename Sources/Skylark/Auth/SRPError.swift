@@ -33,7 +33,7 @@ public struct SRPError: Error, Sendable, Hashable, CustomStringConvertible, Inge
     }
 
     public var ingestError: IngestError {
-        IngestError(code: "AUTH_SRP_PROTOCOL", stage: nil, message: "SRP login failed: \(description)",
+        IngestError(code: .authSRPProtocol, stage: nil, message: "SRP login failed: \(description)",
                     hint: "check that SKYLARK_COGNITO_ENDPOINT points at a Cognito user pool endpoint",
                     retryable: kind == .zeroScrambler)
     }

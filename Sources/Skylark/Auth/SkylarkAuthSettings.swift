@@ -30,7 +30,7 @@ public enum SkylarkAuthSettings: Sendable {
         } else if let file = value("SKYLARK_PASSWORD_FILE") {
             let text: String
             do { text = try readFile(file) } catch {
-                throw IngestError(code: "AUTH_NOT_CONFIGURED", message: "cannot read SKYLARK_PASSWORD_FILE \(file)",
+                throw IngestError(code: .authNotConfigured, message: "cannot read SKYLARK_PASSWORD_FILE \(file)",
                                   hint: "make the file readable, or set SKYLARK_PASSWORD")
             }
             // A trailing newline from `echo … > file` is not part of the password.
@@ -48,7 +48,7 @@ public enum SkylarkAuthSettings: Sendable {
         if pool == nil { missing.append("SKYLARK_COGNITO_USER_POOL_ID") }
         if client == nil { missing.append("SKYLARK_COGNITO_CLIENT_ID") }
         guard let username, let password, let pool, let client else {
-            throw IngestError(code: "AUTH_NOT_CONFIGURED",
+            throw IngestError(code: .authNotConfigured,
                               message: "no Skylark credentials: missing \(missing.joined(separator: ", "))",
                               hint: "set SKYLARK_TOKEN, or the Cognito user and pool variables")
         }

@@ -17,8 +17,7 @@ struct CheckpointOptions: ParsableArguments {
         let path = path(for: manifest)
         if let problem = CheckpointOptions.missingCheckpoint(path, manifest: manifest, explicit: checkpoint != nil,
                                                               exists: { FileManager.default.fileExists(atPath: $0) }) {
-            Console.printError("error: \(problem.description)")
-            throw ExitCode(ExitStatus.usage)
+            throw ExitStatus.fail(problem)
         }
         return path
     }
@@ -37,7 +36,7 @@ struct CheckpointOptions: ParsableArguments {
             hint = "nothing has run for this manifest yet, or its checkpoint is elsewhere: "
                 + "run `skylark-ingest run \(manifest)` first, or give --checkpoint FILE"
         }
-        return IngestError(code: "CHECKPOINT_NOT_FOUND", message: "no checkpoint at \(path)", hint: hint)
+        return IngestError(code: .checkpointNotFound, message: "no checkpoint at \(path)", hint: hint)
     }
 }
 

@@ -172,7 +172,7 @@ struct RunCommand: AsyncParsableCommand {
             if recorded != parsedShard?.description {
                 opened.journal.abandon()
                 throw IngestError(
-                    code: "USAGE_SHARD_MISMATCH",
+                    code: .usageShardMismatch,
                     message: "\(checkpointPath) belongs to \(recorded.map { "shard " + $0 } ?? "a run of the whole manifest"), "
                         + "not \(parsedShard.map { "shard \($0)" } ?? "the whole manifest")",
                     hint: "run with the shard the checkpoint was made with (the shard count is fixed for a checkpoint), "
@@ -302,7 +302,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if !stages.isDisjoint(with: [.transfer, .confirm]) {
             guard let bucket = configuration.bucket else {
-                throw IngestError(code: "S3_NOT_CONFIGURED", message: "SKYLARK_WATCHFOLDER_BUCKET is not set",
+                throw IngestError(code: .s3NotConfigured, message: "SKYLARK_WATCHFOLDER_BUCKET is not set",
                                   hint: "set it to the watchfolder bucket's name")
             }
             let credentials = try await AWSSetup.credentials(environment: environment, http: http)
@@ -321,7 +321,7 @@ struct RunCommand: AsyncParsableCommand {
 /// The Skylark service of a run whose stages never call the API (e.g. `--stages transfer`).
 struct UnconfiguredSkylark: SkylarkService {
     private var error: IngestError {
-        IngestError(code: "SKYLARK_NOT_CONFIGURED", message: "this run's stages do not use the Skylark API")
+        IngestError(code: .skylarkNotConfigured, message: "this run's stages do not use the Skylark API")
     }
     func assetTypeURL(_ nameOrUID: String) async throws -> String? { throw error }
     func documentTypeURL(_ name: String) async throws -> String? { throw error }

@@ -114,7 +114,7 @@ struct UploadCommand: AsyncParsableCommand {
                 maxBytesPerSecond: maxBandwidth.flatMap(ByteSize.parse))
         } catch {
             printError(error)
-            throw ExitCode(3)
+            throw ExitCode(ExitStatus.code(for: error))
         }
         if let stateDir {
             try? FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
@@ -148,11 +148,11 @@ struct UploadCommand: AsyncParsableCommand {
         if stop.isRequested {
             FileHandle.standardError.write(Data(("interrupted: \(requests.count - started) of \(requests.count) file(s) not started"
                 + (failures > 0 ? ", \(failures) failed" : "") + "; run the same command again\n").utf8))
-            throw ExitCode(130)
+            throw ExitCode(ExitStatus.code(uploadFailures: failures, interrupted: true))
         }
         if failures > 0 {
             FileHandle.standardError.write(Data("\(failures) of \(requests.count) file(s) failed\n".utf8))
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.code(uploadFailures: failures, interrupted: false))
         }
     }
 
@@ -233,13 +233,13 @@ struct UploadCommand: AsyncParsableCommand {
         let temp = path + ".tmp"
         try data.write(to: URL(fileURLWithPath: temp))
         guard rename(temp, path) == 0 else {
-            throw IngestError(code: "STATE_WRITE", message: "cannot write \(path): \(String(cString: strerror(errno)))")
+            throw IngestError(code: .stateWrite, message: "cannot write \(path): \(String(cString: strerror(errno)))")
         }
     }
 
     private func printError(_ error: any Error, file: String? = nil) {
         let ingest = (error as? any IngestErrorConvertible)?.ingestError
-            ?? IngestError(code: "UNEXPECTED", message: String(describing: error))
+            ?? IngestError(code: .unexpected, message: String(describing: error))
         let prefix = file.map { "failed \($0): " } ?? "error: "
         Terminal.standardError.writeLine(prefix + ingest.description)
     }

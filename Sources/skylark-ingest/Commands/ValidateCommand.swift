@@ -49,6 +49,6 @@ struct ValidateCommand: AsyncParsableCommand {
         case .json: output = DiagnosticFormatter.json(result, manifestPath: path)
         }
         StandardOutput.write(output)
-        if result.hasErrors { throw ExitCode(2) }
+        if result.hasErrors { throw ExitCode(ExitStatus.usage) }
     }
 }

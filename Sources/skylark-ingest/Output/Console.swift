@@ -65,8 +65,9 @@ final class Console: Sendable {
             case .stageFailed:
                 if let s = event.stage { c.stageActive[s] = max(0, (c.stageActive[s] ?? 1) - 1) }
                 records.append(Record(level: .error, message: "\(paint("FAILED", 31)) \(event.item) (\(event.stage?.rawValue ?? "")): "
-                                      + "[\(event.error?.code ?? "")] \(event.error?.message ?? "")",
-                                      item: event.item, stage: event.stage, code: event.error?.code))
+                                      + "[\(event.error?.code.rawValue ?? "")] \(event.error?.message ?? "")"
+                                      + (event.error?.hint.map { " — \($0)" } ?? ""),
+                                      item: event.item, stage: event.stage, code: event.error?.code.rawValue))
             case .itemFinished:
                 c.finished[event.outcome ?? .pending, default: 0] += 1
                 c.itemRate.record(Double(RunSummaryLine.Counts(c.finished).finished), at: now)
@@ -74,8 +75,9 @@ final class Console: Sendable {
                     if outcome == .failed, let error = event.error {
                         let shown = !live || event.stage == .validate
                         records.append(Record(level: shown ? .error : .debug,
-                                              message: "\(event.item): \(paint("failed", 31)) [\(error.code)] \(error.message)",
-                                              item: event.item, stage: event.stage, code: error.code))
+                                              message: "\(event.item): \(paint("failed", 31)) [\(error.code)] \(error.message)"
+                                                  + (error.hint.map { " — \($0)" } ?? ""),
+                                              item: event.item, stage: event.stage, code: error.code.rawValue))
                     } else {
                         records.append(Record(level: quiet, message: "\(event.item): \(outcome.rawValue)", item: event.item,
                                               stage: event.stage))

@@ -121,7 +121,7 @@ actor FakeSkylark: SkylarkService {
         createAssetCalls += 1
         return try write(.createAsset) {
             if assets.values.contains(where: { $0.remote.slug == request.slug }) {
-                throw IngestError(code: "SKYLARK_FORM_VALIDATION", message: "slug: An asset with this slug already exists.")
+                throw IngestError(code: .skylarkFormValidation, message: "slug: An asset with this slug already exists.")
             }
             let uid = uid("asse")
             let remote = RemoteAsset(uid: uid, url: "/api/assets/\(uid)/", slug: request.slug, title: request.title,
@@ -134,7 +134,7 @@ actor FakeSkylark: SkylarkService {
     func createTextTrack(language: String, assetURL: String) async throws -> RemoteTextTrack {
         try write(.createTextTrack) {
             guard let assetUID = assets.values.first(where: { $0.remote.url == assetURL })?.remote.uid else {
-                throw IngestError(code: "SKYLARK_FORM_VALIDATION", message: "asset_urls: unknown asset")
+                throw IngestError(code: .skylarkFormValidation, message: "asset_urls: unknown asset")
             }
             let uid = uid("text")
             let track = RemoteTextTrack(uid: uid, url: "/api/text-tracks/\(uid)/", language: language)
@@ -162,10 +162,10 @@ actor FakeSkylark: SkylarkService {
     func uploadDocumentFile(uploadURL: String, fileName: String, path: String) async throws -> RemoteDocument {
         try write(.upload) {
             guard let uid = documents.values.first(where: { $0.uploadURL == uploadURL })?.uid else {
-                throw IngestError(code: "SKYLARK_NOT_FOUND", message: "no such document")
+                throw IngestError(code: .skylarkNotFound, message: "no such document")
             }
             if documents[uid]!.fileURL != nil {
-                throw IngestError(code: "SKYLARK_BAD_REQUEST", message: "file already uploaded")
+                throw IngestError(code: .skylarkBadRequest, message: "file already uploaded")
             }
             documents[uid]!.fileURL = "/media/documents/\(uid)/\(fileName)"
             return documents[uid]!

@@ -27,9 +27,9 @@ struct ScriptedFault: Sendable {
 }
 
 /// What the Skylark adapter makes of a 503, a 429 and a request timeout (as `IngestError`s).
-let injected503 = IngestError(code: "SKYLARK_UNAVAILABLE", message: "injected 503", retryable: true)
-let injected429 = IngestError(code: "SKYLARK_RATE_LIMITED", message: "injected 429", retryable: true)
-let injectedTimeout = IngestError(code: "NET_TIMEOUT", message: "injected timeout", retryable: true)
+let injected503 = IngestError(code: .skylarkUnavailable, message: "injected 503", retryable: true)
+let injected429 = IngestError(code: .skylarkRateLimited, message: "injected 429", retryable: true)
+let injectedTimeout = IngestError(code: .netTimeout, message: "injected timeout", retryable: true)
 
 extension SplitMix64 {
     /// The seeded source of faults (and of crash points) of these tests, so failing runs can be replayed:
@@ -59,7 +59,7 @@ struct FaultPlan: Sendable {
 }
 
 /// The error fakes throw for an injected 500.
-let injected500 = IngestError(code: "SKYLARK_SERVER_ERROR", message: "injected 500", retryable: true)
+let injected500 = IngestError(code: .skylarkServerError, message: "injected 500", retryable: true)
 
 /// The error fakes throw once a simulated crash happened (the process is "dead").
 struct SimulatedCrash: Error {}

@@ -68,7 +68,7 @@ import Testing
     func plainHTTPToAHostThatIsNotLoopbackIsRefused(url: String) async throws {
         let http = FakeHTTPClient(responses: [.json(200, Self.documentJSON)])
         let error = await #expect(throws: IngestError.self) { _ = try await upload(client(http), to: url) }
-        #expect(error?.code == "SKYLARK_INSECURE_URL")
+        #expect(error?.code == .skylarkInsecureURL)
         let withoutQuery = String(url.prefix { $0 != "?" })
         #expect(error?.hint?.contains(withoutQuery) == true)
         #expect(!"\(error.map { "\($0)" } ?? "")".contains("hunter2"))
@@ -82,7 +82,7 @@ import Testing
     func absoluteURLsWhoseHostCannotBeReadSafelyAreRefused(reference: String) async throws {
         let http = FakeHTTPClient(responses: [.json(200, Self.assetJSON)])
         let error = await #expect(throws: IngestError.self) { _ = try await client(http).asset(url: reference) }
-        #expect(error?.code == "SKYLARK_INSECURE_URL")
+        #expect(error?.code == .skylarkInsecureURL)
         #expect(http.requests.isEmpty)
     }
 
@@ -102,7 +102,7 @@ import Testing
         let error = await #expect(throws: IngestError.self) {
             _ = try await client(http, api: "http://skylark.example.com/api/").asset(uid: "asse_1")
         }
-        #expect(error?.code == "SKYLARK_INSECURE_URL")
+        #expect(error?.code == .skylarkInsecureURL)
         #expect(http.requests.isEmpty)
     }
 
@@ -112,7 +112,7 @@ import Testing
                       "http://localhost.evil.example/api/", "http://[::2]/api/"])
     func plainHTTPAPIURLToAHostThatIsNotLoopbackIsAConfigurationError(url: String) {
         let error = #expect(throws: IngestError.self) { _ = try SkylarkClient.apiURL(environment: ["SKYLARK_API_URL": url]) }
-        #expect(error?.code == "SKYLARK_INSECURE_URL")
+        #expect(error?.code == .skylarkInsecureURL)
         #expect(error?.hint?.contains("https://") == true)
     }
 
@@ -126,7 +126,7 @@ import Testing
                       "http://user:hunter2@127.0.0.1:1/api/"])
     func apiURLWithUserInfoIsAConfigurationErrorThatDoesNotPrintIt(url: String) {
         let error = #expect(throws: IngestError.self) { _ = try SkylarkClient.apiURL(environment: ["SKYLARK_API_URL": url]) }
-        #expect(error?.code == "SKYLARK_NOT_CONFIGURED")
+        #expect(error?.code == .skylarkNotConfigured)
         #expect(!"\(error.map { "\($0)" } ?? "")".contains("hunter2"))
         #expect(!"\(error.map { "\($0)" } ?? "")".contains("user@") && !"\(error.map { "\($0)" } ?? "")".contains("user:"))
     }
@@ -136,6 +136,6 @@ import Testing
             _ = try SkylarkClient(environment: ["SKYLARK_API_URL": "http://skylark.example.com/api/", "SKYLARK_TOKEN": "t"],
                                   httpClient: FakeHTTPClient(responses: []))
         }
-        #expect(error?.code == "SKYLARK_INSECURE_URL")
+        #expect(error?.code == .skylarkInsecureURL)
     }
 }

@@ -13,7 +13,7 @@ import Testing
         {"error": "Invalid data", "skylark_error_code": "FORM_VALIDATION_ERRORS",
          "form_validation_errors": {"slug": ["An asset with this slug already exists."], "title": ["Required.", "Too short."]}}
         """).ingestError
-        #expect(e.code == "SKYLARK_FORM_VALIDATION")
+        #expect(e.code == .skylarkFormValidation)
         #expect(e.message == "Skylark rejected POST assets/: slug: An asset with this slug already exists.; "
                     + "title: Required.; Too short.")
         #expect(!e.retryable)
@@ -30,7 +30,7 @@ import Testing
     ])
     func serverCodesMapToStableCodes(status: Int, skylarkCode: String, code: String, retryable: Bool) {
         let e = error(status, #"{"error": "message from server", "skylark_error_code": "\#(skylarkCode)", "form_validation_errors": null}"#)
-        #expect(e.code == code)
+        #expect(e.code.rawValue == code)
         #expect(e.isRetryable == retryable)
         #expect(e.ingestError.retryable == retryable)
         #expect(e.ingestError.message.contains("message from server"))
@@ -43,7 +43,7 @@ import Testing
     func statusAloneMapsWhenTheBodyIsNotSkylarks(status: Int, code: String) {
         let e = SkylarkAPIError(response: HTTPResponse(status: status, body: Array("<html>proxy error</html>".utf8)),
                                 method: "GET", path: "assets/")
-        #expect(e.code == code)
+        #expect(e.code.rawValue == code)
         #expect(e.message == "HTTP \(status)")
     }
 

@@ -96,7 +96,7 @@ import Testing
     @Test func getGivesUpAfterMaxAttemptsWithARetryableCode() async throws {
         let http = FakeHTTPClient(responses: [.json(500, #"{"error": "oops", "skylark_error_code": "SERVER_ERROR"}"#)])
         let error = await #expect(throws: SkylarkAPIError.self) { _ = try await client(http).asset(uid: "a") }
-        #expect(error?.code == "SKYLARK_SERVER_ERROR")
+        #expect(error?.code == .skylarkServerError)
         #expect(error?.ingestError.retryable == true)
         #expect(http.requests.count == 4)
     }
@@ -225,7 +225,7 @@ import Testing
         let error = await #expect(throws: SkylarkAPIError.self) {
             _ = try await client(http, tokens: tokens).createAsset(CreateAssetRequest(title: "T"))
         }
-        #expect(error?.code == "SKYLARK_UNAUTHORIZED")
+        #expect(error?.code == .skylarkUnauthorized)
         #expect(http.requests.count == 2)
     }
 
@@ -243,7 +243,7 @@ import Testing
         let error = await #expect(throws: SkylarkAPIError.self) {
             _ = try await client(http).createAsset(CreateAssetRequest(title: "T", slug: "t"))
         }
-        #expect(error?.ingestError.code == "SKYLARK_FORM_VALIDATION")
+        #expect(error?.ingestError.code == .skylarkFormValidation)
         #expect(error?.ingestError.message.contains("slug: An asset with this slug already exists.") == true)
         #expect(http.requests.count == 1)
     }
@@ -251,7 +251,7 @@ import Testing
     @Test func undecodableSuccessBodyIsABadResponse() async throws {
         let http = FakeHTTPClient(responses: [.json(200, "<html>login page</html>")])
         let error = await #expect(throws: SkylarkResponseError.self) { _ = try await client(http).asset(uid: "a") }
-        #expect(error?.ingestError.code == "SKYLARK_BAD_RESPONSE")
+        #expect(error?.ingestError.code == .skylarkBadResponse)
     }
 
     @Test func uploadSendsOneMultipartFileField() async throws {
@@ -280,14 +280,14 @@ import Testing
         defer { dir.remove() }
         let path = try dir.write("big.vtt", String(repeating: "x", count: 2048))
         let tooBig = await #expect(throws: IngestError.self) { try await SkylarkClient.readSmallFile(path, limit: 1024) }
-        #expect(tooBig?.code == "SKYLARK_FILE_TOO_LARGE")
+        #expect(tooBig?.code == .skylarkFileTooLarge)
         #expect(try await SkylarkClient.readSmallFile(path, limit: 4096).count == 2048)
         let http = FakeHTTPClient(responses: [])
         let missing = await #expect(throws: IngestError.self) {
             _ = try await client(http).uploadDocumentFile(uploadURL: "http://x/", filePath: dir.path("nope.srt"),
                                                           fileName: "nope.srt")
         }
-        #expect(missing?.code == "FILE_READ")
+        #expect(missing?.code == .fileRead)
         #expect(http.requests.isEmpty)
     }
 

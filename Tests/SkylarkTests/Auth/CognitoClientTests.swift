@@ -33,13 +33,13 @@ import Testing
         let error = await #expect(throws: CognitoError.self) {
             _ = try await client(cognito).login(username: cognito.loginName, password: Secret("wrong"))
         }
-        #expect(error?.ingestError.code == "AUTH_INVALID_CREDENTIALS")
+        #expect(error?.ingestError.code == .authInvalidCredentials)
         #expect(error?.ingestError.message.contains("Incorrect username or password.") == true)
         #expect(error?.ingestError.message.contains("wrong") == false)
         let unknown = await #expect(throws: CognitoError.self) {
             _ = try await client(cognito).login(username: "nobody", password: Secret("x"))
         }
-        #expect(unknown?.ingestError.code == "AUTH_INVALID_CREDENTIALS")
+        #expect(unknown?.ingestError.code == .authInvalidCredentials)
     }
 
     @Test(arguments: ["NEW_PASSWORD_REQUIRED", "SMS_MFA", "SOFTWARE_TOKEN_MFA", "CUSTOM_CHALLENGE"])
@@ -49,7 +49,7 @@ import Testing
             _ = try await client(cognito).login(username: cognito.loginName, password: Secret("pw"))
         }
         let ingest = try #require(error?.ingestError)
-        #expect(ingest.code == "AUTH_CHALLENGE_UNSUPPORTED")
+        #expect(ingest.code == .authChallengeUnsupported)
         #expect(ingest.message.contains(challenge))
         #expect(ingest.hint?.isEmpty == false)
     }
@@ -101,7 +101,7 @@ import Testing
             _ = try await client(cognito, http: throttled).login(username: "u", password: Secret("pw"))
         }
         #expect(error?.type == "TooManyRequestsException")
-        #expect(error?.ingestError.code == "AUTH_UNAVAILABLE")
+        #expect(error?.ingestError.code == .authUnavailable)
         #expect(error?.ingestError.retryable == true)
         #expect(throttled.requests.count == 4)
         let config = FakeHTTPClient(responses: [
@@ -110,7 +110,7 @@ import Testing
         let configError = await #expect(throws: CognitoError.self) {
             _ = try await client(cognito, http: config).login(username: "u", password: Secret("pw"))
         }
-        #expect(configError?.ingestError.code == "AUTH_CONFIGURATION")
+        #expect(configError?.ingestError.code == .authConfiguration)
         #expect(config.requests.count == 1)
     }
 

@@ -115,7 +115,7 @@ import Testing
                                                clientSecret: nil, now: Date())
             }
             #expect(error?.kind == kind)
-            #expect(error?.ingestError.code == "AUTH_SRP_PROTOCOL")
+            #expect(error?.ingestError.code == .authSRPProtocol)
         }
     }
 

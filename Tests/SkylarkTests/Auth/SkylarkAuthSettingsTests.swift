@@ -47,7 +47,7 @@ import Testing
         let error = #expect(throws: IngestError.self) {
             _ = try SkylarkAuthSettings(environment: ["SKYLARK_USERNAME": "editor"])
         }
-        #expect(error?.code == "AUTH_NOT_CONFIGURED")
+        #expect(error?.code == .authNotConfigured)
         #expect(error?.message.contains("SKYLARK_PASSWORD") == true)
         #expect(error?.message.contains("SKYLARK_COGNITO_USER_POOL_ID") == true)
         #expect(error?.message.contains("SKYLARK_USERNAME") == false)
@@ -56,7 +56,7 @@ import Testing
             env["SKYLARK_PASSWORD_FILE"] = "/nope"
             _ = try SkylarkAuthSettings(environment: env) { _ in throw CocoaLikeError() }
         }
-        #expect(unreadable?.code == "AUTH_NOT_CONFIGURED")
+        #expect(unreadable?.code == .authNotConfigured)
     }
 
     @Test func secretsNeverPrint() throws {
@@ -79,7 +79,7 @@ import Testing
         for bad in [[:], ["SKYLARK_API_URL": ""], ["SKYLARK_API_URL": "s.example.com/api/"],
                     ["SKYLARK_API_URL": "http:///api/"]] {
             let error = #expect(throws: IngestError.self) { _ = try SkylarkClient.apiURL(environment: bad) }
-            #expect(error?.code == "SKYLARK_NOT_CONFIGURED")
+            #expect(error?.code == .skylarkNotConfigured)
         }
     }
 

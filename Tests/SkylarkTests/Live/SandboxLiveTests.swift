@@ -62,7 +62,7 @@ import SkylarkSandbox
             let again = await #expect(throws: SkylarkAPIError.self) {
                 _ = try await c.uploadDocumentFile(uploadURL: uploadURL, filePath: file, fileName: "abc123.en-gb.srt")
             }
-            #expect(again?.code == "SKYLARK_BAD_REQUEST")
+            #expect(again?.code == .skylarkBadRequest)
         }
     }
 
@@ -73,14 +73,14 @@ import SkylarkSandbox
             let duplicate = await #expect(throws: SkylarkAPIError.self) {
                 _ = try await c.createAsset(CreateAssetRequest(title: "Two", slug: "dup"))
             }
-            #expect(duplicate?.ingestError.code == "SKYLARK_FORM_VALIDATION")
+            #expect(duplicate?.ingestError.code == .skylarkFormValidation)
             #expect(duplicate?.ingestError.message.contains("slug: An asset with this slug already exists.") == true)
 
             let badType = await #expect(throws: SkylarkAPIError.self) {
                 _ = try await c.createAsset(CreateAssetRequest(
                     title: "Three", assetTypeURL: "/api/asset-types/asty_00000000000000000000000000000000/"))
             }
-            #expect(badType?.code == "SKYLARK_FORM_VALIDATION")
+            #expect(badType?.code == .skylarkFormValidation)
             #expect(badType?.fieldErrors["asset_type_url"]?.isEmpty == false)
 
             let badTrack = await #expect(throws: SkylarkAPIError.self) {
@@ -92,7 +92,7 @@ import SkylarkSandbox
 
             let stranger = live.client(tokens: StaticTokenProvider(token: Secret("not-a-token")))
             let refused = await #expect(throws: SkylarkAPIError.self) { _ = try await stranger.assetTypes(named: "Movie") }
-            #expect(refused?.code == "SKYLARK_UNAUTHORIZED")
+            #expect(refused?.code == .skylarkUnauthorized)
             #expect(refused?.ingestError.message.contains("not-a-token") == false)
         }
     }
@@ -130,11 +130,11 @@ import SkylarkSandbox
             let wrong = await #expect(throws: Skylark.CognitoError.self) {
                 _ = try await cognito.login(username: LiveSandbox.username, password: Secret("wrong-password"))
             }
-            #expect(wrong?.ingestError.code == "AUTH_INVALID_CREDENTIALS")
+            #expect(wrong?.ingestError.code == .authInvalidCredentials)
             let unknown = await #expect(throws: Skylark.CognitoError.self) {
                 _ = try await cognito.login(username: "nobody@example.com", password: live.password)
             }
-            #expect(unknown?.ingestError.code == "AUTH_INVALID_CREDENTIALS")
+            #expect(unknown?.ingestError.code == .authInvalidCredentials)
 
             let refreshed = try await cognito.refresh(refreshToken: try #require(tokens.refreshToken),
                                                       username: tokens.username)
