@@ -20,7 +20,7 @@ import Testing
     static let key = "master.mxf"
 
     /// One advanced item whose assets and documents stages are done, its video a 256-part master.
-    static func fixture() async throws -> Fixture {
+    static func fixture(parts partCount: Int = partCount) async throws -> Fixture {
         var fixture = try Fixture(advanced: 1)
         let video = fixture.directory.path("media/master.mxf")
         // Every part different, so every part has an ETag of its own.
@@ -79,6 +79,24 @@ import Testing
 
     static func fileSize(_ path: String) throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? -1
+    }
+
+    /// Issue 13's acceptance: the journal grows linearly with a video's parts, up to S3's 10,000: the bytes
+    /// each part adds are the same (within 10 %) from 100 to 1,000 parts as from 1,000 to 10,000.
+    @Test func theCheckpointGrowsLinearlyUpToTenThousandParts() async throws {
+        var sizes: [Int: Int] = [:]
+        for parts in [100, 1_000, 10_000] {
+            let fixture = try await Self.fixture(parts: parts)
+            defer { fixture.directory.remove() }
+            let result = try await Self.transfer(fixture, FakeMultipartS3())
+            #expect(result.count(.succeeded) == 1, "\(parts) parts: \(result.errors)")
+            sizes[parts] = try Self.fileSize(fixture.journalPath)
+        }
+        let small = Double(sizes[1_000]! - sizes[100]!) / 900
+        let large = Double(sizes[10_000]! - sizes[1_000]!) / 9_000
+        print("journal bytes per part: \(small) (100→1,000 parts), \(large) (1,000→10,000 parts); sizes \(sizes)")
+        #expect(abs(large - small) / small < 0.10, "bytes per part \(small) then \(large): not linear")
+        #expect(large < 400, "each part costs \(large) bytes of journal")
     }
 
     @Test func aMasterOf256PartsLeavesACheckpointOfAtMost64KiB() async throws {
