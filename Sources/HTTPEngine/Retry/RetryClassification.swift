@@ -44,15 +44,20 @@ extension RetryClassification {
     public static func parseRetryAfter(_ value: String, now: Date = Date()) -> Duration? {
         let text = value.trimmingCharacters(in: .whitespaces)
         if let seconds = Int(text) { return seconds >= 0 ? .seconds(seconds) : nil }
+        guard let date = httpDate(text) else { return nil }
+        let seconds = date.timeIntervalSince(now)
+        return seconds > 0 ? .milliseconds(Int64((seconds * 1000).rounded(.up))) : .zero
+    }
+
+    /// An HTTP date (RFC 9110: IMF-fixdate, and the obsolete RFC 850 and asctime forms), nil when unreadable.
+    public static func httpDate(_ value: String) -> Date? {
+        let text = value.trimmingCharacters(in: .whitespaces)
         for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = TimeZone(identifier: "GMT")
             formatter.dateFormat = format
-            if let date = formatter.date(from: text) {
-                let seconds = date.timeIntervalSince(now)
-                return seconds > 0 ? .milliseconds(Int64((seconds * 1000).rounded(.up))) : .zero
-            }
+            if let date = formatter.date(from: text) { return date }
         }
         return nil
     }

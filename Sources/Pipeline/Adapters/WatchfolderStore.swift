@@ -21,10 +21,7 @@ public struct WatchfolderStore: ObjectStore {
     }
 
     public func contentETags(path: String, size: Int64, resume: JSONValue?) async throws -> Set<String> {
-        var partSizes: [Int64] = []
-        if uploader.planner.usesMultipart(fileSize: size) { partSizes.append(uploader.planner.partSize(fileSize: size)) }
-        if let state = Self.uploadState(resume) { partSizes.append(state.partSize) }
-        return try await LocalETags.of(path: path, size: size, partSizes: partSizes)
+        try await uploader.contentETags(path: path, size: size, resumedPartSize: Self.uploadState(resume)?.partSize)
     }
 
     /// The uploader's state in the opaque JSON the journal keeps.

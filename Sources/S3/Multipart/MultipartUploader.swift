@@ -257,6 +257,16 @@ public struct MultipartUploader: Sendable {
         }
     }
 
+    /// Every ETag an object holding exactly the file at `path` (`size` bytes) can have when this uploader
+    /// sent it: the whole-file MD5 (a single PUT, or a copy S3 made) and the multipart ETag for this
+    /// planner's part size and for `resumedPartSize` (an earlier upload's). Reads the file once.
+    public func contentETags(path: String, size: Int64, resumedPartSize: Int64? = nil) async throws -> Set<String> {
+        var partSizes: [Int64] = []
+        if planner.usesMultipart(fileSize: size) { partSizes.append(planner.partSize(fileSize: size)) }
+        if let resumedPartSize { partSizes.append(resumedPartSize) }
+        return try await LocalETags.of(path: path, size: size, partSizes: partSizes)
+    }
+
     private func checkETag(server: String, expected: String, request: UploadRequest) throws {
         guard server.isEmpty || server == expected else {
             throw IngestError(code: .s3ETagMismatch, message: "\(request.bucket)/\(request.key): S3 answered ETag "

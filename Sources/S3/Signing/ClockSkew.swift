@@ -1,4 +1,5 @@
 import Foundation
+import HTTPEngine
 
 /// The difference between S3's clock and ours, learnt from a `RequestTimeTooSkewed` answer and added
 /// to every later signature's date (the AWS SDKs' clock-skew correction).
@@ -28,13 +29,6 @@ public final class ClockSkew: @unchecked Sendable {
             iso.formatOptions = [.withInternetDateTime]
             if let date = iso.date(from: text) { return date }
         }
-        if let text = dateHeader?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "GMT")
-            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-            return formatter.date(from: text)
-        }
-        return nil
+        return dateHeader.flatMap(RetryClassification.httpDate)
     }
 }

@@ -207,9 +207,7 @@ struct UploadCommand: AsyncParsableCommand {
             guard let info = try await uploader.client.headObject(bucket: request.bucket, key: key),
                   info.size == size, info.metadata["asset"] == request.metadata["asset"] else { continue }
             if local == nil {
-                var partSizes = resume.map { [$0.partSize] } ?? []
-                if uploader.planner.usesMultipart(fileSize: size) { partSizes.append(uploader.planner.partSize(fileSize: size)) }
-                local = try await LocalETags.of(path: request.path, size: size, partSizes: partSizes)
+                local = try await uploader.contentETags(path: request.path, size: size, resumedPartSize: resume?.partSize)
             }
             if local?.contains(info.etag) == true { return (key, size, info.etag) }
         }
