@@ -31,9 +31,11 @@ public struct ItemReport: Sendable, Hashable, Codable {
     public var errorCode: String?
     /// How to fix the failure, when the error had something useful to say.
     public var hint: String?
+    /// The shard that owns the item (`I/N`) in a report merged over shards; nil otherwise.
+    public var shard: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, status, mode, stages, bucket, key, etag, bytes, stage, message, hint
+        case id, status, mode, stages, bucket, key, etag, bytes, stage, message, hint, shard
         case assetUID = "asset_uid"
         case textTracks = "text_tracks"
         case errorCode = "error_code"
@@ -56,6 +58,8 @@ public struct ItemReport: Sendable, Hashable, Codable {
         try c.encode(message, forKey: .message)
         try c.encode(errorCode, forKey: .errorCode)
         try c.encode(hint, forKey: .hint)
+        // Only merged reports have shards: other reports stay byte-identical.
+        if let shard { try c.encode(shard, forKey: .shard) }
     }
 }
 
@@ -192,12 +196,16 @@ public struct ReportSource: Sendable {
     private let outcomes: [String: ItemOutcome]
     private let errors: [String: IngestError]
     private let through: Stage
+    /// Item id → its shard (`I/N`), for a report merged over shards.
+    private let shards: [String: String]
 
     /// Rows from a replayed journal `state` (a copy: a running checkpoint's `snapshot` stays as it
     /// was while the report is written, so its counts and rows agree).
     public init(assets: [ManifestAsset], state: JournalState, context: ReportBuilder.Context,
-                outcomes: [String: ItemOutcome] = [:], errors: [String: IngestError] = [:]) {
+                outcomes: [String: ItemOutcome] = [:], errors: [String: IngestError] = [:],
+                shards: [String: String] = [:]) {
         self.assets = assets
+        self.shards = shards
         self.context = context
         self.state = state
         self.outcomes = outcomes
@@ -211,8 +219,10 @@ public struct ReportSource: Sendable {
     /// Row `index` (manifest order).
     public func item(_ index: Int) -> ItemReport {
         let asset = assets[index]
-        return ReportBuilder.item(asset, state: state.item(asset.id), through: through, context: context,
-                                  outcome: outcomes[asset.id], error: errors[asset.id])
+        var report = ReportBuilder.item(asset, state: state.item(asset.id), through: through, context: context,
+                                        outcome: outcomes[asset.id], error: errors[asset.id])
+        report.shard = shards[asset.id]
+        return report
     }
 
     /// The report without rows, with `counts`.
