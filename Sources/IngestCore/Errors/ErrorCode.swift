@@ -100,6 +100,12 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let usageUnknownStage = ErrorCode("USAGE_UNKNOWN_STAGE", exit: .usage)
     /// `status`/`report` given a checkpoint that does not exist.
     public static let checkpointNotFound = ErrorCode("CHECKPOINT_NOT_FOUND", exit: .usage)
+    /// `status`/`report` over shards: the journals found were made with different shard counts.
+    public static let checkpointShardCounts = ErrorCode("CHECKPOINT_SHARD_COUNTS", exit: .usage)
+    /// `status`/`report` over shards: two journals with records claim the same shard.
+    public static let checkpointShardDuplicate = ErrorCode("CHECKPOINT_SHARD_DUPLICATE", exit: .usage)
+    /// `status`/`report` over shards: a journal of the whole manifest with records beside shard journals.
+    public static let checkpointShardMixed = ErrorCode("CHECKPOINT_SHARD_MIXED", exit: .usage)
 
     // MARK: Interrupted (exit 130)
 
@@ -181,6 +187,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let checkpointFormat = ErrorCode("CHECKPOINT_FORMAT", exit: .fatal)
     /// The journal and Skylark disagree about an item's objects.
     public static let checkpointInconsistent = ErrorCode("CHECKPOINT_INCONSISTENT", exit: .itemFailure)
+    /// `--checkpoint s3://…` for `status`/`report` in a build without the S3 checkpoint.
+    public static let checkpointS3Unavailable = ErrorCode("CHECKPOINT_S3_UNAVAILABLE", exit: .fatal)
 
     // MARK: Local files and reports
 
@@ -262,6 +270,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     /// Every registered code.
     public static let all: [ErrorCode] = [
         usageShard, usageShardAuto, usageShardMismatch, usageUnknownStage, checkpointNotFound,
+        checkpointShardCounts, checkpointShardDuplicate, checkpointShardMixed, checkpointS3Unavailable,
         cancelled,
         configUnreadable, configSyntax, configUnknownKey, caBundleUnreadable, skylarkNotConfigured,
         skylarkInsecureURL, s3NotConfigured, s3EndpointInvalid, awsNoCredentials,

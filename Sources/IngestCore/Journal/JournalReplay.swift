@@ -13,6 +13,9 @@ public struct JournalState: Sendable {
     public private(set) var lastSeq: UInt64 = 0
     /// Number of entries applied (compaction triggers on this growing past a bound).
     public private(set) var entryCount = 0
+    /// The latest record time (`at`, UTC ISO 8601) a replay saw; nil when it saw no record (or the state
+    /// was not replayed). `status` over shards shows it as each shard's last activity.
+    public var lastActivity: String?
 
     public init() {}
 
@@ -66,6 +69,8 @@ public struct JournalReplay: Sendable {
     private var validLength = 0
     private var bad: (line: Int, reason: String)?
     private let path: String
+    /// The greatest `at` of the records so far (ISO 8601 UTC: bytewise order is time order).
+    private var latestAt: [UInt8] = []
 
     /// A replay of the journal at `path` (the path only appears in messages).
     public init(path: String = "checkpoint") { self.path = path }
@@ -92,9 +97,11 @@ public struct JournalReplay: Sendable {
             case .record(let decoded): record = decoded
             case .item(let seq, let item):
                 state.replace(with: item, seq: seq)
+                noteTime(of: line)
                 validLength = offset
                 return
             }
+            if case .entry = record { noteTime(of: line) }
             if case .header(let header) = record, header.format > JournalHeader.currentFormat {
                 throw IngestError(code: .checkpointFormat, message:
                     "\(path) uses journal format \(header.format); this tool reads format \(JournalHeader.currentFormat)",
@@ -120,7 +127,24 @@ public struct JournalReplay: Sendable {
     public func finish() -> Result {
         let torn = bad.map { JournalReplayWarning(line: $0.line, message:
             "torn last record dropped (\($0.reason)); the work it described will be reconciled") }
+        var state = state
+        if !latestAt.isEmpty { state.lastActivity = String(decoding: latestAt, as: UTF8.self) }
         return Result(state: state, validLength: validLength, tornTail: torn)
+    }
+
+    /// Keeps the entry's time when it is the latest so far. The decoder skips `at` (replay never needs
+    /// it); the writer puts it last, right before the 18-byte `,"crc":"XXXXXXXX"}` trailer, so it is
+    /// read here from the line's end without decoding anything.
+    private mutating func noteTime(of line: UnsafeBufferPointer<UInt8>) {
+        let close = line.count - 19  // the quote that closes the `at` string
+        guard close > 6, line[close] == UInt8(ascii: "\"") else { return }
+        var open = close - 1
+        while open > 0 && line[open] != UInt8(ascii: "\"") && close - open <= 40 { open -= 1 }
+        let key = #""at":""#.utf8
+        guard open >= 5, line[open] == UInt8(ascii: "\""),
+              zip(line[(open - 5)...open], key).allSatisfy({ $0 == $1 }) else { return }
+        let time = UnsafeBufferPointer(rebasing: line[(open + 1)..<close])
+        if latestAt.lexicographicallyPrecedes(time) { latestAt.replaceSubrange(0..., with: time) }
     }
 
     /// Replays `bytes` (a whole journal).

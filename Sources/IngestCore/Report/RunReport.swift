@@ -190,24 +190,40 @@ public enum ReportBuilder {
 /// item's journal state. A 100,000-item report rendered from this never holds all its rows (a
 /// `RunReport` of them took over 100 MB, and encoding it as one JSON value five times that).
 public struct ReportSource: Sendable {
+    /// Where item states come from: one journal, or the journal of the shard that owns each item.
+    private enum States: Sendable {
+        /// One journal; `shards` names an item's shard (`I/N`) when given.
+        case one(JournalState, shards: [String: String])
+        /// A migration run as shards: each row carries its owner's label.
+        case sharded(ShardStates)
+    }
+
     public let assets: [ManifestAsset]
     public let context: ReportBuilder.Context
-    private let state: JournalState
+    private let states: States
     private let outcomes: [String: ItemOutcome]
     private let errors: [String: IngestError]
     private let through: Stage
-    /// Item id → its shard (`I/N`), for a report merged over shards.
-    private let shards: [String: String]
 
     /// Rows from a replayed journal `state` (a copy: a running checkpoint's `snapshot` stays as it
     /// was while the report is written, so its counts and rows agree).
     public init(assets: [ManifestAsset], state: JournalState, context: ReportBuilder.Context,
                 outcomes: [String: ItemOutcome] = [:], errors: [String: IngestError] = [:],
                 shards: [String: String] = [:]) {
+        self.init(assets: assets, states: .one(state, shards: shards), context: context, outcomes: outcomes, errors: errors)
+    }
+
+    /// Rows of a whole migration run as shards: each item as the journal of its shard has it, with the
+    /// shard's `I/N` (the states are shared, not copied).
+    public init(assets: [ManifestAsset], shards: ShardStates, context: ReportBuilder.Context) {
+        self.init(assets: assets, states: .sharded(shards), context: context, outcomes: [:], errors: [:])
+    }
+
+    private init(assets: [ManifestAsset], states: States, context: ReportBuilder.Context,
+                 outcomes: [String: ItemOutcome], errors: [String: IngestError]) {
         self.assets = assets
-        self.shards = shards
+        self.states = states
         self.context = context
-        self.state = state
         self.outcomes = outcomes
         self.errors = errors
         through = context.stages.filter { $0 != .validate }.max() ?? .transfer
@@ -219,9 +235,19 @@ public struct ReportSource: Sendable {
     /// Row `index` (manifest order).
     public func item(_ index: Int) -> ItemReport {
         let asset = assets[index]
-        var report = ReportBuilder.item(asset, state: state.item(asset.id), through: through, context: context,
+        let state: ItemState, shard: String?
+        switch states {
+        case .one(let journal, let shards):
+            state = journal.item(asset.id)
+            shard = shards[asset.id]
+        case .sharded(let shards):
+            let slot = shards.slots[shards.owner(of: asset.id)]
+            state = slot.state.item(asset.id)
+            shard = slot.label
+        }
+        var report = ReportBuilder.item(asset, state: state, through: through, context: context,
                                         outcome: outcomes[asset.id], error: errors[asset.id])
-        report.shard = shards[asset.id]
+        report.shard = shard
         return report
     }
 

@@ -7,7 +7,11 @@ import Pipeline
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write report.json, report.csv, junit.xml and summary.md from the checkpoint."
+        abstract: "Write report.json, report.csv, junit.xml and summary.md from the checkpoint.",
+        discussion: """
+            Over a migration run as shards (see `status`), one report covers the whole manifest, each item as its
+            shard's checkpoint has it and with its shard.
+            """
     )
 
     @Argument(help: "The manifest (.yaml, .yml or .csv).")
@@ -20,19 +24,32 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let assets = try CheckpointReader.manifestAssets(manifest)
-        let checkpointPath = try checkpointOptions.existingPath(for: manifest)
+        let selection = try await CheckpointSelection.resolve(checkpointOptions, manifest: manifest)
         let reportPath = reportDir ?? manifest + ".report"
         do {
-            let state = try CheckpointReader.state(checkpointPath)
-            let confirmSeen = assets.contains { !state.item($0.id).confirm.isUntouched }
-            let stages: [Stage] = confirmSeen ? Stage.allCases : Stage.defaultRun
-            let counts = try ReportWriter.write(ReportSource(assets: assets, state: state, context: .init(
-                tool: ToolVersion.current, manifestPath: manifest, checkpointPath: checkpointPath,
-                generatedAt: Timestamp.now(), stages: stages)), to: reportPath)
+            let source: ReportSource
+            switch selection {
+            case .single(let checkpointPath):
+                let state = try CheckpointReader.state(checkpointPath)
+                let confirmSeen = assets.contains { !state.item($0.id).confirm.isUntouched }
+                source = ReportSource(assets: assets, state: state, context: context(checkpointPath, confirmSeen: confirmSeen))
+            case .shards(let merged, let location):
+                for label in merged.missing {
+                    Console.printError("warning: shard \(label) has no checkpoint yet: its items are reported pending")
+                }
+                let confirmSeen = assets.contains { !merged.shards.item($0.id).confirm.isUntouched }
+                source = ReportSource(assets: assets, shards: merged.shards, context: context(location, confirmSeen: confirmSeen))
+            }
+            let counts = try ReportWriter.write(source, to: reportPath)
             print("\(reportPath): \(counts.succeeded) succeeded, \(counts.failed) failed, "
                   + "\(counts.pending) pending of \(counts.total)")
         } catch {
             throw ExitStatus.fail(error)
         }
+    }
+
+    private func context(_ checkpoint: String, confirmSeen: Bool) -> ReportBuilder.Context {
+        .init(tool: ToolVersion.current, manifestPath: manifest, checkpointPath: checkpoint,
+              generatedAt: Timestamp.now(), stages: confirmSeen ? Stage.allCases : Stage.defaultRun)
     }
 }
