@@ -87,7 +87,7 @@ struct ShardViewEndToEndTests {
                 #expect(item["shard"] as? String == owner[id], "\(id)")
                 #expect(item["status"] as? String == (id == failing ? "failed" : "succeeded"), "\(id)")
             }
-            let csv = try String(contentsOfFile: reportDir + "/report.csv", encoding: .utf8).split(separator: "\n")
+            let csv = try String(contentsOfFile: reportDir + "/report.csv", encoding: .utf8).split(whereSeparator: \.isNewline)
             #expect(csv.count == 16, "a header and one row per item")
             for id in allIDs {
                 let row = csv.first { $0.hasPrefix(id + ",") }

@@ -1,6 +1,6 @@
 import Foundation
 @testable import IngestCore
-import Pipeline
+@testable import Pipeline
 import Testing
 
 /// Issue 12: `status` and the report rows over a migration run as shards.
@@ -75,6 +75,18 @@ import Testing
         #expect(owned(3).allSatisfy { statuses[$0] == .pending })
         let encoded = String(decoding: try JSONEncoder().encode(source.item(0)), as: UTF8.self)
         #expect(encoded.contains(#""shard":"#))
+    }
+
+    @Test func streamedReportJSONWithShardsIsExactlyWhatJSONEncoderWrites() throws {
+        let source = ReportSource(assets: assets, shards: try merged().shards, context: .init(
+            tool: "t", manifestPath: "m.yaml", checkpointPath: "c", generatedAt: "now", stages: Stage.defaultRun))
+        var report = source.envelope(counts: ReportCounts())
+        report.items = (0..<source.count).map(source.item)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let rendered = JSONReport.render(report)
+        #expect(rendered == String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+        #expect(rendered.contains(#""mode" : "simple",\#n      "shard" : "#))
     }
 
     /// 500,000 items over 64 shards: the merge reads every journal's items once (the foreign-item check)

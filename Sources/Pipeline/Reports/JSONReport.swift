@@ -61,7 +61,9 @@ public enum JSONReport {
 
     /// An item as `ItemReport.encode(to:)` has it: every key, nulls explicit.
     private static func node(_ item: ItemReport) -> Node {
-        .object([
+        // Only a report merged over shards has `shard` (between `mode` and `stage` in key order).
+        let shard: [(String, Node)] = item.shard.map { [("shard", .string($0))] } ?? []
+        return .object([
             ("asset_uid", .optional(item.assetUID)),
             ("bucket", .optional(item.bucket)),
             ("bytes", item.bytes.map { .raw(String($0)) } ?? .null),
@@ -72,6 +74,7 @@ public enum JSONReport {
             ("key", .optional(item.key)),
             ("message", .optional(item.message)),
             ("mode", .string(item.mode.rawValue)),
+        ] + shard + [
             ("stage", .optional(item.stage?.rawValue)),
             ("stages", .object(item.stages.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ("status", .string(item.status.rawValue)),
