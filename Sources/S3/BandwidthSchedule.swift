@@ -54,7 +54,9 @@ public struct BandwidthSchedule: Sendable, Hashable {
     public init(parsing text: String) throws(BandwidthScheduleError) {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard !words.isEmpty else { throw BandwidthScheduleError("is empty") }
-        if words.count == 1, !words[0].contains(",") {
+        // One word without a comma is a plain rate, unless it is a bare time (`08:00`: an entry without its rate).
+        if words.count == 1, !words[0].contains(","),
+           !(words[0].contains(":") && words[0].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ":") })) {
             self.init(constant: try Self.rate(words[0], entry: words[0]))
             return
         }

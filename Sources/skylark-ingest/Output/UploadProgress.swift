@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import Pipeline
 
 /// `upload`'s per-file progress on stderr. On a TTY one live line (`Terminal`) with each file in flight
