@@ -82,3 +82,30 @@ import Testing
         #expect(state.item("item-0").assetUID == nil)
     }
 }
+
+/// A slug found taken by an asset no write of ours made closes the create intent: a later run neither takes
+/// that asset for its own POST's result nor loses the chance to adopt it.
+@Suite struct SlugTakenRetryTests {
+    @Test func retryFailedAfterSlugTakenDoesNotTakeTheHolderAsOurs() async throws {
+        let fixture = try Fixture(advanced: 1)
+        defer { fixture.directory.remove() }
+        await fixture.skylark.seedAsset(title: "Title 0", slug: "title-0", assetTypeURL: await fixture.assetTypeURL("episode"))
+        let (first, state) = try await fixture.run()
+        #expect(first.errors["item-0"]?.code == .skylarkSlugTaken)
+        #expect(state.item("item-0").assets.openIntents.isEmpty, "the refused POST's intent is closed")
+        let (again, after) = try await fixture.run(retryFailed: true)
+        #expect(again.errors["item-0"]?.code == .skylarkSlugTaken)
+        #expect(after.item("item-0").assetUID == nil)
+    }
+
+    @Test func retryFailedWithAdoptAfterSlugTakenRecordsTheAssetAsAdopted() async throws {
+        let fixture = try Fixture(advanced: 1)
+        defer { fixture.directory.remove() }
+        let existing = await fixture.skylark.seedAsset(title: "Title 0", slug: "title-0",
+                                                       assetTypeURL: await fixture.assetTypeURL("episode"))
+        _ = try await fixture.run()
+        let (again, state) = try await fixture.run(retryFailed: true, onExisting: .adopt)
+        #expect(again.outcomes["item-0"] == .succeeded)
+        #expect(state.item("item-0").assetUID == existing.uid && state.item("item-0").assetAdopted)
+    }
+}

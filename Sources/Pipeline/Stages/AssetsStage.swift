@@ -63,14 +63,21 @@ enum AssetsStage {
             // write of ours may have made it and it is what we asked for; otherwise say whose it is.
             guard let holder = try await ctx.retry.read({ try await skylark.asset(slug: slug) }) else { throw error }
             let difference = difference(holder, request)
-            if ambiguous.withLock({ $0 }), difference == nil {
+            let mayBeOurs = ambiguous.withLock { $0 }
+            if mayBeOurs, difference == nil {
                 created = holder
-            } else if ctx.onExisting == .adopt {
-                if let difference { throw slugTaken(id, request, holder, difference: difference) }
+            } else if ctx.onExisting == .adopt, difference == nil {
                 try await done(id, holder, ctx, adopted: true)
                 return
             } else {
-                throw slugTaken(id, request, holder)
+                // No write of ours made it: close the intent, so a later run (`--retry-failed`, perhaps with
+                // `--on-existing adopt`) does not take the holder for the result of this POST.
+                if !mayBeOurs {
+                    try await ctx.checkpoint.record(id, .assets, .done, op: "create",
+                                                    data: ["created": .bool(false), "slug_holder": .string(holder.uid)],
+                                                    durable: false)
+                }
+                throw slugTaken(id, request, holder, difference: ctx.onExisting == .adopt ? difference : nil)
             }
         }
         try await done(id, created, ctx)
