@@ -54,7 +54,8 @@ public enum OnlineValidation {
         guard let slug = asset.effectiveSlug, let existing = try await skylark.asset(slug: slug) else { return nil }
         return .warning("SLUG_EXISTS", "an asset with slug '\(slug)' already exists (\(existing.uid))",
                         hint: "a new run would fail for this item unless this checkpoint created it; "
-                            + "set `uid: \(existing.uid)` to attach to it, or change the slug",
+                            + "set `uid: \(existing.uid)` to attach to it, run with --on-existing adopt to adopt it "
+                            + "when its title and asset type are the item's, or change the slug",
                         at: asset.location(of: asset.slug == nil ? "title" : "slug"), item: asset.id,
                         field: asset.slug == nil ? "title" : "slug")
     }

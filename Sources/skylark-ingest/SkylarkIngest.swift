@@ -1,4 +1,5 @@
 import ArgumentParser
+import IngestCore
 
 @main
 struct SkylarkIngest: AsyncParsableCommand {
@@ -11,6 +12,17 @@ struct SkylarkIngest: AsyncParsableCommand {
 
     /// Runs the command line; usage errors exit 2 (CONTRACT.md), not argument-parser's 64.
     static func main() async {
+        // On Linux the Swift runtime reads the arguments from /proc/self/cmdline. Without /proc (a bare
+        // chroot or container) it finds none, not even the program's name, and the root command would
+        // print its help and exit 0 whatever was asked: say so and fail instead.
+        guard !CommandLine.arguments.isEmpty else {
+            let error = IngestError(
+                code: .commandLineUnreadable,
+                message: "cannot read the command line: the Swift runtime reads it from /proc/self/cmdline, and /proc "
+                    + "is not mounted",
+                hint: "mount proc (mount -t proc proc /proc), or in a container keep the runtime's /proc")
+            exit(withError: ExitStatus.fail(error))
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

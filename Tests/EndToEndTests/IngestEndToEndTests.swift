@@ -200,7 +200,7 @@ struct IngestEndToEndTests {
             let failed = (json?["items"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "cat-00001" }
             #expect(failed?["hint"] as? String == hint)
             let csv = try String(contentsOfFile: reportDir + "/report.csv", encoding: .utf8)
-            #expect(csv.contains(",\(hint)\r\n"))
+            #expect(csv.contains(",\(hint),"), "the hint column, then the columns added after it")
             let junit = try String(contentsOfFile: reportDir + "/junit.xml", encoding: .utf8)
             #expect(junit.contains(" — check the item&apos;s uid\""))
             let summary = try String(contentsOfFile: reportDir + "/summary.md", encoding: .utf8)

@@ -76,9 +76,9 @@ import Testing
         item.message = "a\u{1}b\u{202E}c\u{7F}d\u{85}e\u{2066}f\nnext"
         item.id = "\u{202E}id"
         item.hint = "\u{2066}fix"
-        let row = CSVReport.row(item)
+        let row = CSVReport.row(item, shards: false)
         #expect(row.hasPrefix("\\u{202E}id,"))
-        #expect(row.hasSuffix(",\"a\\u{0001}b\\u{202E}c\\u{007F}d\\u{0085}e\\u{2066}f\nnext\",\\u{2066}fix\r\n"))
+        #expect(row.contains(",\"a\\u{0001}b\\u{202E}c\\u{007F}d\\u{0085}e\\u{2066}f\nnext\",\\u{2066}fix,"))
         #expect(!row.unicodeScalars.contains { $0.value == 0x202E || $0.value == 0x01 })
     }
 
@@ -111,7 +111,7 @@ import Testing
         #expect(rows.count == 3, "header, delimiter and one row: \(rows)")
         for row in rows {
             #expect(row.hasPrefix("|") && row.hasSuffix("|"))
-            #expect(Self.unescapedPipes(row) == 6, "\(row)")
+            #expect(Self.unescapedPipes(row) == 8, "seven cells: \(row)")
         }
         #expect(md.split(separator: "\n").allSatisfy { !$0.hasPrefix("#") || $0.hasPrefix("# skylark") || $0.hasPrefix("## ") })
     }
@@ -138,7 +138,7 @@ import Testing
         assert "<code>a`b&lt;img src=x&gt;.yaml</code>" in html, html
         failed = html.split("<table>")[-1]
         rows = re.findall(r"<tr>(.*?)</tr>", failed, re.S)
-        assert len(rows) == 2 and all(len(re.findall(r"<t[hd]>", row)) == 5 for row in rows), rows
+        assert len(rows) == 2 and all(len(re.findall(r"<t[hd]>", row)) == 7 for row in rows), rows
         print("ok")
         """
         let result = try await ProcessRunner.run(ProcessRunner.which("python3")!, ["-c", script], stdin: Data(md.utf8))

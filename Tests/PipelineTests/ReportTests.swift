@@ -25,8 +25,11 @@ import Testing
             ManifestAsset(id: "other-4", mode: .simple, video: "d.mp4", videoPath: "/m/d.mp4", location: location),
         ]
         var state = JournalState()
+        // Each record 1.5 s after the one before (journal times give the items' start, end and duration).
+        var tick: Int64 = JournalTime.milliseconds("2026-11-25T14:00:00.000Z")!
         func add(_ item: String, _ stage: Stage, _ event: JournalEvent, op: String? = nil, _ data: [String: JSONValue] = [:]) {
-            state.apply(JournalEntry(item: item, stage: stage, event: event, op: op, data: data))
+            tick += 1500
+            state.apply(JournalEntry(item: item, stage: stage, event: event, op: op, data: data, at: JournalTime.text(tick)))
         }
         add("ok-1", .assets, .done, ["asset_uid": .string("asse_" + String(repeating: "1", count: 32)), "asset_url": .string("/api/assets/x/")])
         add("ok-1", .documents, .done, op: "text_track:en-gb", ["language": .string("en-gb"),

@@ -120,6 +120,9 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let configSyntax = ErrorCode("CONFIG_SYNTAX", exit: .fatal)
     /// `--config FILE` has a setting the tool does not know.
     public static let configUnknownKey = ErrorCode("CONFIG_UNKNOWN_KEY", exit: .fatal)
+    /// The process has no command line to read: the Swift runtime reads it from `/proc/self/cmdline`,
+    /// which a bare chroot or container without `/proc` lacks.
+    public static let commandLineUnreadable = ErrorCode("COMMAND_LINE_UNREADABLE", exit: .fatal)
     /// `--ca-bundle` / `AWS_CA_BUNDLE` cannot be read.
     public static let caBundleUnreadable = ErrorCode("CA_BUNDLE_UNREADABLE", exit: .fatal)
     /// `SKYLARK_API_URL` is missing or unusable, or a stage needs the API the run did not set up.
@@ -272,6 +275,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
         usageShard, usageShardAuto, usageShardMismatch, usageUnknownStage, checkpointNotFound,
         checkpointShardCounts, checkpointShardDuplicate, checkpointShardMixed, checkpointS3Unavailable,
         cancelled,
+        commandLineUnreadable,
         configUnreadable, configSyntax, configUnknownKey, caBundleUnreadable, skylarkNotConfigured,
         skylarkInsecureURL, s3NotConfigured, s3EndpointInvalid, awsNoCredentials,
         authNotConfigured, authInvalidCredentials, authChallengeUnsupported, authUserState, authConfiguration,

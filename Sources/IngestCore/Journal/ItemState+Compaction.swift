@@ -14,6 +14,8 @@ extension ItemState {
         var data: [String: JSONValue] = [:]
         if let definition { data["definition"] = .string(definition) }
         if let definitionFields { data["fields"] = .string(definitionFields) }
+        if startedAt > 0 { data["started_at"] = .string(JournalTime.text(startedAt)) }
+        if endedAt > 0 { data["ended_at"] = .string(JournalTime.text(endedAt)) }
         for stage in Self.workStages {
             let state = self[stage]
             let name = stage.rawValue
@@ -41,6 +43,7 @@ extension ItemState {
         case .assets:
             if let assetUID { data["asset_uid"] = .string(assetUID) }
             if let assetURL { data["asset_url"] = .string(assetURL) }
+            if assetAdopted { data["adopted"] = .bool(true) }
         case .documents:
             if !tracks.isEmpty {
                 data["tracks"] = .array(tracks.map { track in

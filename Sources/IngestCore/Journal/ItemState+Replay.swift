@@ -7,6 +7,9 @@ extension ItemState {
             if entry.event == .summary { applyItemSummary(entry.data) } else { applyDefinition(entry) }
             return
         }
+        if entry.event != .summary {
+            noteTime(entry.atMilliseconds != 0 ? entry.atMilliseconds : JournalTime.milliseconds(entry.at) ?? 0)
+        }
         var stage = self[entry.stage]
         switch entry.event {
         case .intent:
@@ -34,6 +37,13 @@ extension ItemState {
         }
         self[entry.stage] = stage
         applyResults(entry.data)
+    }
+
+    /// Widens the item's first-to-last record span to `milliseconds` (0 = unknown, ignored).
+    mutating func noteTime(_ milliseconds: Int64) {
+        guard milliseconds > 0 else { return }
+        if startedAt == 0 || milliseconds < startedAt { startedAt = milliseconds }
+        if milliseconds > endedAt { endedAt = milliseconds }
     }
 
     private mutating func applyDefinition(_ entry: JournalEntry) {
@@ -67,7 +77,7 @@ extension ItemState {
     private mutating func resetResults(of stage: Stage) {
         switch stage {
         case .validate: break
-        case .assets: assetUID = nil; assetURL = nil
+        case .assets: assetUID = nil; assetURL = nil; assetAdopted = false
         case .documents: tracks = []
         case .transfer: bucket = nil; key = nil; etag = nil; bytes = nil; uploadState = nil
         case .confirm: processed = false; ovpCount = nil
@@ -78,6 +88,9 @@ extension ItemState {
         if data.isEmpty { return }
         if let v = data["asset_uid"]?.stringValue { assetUID = v }
         if let v = data["asset_url"]?.stringValue { assetURL = v }
+        if let v = data["adopted"]?.boolValue { assetAdopted = v }
+        if let v = data["started_at"]?.stringValue, let ms = JournalTime.milliseconds(v) { noteTime(ms) }
+        if let v = data["ended_at"]?.stringValue, let ms = JournalTime.milliseconds(v) { noteTime(ms) }
         if let v = data["bucket"]?.stringValue { bucket = v }
         if let v = data["key"]?.stringValue { key = v }
         if let v = data["etag"]?.stringValue { etag = v }

@@ -25,6 +25,10 @@ public struct ItemState: Sendable, Hashable {
     public var bucket: String?
     public var key: String?
     public var etag: String?
+    /// The time of the item's first and last work record (intent, done, failed), in milliseconds since
+    /// 1970 (0 = none yet): across runs, from its first effect to its last.
+    public var startedAt: Int64 = 0
+    public var endedAt: Int64 = 0
     /// The multipart uploader's resumable state, opaque here: the state last recorded whole
     /// (`upload_state`) with the parts recorded after it (`upload_part`) folded into its `completedParts`.
     /// Setting it replaces both.
@@ -47,6 +51,8 @@ public struct ItemState: Sendable, Hashable {
     public var bytes: Int64?
     public var ovpCount: Int?
     public var processed = false
+    /// The asset existed before the item and `--on-existing adopt` took it (it was not created).
+    public var assetAdopted = false
 
     public init(id: String) { self.id = id }
 

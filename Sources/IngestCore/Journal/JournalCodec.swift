@@ -120,7 +120,7 @@ public enum JournalCodec {
         // Parse the object member by member: the body is the object without its closing brace.
         // Only `data` becomes a dictionary; the fixed members go straight into the record.
         var parser = JournalJSON.Parser(bytes: body, implicitClose: true)
-        var seq: Double?, item: String?, stage: String?, event: String?, op: String?, at = ""
+        var seq: Double?, item: String?, stage: String?, event: String?, op: String?, at = "", atMilliseconds: Int64 = 0
         var data: [String: JSONValue] = [:]
         var directItem: ItemState?
         var type: String?, format: Double?, tool = "", manifest = "", sha = "", created = "", shard: String?
@@ -143,8 +143,16 @@ public enum JournalCodec {
                 case "event": event = try parser.string()
                 case "op": op = try parser.string()
                 case "at":
-                    // The replay never uses the timestamp: skip it without building a string.
-                    if direct { try parser.skipString() } else { at = try parser.string() }
+                    // The replay needs only the time (an item's first and last record): no string is built.
+                    if direct {
+                        if let span = try parser.plainString() {
+                            atMilliseconds = JournalTime.milliseconds(bytes: span) ?? 0
+                        } else {
+                            try parser.skipString()
+                        }
+                    } else {
+                        at = try parser.string()
+                    }
                 case "data":
                     // The writer puts `item`, `stage` and `event` before `data`.
                     if direct, stage == "validate", event == "summary", let item {
@@ -181,8 +189,9 @@ public enum JournalCodec {
             throw .malformed("entry without seq, item, stage or event")
         }
         if let directItem { return .item(seq: UInt64(seq), directItem) }
-        return .record(.entry(JournalEntry(seq: UInt64(seq), item: item, stage: stage, event: event, op: op,
-                                           data: data, at: at)))
+        var entry = JournalEntry(seq: UInt64(seq), item: item, stage: stage, event: event, op: op, data: data, at: at)
+        entry.atMilliseconds = atMilliseconds
+        return .record(.entry(entry))
     }
 }
 

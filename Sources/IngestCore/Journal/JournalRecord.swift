@@ -47,6 +47,8 @@ public struct JournalEntry: Sendable, Hashable {
     public var data: [String: JSONValue]
     /// UTC timestamp, ISO 8601 with milliseconds.
     public var at: String
+    /// `at` as milliseconds since 1970, when the replay read it straight from the line (0 = read `at`).
+    var atMilliseconds: Int64 = 0
 
     public init(seq: UInt64 = 0, item: String, stage: Stage, event: JournalEvent, op: String? = nil,
                 data: [String: JSONValue] = [:], at: String = "") {

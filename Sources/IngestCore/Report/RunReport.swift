@@ -17,7 +17,13 @@ public struct ItemReport: Sendable, Hashable, Codable {
     public var id: String
     public var status: ItemOutcome
     public var mode: IngestMode
+    /// The item's title in the manifest (none for simple mode or a `uid` item without one).
+    public var title: String?
+    /// The video file as the manifest gives it (relative to the manifest's folder).
+    public var source: String
     public var assetUID: String?
+    /// The asset existed before the item and `--on-existing adopt` took it.
+    public var assetAdopted: Bool
     /// Per-stage state: `pending`, `in_progress`, `done`, `failed`, or `not_applicable`.
     public var stages: [String: String]
     public var textTracks: [TrackReport]
@@ -33,12 +39,51 @@ public struct ItemReport: Sendable, Hashable, Codable {
     public var hint: String?
     /// The shard that owns the item (`I/N`) in a report merged over shards; nil otherwise.
     public var shard: String?
+    /// The item's first work record (journal time, UTC ISO 8601 with milliseconds); nil before any.
+    public var startedAt: String?
+    /// Its last, once it succeeded or failed; nil while it is pending.
+    public var endedAt: String?
+    /// From `startedAt` to `endedAt` in milliseconds (across runs when it was resumed).
+    public var durationMS: Int64?
+
+    public init(id: String, status: ItemOutcome, mode: IngestMode, title: String? = nil, source: String = "",
+                assetUID: String? = nil, assetAdopted: Bool = false, stages: [String: String] = [:],
+                textTracks: [TrackReport] = [], bucket: String? = nil, key: String? = nil, etag: String? = nil,
+                bytes: Int64? = nil, stage: Stage? = nil, message: String? = nil, errorCode: String? = nil,
+                hint: String? = nil, shard: String? = nil, startedAt: String? = nil, endedAt: String? = nil,
+                durationMS: Int64? = nil) {
+        self.id = id
+        self.status = status
+        self.mode = mode
+        self.title = title
+        self.source = source
+        self.assetUID = assetUID
+        self.assetAdopted = assetAdopted
+        self.stages = stages
+        self.textTracks = textTracks
+        self.bucket = bucket
+        self.key = key
+        self.etag = etag
+        self.bytes = bytes
+        self.stage = stage
+        self.message = message
+        self.errorCode = errorCode
+        self.hint = hint
+        self.shard = shard
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.durationMS = durationMS
+    }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, mode, stages, bucket, key, etag, bytes, stage, message, hint, shard
+        case id, status, mode, title, source, stages, bucket, key, etag, bytes, stage, message, hint, shard
         case assetUID = "asset_uid"
+        case assetAdopted = "asset_adopted"
         case textTracks = "text_tracks"
         case errorCode = "error_code"
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case durationMS = "duration_ms"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -47,7 +92,10 @@ public struct ItemReport: Sendable, Hashable, Codable {
         try c.encode(id, forKey: .id)
         try c.encode(status, forKey: .status)
         try c.encode(mode, forKey: .mode)
+        try c.encode(title, forKey: .title)
+        try c.encode(source, forKey: .source)
         try c.encode(assetUID, forKey: .assetUID)
+        try c.encode(assetAdopted, forKey: .assetAdopted)
         try c.encode(stages, forKey: .stages)
         try c.encode(textTracks, forKey: .textTracks)
         try c.encode(bucket, forKey: .bucket)
@@ -58,6 +106,9 @@ public struct ItemReport: Sendable, Hashable, Codable {
         try c.encode(message, forKey: .message)
         try c.encode(errorCode, forKey: .errorCode)
         try c.encode(hint, forKey: .hint)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(endedAt, forKey: .endedAt)
+        try c.encode(durationMS, forKey: .durationMS)
         // Only merged reports have shards: other reports stay byte-identical.
         if let shard { try c.encode(shard, forKey: .shard) }
     }
@@ -84,6 +135,45 @@ public struct ReportCounts: Sendable, Hashable, Codable {
     }
 }
 
+/// What the items add up to: bytes uploaded, and the wall time from the first item's start to the last
+/// item's end (journal times).
+public struct ReportTotals: Sendable, Hashable, Codable {
+    /// Video bytes recorded as uploaded.
+    public var bytes: Int64 = 0
+    public var startedAt: String?
+    public var endedAt: String?
+    /// From `startedAt` to `endedAt`, in milliseconds.
+    public var durationMS: Int64?
+
+    public init() {}
+
+    /// Adds one item (its bytes; its times widen the span).
+    public mutating func add(_ item: ItemReport) {
+        bytes += item.bytes ?? 0
+        // The timestamps have one fixed format, so text order is time order.
+        if let start = item.startedAt, startedAt.map({ start < $0 }) ?? true { startedAt = start }
+        if let end = item.endedAt, endedAt.map({ end > $0 }) ?? true { endedAt = end }
+        if let start = startedAt.flatMap(JournalTime.milliseconds), let end = endedAt.flatMap(JournalTime.milliseconds) {
+            durationMS = max(0, end - start)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case bytes
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case durationMS = "duration_ms"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(endedAt, forKey: .endedAt)
+        try c.encode(durationMS, forKey: .durationMS)
+    }
+}
+
 /// The whole report: the single source for `report.json`, `report.csv`, `junit.xml` and `summary.md`.
 public struct RunReport: Sendable, Hashable, Codable {
     public static let schemaVersion = 1
@@ -98,10 +188,12 @@ public struct RunReport: Sendable, Hashable, Codable {
     /// Whether the run was interrupted (SIGINT/SIGTERM) before it finished.
     public var interrupted: Bool
     public var counts: ReportCounts
+    /// Bytes and wall time over every item.
+    public var totals: ReportTotals
     public var items: [ItemReport]
 
     enum CodingKeys: String, CodingKey {
-        case tool, manifest, checkpoint, stages, interrupted, counts, items
+        case tool, manifest, checkpoint, stages, interrupted, counts, totals, items
         case schemaVersion = "schema_version"
         case generatedAt = "generated_at"
     }
@@ -140,14 +232,16 @@ public enum ReportBuilder {
                              outcomes: [String: ItemOutcome] = [:], errors: [String: IngestError] = [:]) -> RunReport {
         let source = ReportSource(assets: assets, state: state, context: context, outcomes: outcomes, errors: errors)
         var counts = ReportCounts()
+        var totals = ReportTotals()
         var items: [ItemReport] = []
         items.reserveCapacity(assets.count)
         for index in 0..<source.count {
             let item = source.item(index)
             counts.add(item.status)
+            totals.add(item)
             items.append(item)
         }
-        var report = source.envelope(counts: counts)
+        var report = source.envelope(counts: counts, totals: totals)
         report.items = items
         return report
     }
@@ -176,13 +270,19 @@ public enum ReportBuilder {
             failure = IngestError(code: .unknown, item: asset.id, message: "the item failed")
         }
         if outcome != .failed { failure = nil }
+        let ended = outcome == .succeeded || outcome == .failed
+        let startedAt = item.startedAt > 0 && outcome != .skipped ? item.startedAt : nil
+        let endedAt = ended && startedAt != nil && item.endedAt > 0 ? item.endedAt : nil
         return ItemReport(
-            id: asset.id, status: outcome, mode: asset.mode, assetUID: item.assetUID ?? asset.uid,
+            id: asset.id, status: outcome, mode: asset.mode, title: asset.title, source: asset.video,
+            assetUID: item.assetUID ?? asset.uid, assetAdopted: item.assetAdopted,
             stages: stages,
             textTracks: item.tracks.map { TrackReport(language: $0.language, textTrackUID: $0.textTrackUID,
                                                       documentUID: $0.documentUID, uploaded: $0.uploaded) },
             bucket: item.bucket, key: item.key ?? asset.effectiveKey, etag: item.etag, bytes: item.bytes,
-            stage: failure?.stage, message: failure?.message, errorCode: failure?.code.rawValue, hint: failure?.hint)
+            stage: failure?.stage, message: failure?.message, errorCode: failure?.code.rawValue, hint: failure?.hint,
+            startedAt: startedAt.map(JournalTime.text), endedAt: endedAt.map(JournalTime.text),
+            durationMS: endedAt.flatMap { end in startedAt.map { end - $0 } })
     }
 }
 
@@ -251,10 +351,10 @@ public struct ReportSource: Sendable {
         return report
     }
 
-    /// The report without rows, with `counts`.
-    public func envelope(counts: ReportCounts) -> RunReport {
+    /// The report without rows, with `counts` and `totals`.
+    public func envelope(counts: ReportCounts, totals: ReportTotals = ReportTotals()) -> RunReport {
         RunReport(schemaVersion: RunReport.schemaVersion, tool: context.tool, manifest: context.manifestPath,
                   checkpoint: context.checkpointPath, generatedAt: context.generatedAt, stages: context.stages,
-                  interrupted: context.interrupted, counts: counts, items: [])
+                  interrupted: context.interrupted, counts: counts, totals: totals, items: [])
     }
 }

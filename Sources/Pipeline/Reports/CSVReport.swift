@@ -1,24 +1,27 @@
 import Foundation
 import IngestCore
 
-/// `report.csv`: one row per item (RFC 4180 quoting).
+/// `report.csv`: one row per item (RFC 4180 quoting). Columns added later come last, so scripts that
+/// read the first ones by position keep working; `shard` only in a report merged over shards.
 public enum CSVReport {
     static let columns = ["id", "status", "mode", "asset_uid", "assets", "documents", "transfer", "confirm",
                           "text_track_uids", "document_uids", "bucket", "key", "etag", "bytes",
-                          "failed_stage", "error_code", "message", "hint"]
+                          "failed_stage", "error_code", "message", "hint",
+                          "title", "source", "asset_adopted", "started_at", "ended_at", "duration_ms"]
 
     /// The CSV text.
     public static func render(_ report: RunReport) -> String {
-        var out = header
-        for item in report.items { out += row(item) }
+        let shards = report.items.contains { $0.shard != nil }
+        var out = header(shards: shards)
+        for item in report.items { out += row(item, shards: shards) }
         return out
     }
 
-    /// The header line.
-    static var header: String { columns.joined(separator: ",") + "\r\n" }
+    /// The header line; `shards` adds the `shard` column (a report merged over shards).
+    static func header(shards: Bool) -> String { (columns + (shards ? ["shard"] : [])).joined(separator: ",") + "\r\n" }
 
     /// One item's line.
-    static func row(_ item: ItemReport) -> String {
+    static func row(_ item: ItemReport, shards: Bool) -> String {
         let row: [String] = [
             item.id, item.status.rawValue, item.mode.rawValue, item.assetUID ?? "",
             item.stages["assets"] ?? "", item.stages["documents"] ?? "", item.stages["transfer"] ?? "",
@@ -28,7 +31,9 @@ public enum CSVReport {
             item.bucket ?? "", item.key ?? "", item.etag ?? "", item.bytes.map(String.init) ?? "",
             item.stage?.rawValue ?? "", item.errorCode ?? "", item.message ?? "",
             item.hint ?? "",
-        ]
+            item.title ?? "", item.source, item.assetAdopted ? "true" : "false", item.startedAt ?? "", item.endedAt ?? "",
+            item.durationMS.map(String.init) ?? "",
+        ] + (shards ? [item.shard ?? ""] : [])
         return row.map(quote).joined(separator: ",") + "\r\n"
     }
 

@@ -50,6 +50,12 @@ public enum JSONReport {
             ("schema_version", .raw(String(envelope.schemaVersion))),
             ("stages", .array(envelope.stages.map { .string($0.rawValue) })),
             ("tool", .string(envelope.tool)),
+            ("totals", .object([
+                ("bytes", .raw(String(envelope.totals.bytes))),
+                ("duration_ms", envelope.totals.durationMS.map { .raw(String($0)) } ?? .null),
+                ("ended_at", .optional(envelope.totals.endedAt)),
+                ("started_at", .optional(envelope.totals.startedAt)),
+            ])),
         ]
         for (key, value) in tail {
             text += ",\n  " + Node.quoted(key) + " : "
@@ -61,12 +67,13 @@ public enum JSONReport {
 
     /// An item as `ItemReport.encode(to:)` has it: every key, nulls explicit.
     private static func node(_ item: ItemReport) -> Node {
-        // Only a report merged over shards has `shard` (between `mode` and `stage` in key order).
-        let shard: [(String, Node)] = item.shard.map { [("shard", .string($0))] } ?? []
-        return .object([
+        var fields: [(String, Node)] = [
+            ("asset_adopted", .raw(item.assetAdopted ? "true" : "false")),
             ("asset_uid", .optional(item.assetUID)),
             ("bucket", .optional(item.bucket)),
             ("bytes", item.bytes.map { .raw(String($0)) } ?? .null),
+            ("duration_ms", item.durationMS.map { .raw(String($0)) } ?? .null),
+            ("ended_at", .optional(item.endedAt)),
             ("error_code", .optional(item.errorCode)),
             ("etag", .optional(item.etag)),
             ("hint", .optional(item.hint)),
@@ -74,12 +81,19 @@ public enum JSONReport {
             ("key", .optional(item.key)),
             ("message", .optional(item.message)),
             ("mode", .string(item.mode.rawValue)),
-        ] + shard + [
+        ]
+        // Only merged reports have shards: other reports have no `shard` key at all.
+        if let shard = item.shard { fields.append(("shard", .string(shard))) }
+        fields += [
+            ("source", .string(item.source)),
             ("stage", .optional(item.stage?.rawValue)),
             ("stages", .object(item.stages.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("started_at", .optional(item.startedAt)),
             ("status", .string(item.status.rawValue)),
             ("text_tracks", .array(item.textTracks.map(node))),
-        ])
+            ("title", .optional(item.title)),
+        ]
+        return .object(fields)
     }
 
     /// A track as its synthesized `Codable` conformance has it: absent values are left out.

@@ -1,7 +1,9 @@
 import IngestCore
 
 /// `junit.xml`: one testcase per item; failures carry the code and message (with the hint, when there is
-/// one: `message — hint`); pending items are skipped.
+/// one: `message — hint`); pending items are skipped. Times are the journal's: a testcase's `time` is its
+/// item's first to last record, the suite's the span over all items (seconds); the suite's and each
+/// testcase's `properties` hold the totals and the item's title, source, asset, bytes, times and shard.
 public enum JUnitReport {
     /// The XML text.
     public static func render(_ report: RunReport) -> String {
@@ -17,22 +19,49 @@ public enum JUnitReport {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"skylark-ingest\" tests=\"\(report.counts.total)\" failures=\"\(failures)\">\n"
         out += "  <testsuite name=\"\(escape(report.manifest))\" tests=\"\(report.counts.total)\" "
-            + "failures=\(quoted(failures)) errors=\"0\" skipped=\(quoted(skipped)) timestamp=\"\(escape(report.generatedAt))\">\n"
+            + "failures=\(quoted(failures)) errors=\"0\" skipped=\(quoted(skipped))"
+            + (report.totals.durationMS.map { " time=\"\(seconds($0))\"" } ?? "")
+            + " timestamp=\"\(escape(report.generatedAt))\">\n"
+        out += properties([("bytes", String(report.totals.bytes)), ("started_at", report.totals.startedAt),
+                           ("ended_at", report.totals.endedAt)], indent: "    ")
         return out
+    }
+
+    /// A `properties` element of the pairs that have a value.
+    private static func properties(_ pairs: [(String, String?)], indent: String) -> String {
+        let present = pairs.compactMap { name, value in value.map { (name, $0) } }
+        guard !present.isEmpty else { return "" }
+        var out = indent + "<properties>\n"
+        for (name, value) in present {
+            out += indent + "  <property name=\"\(name)\" value=\"\(escape(value))\"/>\n"
+        }
+        return out + indent + "</properties>\n"
+    }
+
+    /// Milliseconds as seconds with three decimals.
+    static func seconds(_ milliseconds: Int64) -> String {
+        let fraction = String(milliseconds % 1000)
+        return "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     /// One item's test case.
     static func testcase(_ item: ItemReport) -> String {
         var out = "    <testcase classname=\"skylark-ingest.\(item.mode.rawValue)\" name=\"\(escape(item.id))\""
+            + (item.durationMS.map { " time=\"\(seconds(max(0, $0)))\"" } ?? "") + ">\n"
+        out += properties([
+            ("title", item.title), ("source", item.source), ("asset_uid", item.assetUID),
+            ("asset_adopted", item.assetAdopted ? "true" : nil), ("bytes", item.bytes.map(String.init)),
+            ("started_at", item.startedAt), ("ended_at", item.endedAt), ("shard", item.shard),
+        ], indent: "      ")
         switch item.status {
         case .succeeded:
-            out += "/>\n"
+            out += "    </testcase>\n"
         case .failed:
-            out += ">\n      <failure type=\"\(escape(item.errorCode ?? ErrorCode.unknown.rawValue))\" "
+            out += "      <failure type=\"\(escape(item.errorCode ?? ErrorCode.unknown.rawValue))\" "
                 + "message=\"\(escape((item.message ?? "") + (item.hint.map { " — \($0)" } ?? "")))\">"
                 + "stage: \(escape(item.stage?.rawValue ?? "unknown"))</failure>\n    </testcase>\n"
         case .pending, .skipped:
-            out += ">\n      <skipped message=\"\(escape(item.status.rawValue))\"/>\n    </testcase>\n"
+            out += "      <skipped message=\"\(escape(item.status.rawValue))\"/>\n    </testcase>\n"
         }
         return out
     }

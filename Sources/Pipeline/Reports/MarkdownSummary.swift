@@ -1,6 +1,6 @@
 import IngestCore
 
-/// `summary.md`: counts, then the failed items with their codes, for people.
+/// `summary.md`: counts and totals, then the failed items with their codes and the adopted assets, for people.
 ///
 /// Every text that comes from a manifest, a journal or a server is rendered inert: paths in code
 /// spans whose fences outnumber their backticks, everything else escaped (`text`), so an id or a
@@ -8,11 +8,12 @@ import IngestCore
 public enum MarkdownSummary {
     /// The Markdown text.
     public static func render(_ report: RunReport) -> String {
-        render(report, failed: report.items.filter { $0.status == .failed })
+        render(report, failed: report.items.filter { $0.status == .failed }, adopted: report.items.filter(\.assetAdopted))
     }
 
-    /// The text for the report `envelope` (its `items` are not read) whose failed rows are `failed`.
-    static func render(_ envelope: RunReport, failed: [ItemReport]) -> String {
+    /// The text for the report `envelope` (its `items` are not read) whose failed rows are `failed` and
+    /// whose rows with an adopted asset are `adopted`.
+    static func render(_ envelope: RunReport, failed: [ItemReport], adopted: [ItemReport] = []) -> String {
         let report = envelope
         let c = report.counts
         var out = "# skylark-ingest report\n\n"
@@ -24,14 +25,42 @@ public enum MarkdownSummary {
         out += "\n| status | items |\n|---|---|\n"
         out += "| succeeded | \(c.succeeded) |\n| failed | \(c.failed) |\n| pending | \(c.pending) |\n"
         out += "| skipped | \(c.skipped) |\n| **total** | **\(c.total)** |\n"
+        let totals = report.totals
+        out += "\n- Video bytes uploaded: \(totals.bytes) (\(ByteText.format(totals.bytes)))\n"
+        if let start = totals.startedAt {
+            out += "- First item started: \(text(start))\(totals.endedAt.map { "; last item ended: \(text($0))" } ?? "")\n"
+        }
+        if let duration = totals.durationMS { out += "- Wall time: \(Self.duration(duration))\n" }
+        // A report merged over shards says which shard each row came from.
+        let shards = failed.contains { $0.shard != nil }
         if !failed.isEmpty {
-            out += "\n## Failed items\n\n| id | stage | code | message | hint |\n|---|---|---|---|---|\n"
+            out += "\n## Failed items\n\n| id | title | source | stage | code | message | hint |\(shards ? " shard |" : "")\n"
+                + "|---|---|---|---|---|---|---|\(shards ? "---|" : "")\n"
             for item in failed {
-                out += "| \(text(item.id)) | \(text(item.stage?.rawValue ?? "")) | \(text(item.errorCode ?? "")) "
-                    + "| \(text(item.message ?? "")) | \(text(item.hint ?? "")) |\n"
+                out += "| \(text(item.id)) | \(text(item.title ?? "")) | \(code(item.source)) "
+                    + "| \(text(item.stage?.rawValue ?? "")) | \(text(item.errorCode ?? "")) "
+                    + "| \(text(item.message ?? "")) | \(text(item.hint ?? "")) |"
+                    + (shards ? " \(text(item.shard ?? "")) |" : "") + "\n"
+            }
+        }
+        if !adopted.isEmpty {
+            out += "\n## Adopted assets (`--on-existing adopt`)\n\n| id | title | asset |\n|---|---|---|\n"
+            for item in adopted {
+                out += "| \(text(item.id)) | \(text(item.title ?? "")) | \(text(item.assetUID ?? "")) |\n"
             }
         }
         return out
+    }
+
+    /// Milliseconds as `1h 02m 03.4s`, `2m 03.4s` or `3.4s`.
+    static func duration(_ milliseconds: Int64) -> String {
+        let tenths = max(0, milliseconds) / 100
+        let seconds = tenths / 10, fraction = tenths % 10
+        let h = seconds / 3600, m = seconds / 60 % 60, s = seconds % 60
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        if h > 0 { return "\(h)h \(two(m))m \(two(s)).\(fraction)s" }
+        if m > 0 { return "\(m)m \(two(s)).\(fraction)s" }
+        return "\(s).\(fraction)s"
     }
 
     /// `value` as inline Markdown text that is shown as it is, also inside a table cell: `<`, `>` and

@@ -10,7 +10,9 @@ import IngestCore
 /// Reconcile adopts only what this item asked for, and only when a write of ours may have made it:
 /// the asset holding the slug must have our title (and our asset type when we sent one), and either
 /// an intent of ours was open before this run or an attempt of this run ended ambiguously. Any other
-/// holder of the slug (another catalogue, an earlier tool) fails the item with `SKYLARK_SLUG_TAKEN`.
+/// holder of the slug (another catalogue, an earlier tool) fails the item with `SKYLARK_SLUG_TAKEN`, unless
+/// the run says `--on-existing adopt` and the holder is the asset the item describes (same title, same
+/// asset type when the item names one): then it is recorded as the item's asset, marked adopted.
 enum AssetsStage {
     static func run(_ asset: ManifestAsset, _ ctx: StageContext) async throws {
         let id = asset.id
@@ -35,7 +37,9 @@ enum AssetsStage {
         // The asset holding our slug, when it is ours; throws SKYLARK_SLUG_TAKEN when it is not.
         let find: @Sendable () async throws -> RemoteAsset? = {
             guard let holder = try await skylark.asset(slug: slug) else { return nil }
-            guard isWhatWeAsked(holder, request) else { throw slugTaken(id, request, holder) }
+            if let difference = difference(holder, request) {
+                throw slugTaken(id, request, holder, difference: ctx.onExisting == .adopt ? difference : nil)
+            }
             return holder
         }
         let earlierIntent = ctx.checkpoint.item(id).assets.openIntents.contains("create")
@@ -58,39 +62,67 @@ enum AssetsStage {
             // Refused, typically because the slug is unique and taken. The holder is ours only if a
             // write of ours may have made it and it is what we asked for; otherwise say whose it is.
             guard let holder = try await ctx.retry.read({ try await skylark.asset(slug: slug) }) else { throw error }
-            guard ambiguous.withLock({ $0 }), isWhatWeAsked(holder, request) else {
-                throw slugTaken(id, request, holder)
+            let difference = difference(holder, request)
+            let mayBeOurs = ambiguous.withLock { $0 }
+            if mayBeOurs, difference == nil {
+                created = holder
+            } else if ctx.onExisting == .adopt, difference == nil {
+                try await done(id, holder, ctx, adopted: true)
+                return
+            } else {
+                // No write of ours made it: close the intent, so a later run (`--retry-failed`, perhaps with
+                // `--on-existing adopt`) does not take the holder for the result of this POST.
+                if !mayBeOurs {
+                    try await ctx.checkpoint.record(id, .assets, .done, op: "create",
+                                                    data: ["created": .bool(false), "slug_holder": .string(holder.uid)],
+                                                    durable: false)
+                }
+                throw slugTaken(id, request, holder, difference: ctx.onExisting == .adopt ? difference : nil)
             }
-            created = holder
         }
         try await done(id, created, ctx)
     }
 
     /// Whether `remote` is the asset `request` asks for: same slug and title, and the same asset type
     /// when one was sent.
-    static func isWhatWeAsked(_ remote: RemoteAsset, _ request: NewAsset) -> Bool {
-        guard remote.slug == request.slug, let title = remote.title,
-              title.trimmingCharacters(in: .whitespaces) == request.title.trimmingCharacters(in: .whitespaces) else {
-            return false
+    static func isWhatWeAsked(_ remote: RemoteAsset, _ request: NewAsset) -> Bool { difference(remote, request) == nil }
+
+    /// How `remote` differs from the asset `request` asks for (slug, title, then asset type when one was
+    /// sent), or nil when it does not.
+    static func difference(_ remote: RemoteAsset, _ request: NewAsset) -> String? {
+        guard remote.slug == request.slug else { return "its slug is '\(remote.slug ?? "")', not '\(request.slug)'" }
+        let wantedTitle = request.title.trimmingCharacters(in: .whitespaces)
+        guard let title = remote.title, title.trimmingCharacters(in: .whitespaces) == wantedTitle else {
+            return "its title is \(remote.title.map { "'\($0)'" } ?? "empty"), the item's is '\(wantedTitle)'"
         }
-        guard let wantedType = request.assetTypeURL else { return true }
-        guard let type = remote.assetTypeURL else { return false }
-        return SkylarkReference.same(type, wantedType)
+        guard let wantedType = request.assetTypeURL else { return nil }
+        guard let type = remote.assetTypeURL else { return "it has no asset type, the item's is \(wantedType)" }
+        return SkylarkReference.same(type, wantedType) ? nil : "its asset type is \(type), the item's is \(wantedType)"
     }
 
-    static func slugTaken(_ id: String, _ request: NewAsset, _ holder: RemoteAsset) -> IngestError {
+    /// `SKYLARK_SLUG_TAKEN` for `holder`; `difference` (with `--on-existing adopt`) says why it was not adopted.
+    static func slugTaken(_ id: String, _ request: NewAsset, _ holder: RemoteAsset, difference: String? = nil) -> IngestError {
         let title = holder.title.map { "'\($0)'" } ?? "no title"
+        guard let difference else {
+            return IngestError(
+                code: .skylarkSlugTaken, item: id, stage: .assets,
+                message: "the slug '\(request.slug)' belongs to asset \(holder.uid) (\(title)), which this item did not "
+                    + "create: another catalogue or tool made it",
+                hint: "to attach this item to that asset, set `uid: \(holder.uid)` or run with --on-existing adopt (it "
+                    + "adopts an asset with the item's title and asset type); to create a new asset, give the item another slug")
+        }
         return IngestError(
             code: .skylarkSlugTaken, item: id, stage: .assets,
-            message: "the slug '\(request.slug)' belongs to asset \(holder.uid) (\(title)), which this item did not "
-                + "create: another catalogue or tool made it",
-            hint: "to attach this item to that asset, set `uid: \(holder.uid)`; to create a new asset, give the item "
-                + "another slug")
+            message: "the slug '\(request.slug)' belongs to asset \(holder.uid) (\(title)), which is not the asset this "
+                + "item describes: \(difference)",
+            hint: "--on-existing adopt takes only an asset with the item's title and asset type; to attach this item to "
+                + "that asset anyway, set `uid: \(holder.uid)`; to create a new asset, give the item another slug")
     }
 
-    private static func done(_ id: String, _ asset: RemoteAsset, _ ctx: StageContext) async throws {
-        try await ctx.checkpoint.record(id, .assets, .done,
-                                        data: ["asset_uid": .string(asset.uid), "asset_url": .string(asset.url)],
-                                        durable: false)
+    /// Records the item's asset; `adopted` when it existed before and `--on-existing adopt` took it.
+    private static func done(_ id: String, _ asset: RemoteAsset, _ ctx: StageContext, adopted: Bool = false) async throws {
+        var data: [String: JSONValue] = ["asset_uid": .string(asset.uid), "asset_url": .string(asset.url)]
+        if adopted { data["adopted"] = .bool(true) }
+        try await ctx.checkpoint.record(id, .assets, .done, data: data, durable: adopted)
     }
 }

@@ -68,6 +68,16 @@ actor LookupCache {
     }
 }
 
+/// `run --on-existing`: what the assets stage does when an item's slug belongs to an asset this run did
+/// not create.
+public enum OnExisting: String, Sendable, CaseIterable {
+    /// Fail the item with `SKYLARK_SLUG_TAKEN` (the default).
+    case fail
+    /// Adopt the asset when it is the one the manifest describes (same title, same asset type when the
+    /// item names one); otherwise fail as `fail` does, the hint naming the difference.
+    case adopt
+}
+
 /// Everything a stage needs: the checkpoint, the two services, shared lookups and settings.
 public struct StageContext: Sendable {
     public var checkpoint: Checkpoint
@@ -78,18 +88,21 @@ public struct StageContext: Sendable {
     public var confirmTimeout: Duration
     /// Pause between polls in `confirm`.
     public var pollInterval: Duration
+    /// What to do with an asset that already holds an item's slug.
+    public var onExisting: OnExisting
     public var events: PipelineEventSink
     let cache = LookupCache()
 
     public init(checkpoint: Checkpoint, skylark: any SkylarkService, store: any ObjectStore, retry: Retrier = Retrier(),
                 confirmTimeout: Duration = .seconds(300), pollInterval: Duration = .seconds(2),
-                events: @escaping PipelineEventSink = { _ in }) {
+                onExisting: OnExisting = .fail, events: @escaping PipelineEventSink = { _ in }) {
         self.checkpoint = checkpoint
         self.skylark = skylark
         self.store = store
         self.retry = retry
         self.confirmTimeout = confirmTimeout
         self.pollInterval = pollInterval
+        self.onExisting = onExisting
         self.events = events
     }
 }

@@ -64,3 +64,5 @@ extension StandardOutput {
     /// Writes to stderr.
     static func writeError(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
+
+extension OnExisting: ExpressibleByArgument {}

@@ -62,8 +62,16 @@ struct RunCommand: AsyncParsableCommand {
     var caBundle: String?
 
     @Option(name: .customLong("max-bandwidth"),
-            help: "Upload rate limit for the whole run, all files and parts together, e.g. 50MB/s or 20MiB.")
+            help: ArgumentHelp("Upload rate limit for the whole run, all files and parts together, e.g. 50MB/s or 20MiB; "
+                               + "or a timetable in local time, e.g. \"08:00,10M 19:00,off\" (rclone's --bwlimit).",
+                               valueName: "rate|timetable"))
     var maxBandwidth: String?
+
+    @Option(name: .customLong("on-existing"),
+            help: ArgumentHelp("When an item's slug already belongs to an asset this run did not create: fail the item, "
+                               + "or adopt the asset when its title and asset type are the manifest's.",
+                               valueName: "fail|adopt"))
+    var onExisting: OnExisting = .fail
 
     @Option(name: .customLong("part-size"), help: "Preferred part size, e.g. 16MiB (min 5MiB; raised to fit 10,000 parts).")
     var partSize: String?
@@ -81,8 +89,11 @@ struct RunCommand: AsyncParsableCommand {
         if let shard, shard != "auto" {
             do { _ = try Shard(parsing: shard) } catch { throw ValidationError(IngestError.from(error).message) }
         }
-        for (name, value) in [("--part-size", partSize), ("--max-bandwidth", maxBandwidth)] {
-            if let value, ByteSize.parse(value) == nil { throw ValidationError("\(name): cannot read '\(value)' as a size") }
+        if let partSize, ByteSize.parse(partSize) == nil {
+            throw ValidationError("--part-size: cannot read '\(partSize)' as a size")
+        }
+        if let maxBandwidth {
+            do { _ = try BandwidthSchedule(parsing: maxBandwidth) } catch { throw ValidationError("--max-bandwidth: \(error)") }
         }
     }
 
@@ -153,7 +164,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             let configuration = try Configuration.load(configFile: config)
             services = try await Self.connect(configuration, stages: workStages, concurrency: concurrency, caBundle: caBundle,
-                                              transfer: TransferSettings(maxBytesPerSecond: maxBandwidth.flatMap(ByteSize.parse),
+                                              transfer: TransferSettings(bandwidth: maxBandwidth.flatMap { try? BandwidthSchedule(parsing: $0) },
                                                                          partSize: partSize.flatMap(ByteSize.parse)),
                                               logger: logger)
         } catch {
@@ -210,7 +221,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         let context = StageContext(checkpoint: checkpoint, skylark: services.0, store: services.1, retry: services.2,
-                                   confirmTimeout: .seconds(confirmTimeout), events: { event in
+                                   confirmTimeout: .seconds(confirmTimeout), onExisting: onExisting, events: { event in
                                        console.handle(event)
                                        failureReports.record(event)
                                    })
@@ -271,8 +282,8 @@ struct RunCommand: AsyncParsableCommand {
 
     /// `--max-bandwidth` and `--part-size` of a run.
     struct TransferSettings {
-        /// One limit for every upload request of the run together; nil = none.
-        var maxBytesPerSecond: Int64?
+        /// One limit (or timetable) for every upload request of the run together; nil = none.
+        var bandwidth: BandwidthSchedule?
         /// The preferred multipart part size; nil = the planner's default.
         var partSize: Int64?
     }
@@ -310,7 +321,8 @@ struct RunCommand: AsyncParsableCommand {
                                   retry: retry)
             try await client.headBucket(bucket)
             let planner = transfer.partSize.map { PartPlanner(preferredPartSize: $0) } ?? PartPlanner()
-            let limiter = transfer.maxBytesPerSecond.flatMap { $0 > 0 ? SendRateLimiter(bytesPerSecond: $0) : nil }
+            let limiter = transfer.bandwidth?.makeLimiter()
+            if let limiter, let schedule = transfer.bandwidth { BandwidthFollower.start(schedule, limiter, logger: logger) }
             store = WatchfolderStore(bucket: bucket, client: client,
                                      uploader: MultipartUploader(client: client, planner: planner, bandwidth: limiter))
         }

@@ -3,6 +3,7 @@ import CryptoPrimitives
 import Foundation
 import HTTPEngine
 import IngestCore
+import Logging
 import Pipeline
 import S3
 
@@ -50,7 +51,9 @@ struct UploadCommand: AsyncParsableCommand {
     @Option(name: .customLong("multipart-threshold"), help: "Files larger than this go multipart (default 16MiB).")
     var multipartThreshold: String?
 
-    @Option(name: .customLong("max-bandwidth"), help: "Total upload rate limit, e.g. 50MB/s or 20MiB.")
+    @Option(name: .customLong("max-bandwidth"),
+            help: ArgumentHelp("Total upload rate limit, e.g. 50MB/s or 20MiB; or a timetable in local time, "
+                               + "e.g. \"08:00,10M 19:00,off\" (rclone's --bwlimit).", valueName: "rate|timetable"))
     var maxBandwidth: String?
 
     @Option(name: .customLong("max-in-flight"), help: "Bytes of parts in flight across all files (default 256MiB).")
@@ -62,14 +65,19 @@ struct UploadCommand: AsyncParsableCommand {
     @Option(name: .customLong("ca-bundle"), help: "Extra CA certificates (PEM) to trust, added to the system store (or AWS_CA_BUNDLE).")
     var caBundle: String?
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one FILE") }
         if key != nil && files.count != 1 { throw ValidationError("--key takes exactly one FILE; use --key-prefix for several") }
         if key != nil && keyPrefix != nil { throw ValidationError("--key and --key-prefix exclude each other") }
         if concurrency < 1 || partConcurrency < 1 { throw ValidationError("concurrency values must be at least 1") }
-        for (name, value) in [("--part-size", partSize), ("--max-bandwidth", maxBandwidth), ("--max-in-flight", maxInFlight),
+        for (name, value) in [("--part-size", partSize), ("--max-in-flight", maxInFlight),
                               ("--multipart-threshold", multipartThreshold)] {
             if let value, ByteSize.parse(value) == nil { throw ValidationError("\(name): cannot read '\(value)' as a size") }
+        }
+        if let maxBandwidth {
+            do { _ = try BandwidthSchedule(parsing: maxBandwidth) } catch { throw ValidationError("--max-bandwidth: \(error)") }
         }
         // The manifest's rules, before anything is sent: a bad key or uid is a usage error (exit 2).
         if let assetUID, let problem = SkylarkUID.problem(assetUID, name: "--asset-uid") {
@@ -90,20 +98,26 @@ struct UploadCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let logger = Log.bootstrap(level: logging.level, format: logging.logFormat)
         let environment = ProcessInfo.processInfo.environment
         guard let bucket = bucket ?? environment["SKYLARK_WATCHFOLDER_BUCKET"].flatMap({ $0.isEmpty ? nil : $0 }) else {
             throw ValidationError("no bucket: give --bucket or set SKYLARK_WATCHFOLDER_BUCKET")
         }
         let uploader: MultipartUploader
         let client: S3Client
+        let schedule = maxBandwidth.flatMap { try? BandwidthSchedule(parsing: $0) }
+        let limiter = schedule?.makeLimiter()
         do {
             var httpConfiguration = CurlHTTPClient.Configuration()
+            httpConfiguration.logger = logger
             httpConfiguration.caBundle = try AWSSetup.caBundle(flag: caBundle, environment: environment)
             httpConfiguration.maxHostConnections = max(32, concurrency * partConcurrency)
             httpConfiguration.maxTotalConnections = max(64, concurrency * partConcurrency)
             let http = CurlHTTPClient(configuration: httpConfiguration)
             let credentials = try await AWSSetup.credentials(environment: environment, http: http)
-            client = S3Client(http: http, configuration: try .resolve(environment: environment), credentials: credentials)
+            // Every retry and backoff is logged at info, as in `run`.
+            client = S3Client(http: http, configuration: try .resolve(environment: environment), credentials: credentials,
+                              retry: RetryExecutor(policy: .uploads, budget: RetryBudget(), logger: logger))
             try await client.headBucket(bucket)
             uploader = MultipartUploader(
                 client: client,
@@ -111,7 +125,8 @@ struct UploadCommand: AsyncParsableCommand {
                                      preferredPartSize: partSize.flatMap(ByteSize.parse) ?? 8 * 1024 * 1024),
                 partConcurrency: partConcurrency,
                 budget: ByteBudget(capacity: maxInFlight.flatMap(ByteSize.parse) ?? 256 * 1024 * 1024),
-                maxBytesPerSecond: maxBandwidth.flatMap(ByteSize.parse))
+                bandwidth: limiter)
+            if let limiter, let schedule { BandwidthFollower.start(schedule, limiter, logger: logger) }
         } catch {
             printError(error)
             throw ExitCode(ExitStatus.code(for: error))
@@ -126,7 +141,7 @@ struct UploadCommand: AsyncParsableCommand {
         }
         let stop = StopSignal()
         let signals = SignalTrap(stop: stop)
-        let progress = UploadProgress(total: requests.count)
+        let progress = UploadProgress(total: requests.count, noProgress: logging.level >= .warning)
         let (failures, started) = await withTaskGroup(of: Bool.self) { group -> (Int, Int) in
             var iterator = requests.makeIterator()
             var failed = 0, started = 0
@@ -146,12 +161,12 @@ struct UploadCommand: AsyncParsableCommand {
         signals.cancel()
         progress.stop()
         if stop.isRequested {
-            FileHandle.standardError.write(Data(("interrupted: \(requests.count - started) of \(requests.count) file(s) not started"
-                + (failures > 0 ? ", \(failures) failed" : "") + "; run the same command again\n").utf8))
+            Console.printLine("interrupted: \(requests.count - started) of \(requests.count) file(s) not started"
+                + (failures > 0 ? ", \(failures) failed" : "") + "; run the same command again", level: .warning)
             throw ExitCode(ExitStatus.code(uploadFailures: failures, interrupted: true))
         }
         if failures > 0 {
-            FileHandle.standardError.write(Data("\(failures) of \(requests.count) file(s) failed\n".utf8))
+            Console.printLine("\(failures) of \(requests.count) file(s) failed", level: .error)
             throw ExitCode(ExitStatus.code(uploadFailures: failures, interrupted: false))
         }
     }
@@ -238,7 +253,7 @@ struct UploadCommand: AsyncParsableCommand {
     private func printError(_ error: any Error, file: String? = nil) {
         let ingest = (error as? any IngestErrorConvertible)?.ingestError
             ?? IngestError(code: .unexpected, message: String(describing: error))
-        let prefix = file.map { "failed \($0): " } ?? "error: "
-        Terminal.standardError.writeLine(prefix + ingest.description)
+        let prefix = file.map { "failed \($0): " } ?? ""
+        Console.printLine(prefix + ingest.description, level: .error)
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import Pipeline
 
 /// `upload`'s per-file progress on stderr. On a TTY one live line (`Terminal`) with each file in flight
@@ -108,7 +109,7 @@ final class UploadProgress: @unchecked Sendable {
             }
         }
         lock.unlock()
-        for line in lines { Terminal.standardError.writeLine(line) }
+        for line in lines { Console.printLine(line, level: .info) }
     }
 
     /// `[2/5] a.mp4 45% b.mp4 10% | 120.0 MiB 48.0 MiB/s`, cut to `width`.

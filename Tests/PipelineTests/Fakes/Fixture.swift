@@ -40,13 +40,14 @@ struct Fixture {
 
     /// Opens the journal (as a new process would) and runs the items once.
     func run(stages: Set<Stage> = Set(Stage.defaultRun), retryFailed: Bool = false, items: [ManifestAsset]? = nil,
+             onExisting: OnExisting = .fail,
              beforeRun: (JournalFile) async -> Void = { _ in }) async throws -> (RunResult, JournalState) {
         let opened = try JournalFile.open(path: journalPath, header: Self.header)
         let checkpoint = Checkpoint(journal: opened.journal, state: opened.state)
         await beforeRun(opened.journal)
         let context = StageContext(checkpoint: checkpoint, skylark: skylark, store: store,
                                    retry: Retrier(attempts: 4, baseDelay: .milliseconds(1)),
-                                   confirmTimeout: .milliseconds(300), pollInterval: .milliseconds(5))
+                                   confirmTimeout: .milliseconds(300), pollInterval: .milliseconds(5), onExisting: onExisting)
         let runner = Runner(items: items ?? assets, context: context,
                             options: RunOptions(stages: stages, concurrency: 4, transferSlots: 2, retryFailed: retryFailed,
                                                 retrier: Retrier(attempts: 4, baseDelay: .milliseconds(1))))
