@@ -7,7 +7,9 @@ extension S3Journal {
     /// 2. replays, and refuses a journal of another shard (`USAGE_SHARD_MISMATCH`) before writing anything;
     /// 3. takes the lease (`If-Match` / `If-None-Match`);
     /// 4. PUTs a takeover segment (the header again) at the next number, listing and replaying again on a
-    ///    412, so a previous owner's next segment PUT fails;
+    ///    412, so a previous owner's next segment PUT fails; then lists once more, and when a snapshot at or
+    ///    above that number exists (the owner compacted it away after our listing, so the number was free),
+    ///    takes a higher one;
     /// 5. waits until a previous owner's lease has run out on this process's clock (TTL from when it was read),
     ///    after which none of its effects can still be in flight.
     public static func open(store: any JournalObjectStore, layout: S3JournalLayout, header: JournalHeader,
@@ -29,7 +31,18 @@ extension S3Journal {
             let number = replayed.lastSegment + 1
             freshHeader = replayed.state.header == nil
             let body = JournalCodec.encode(.header(replayed.state.header ?? header))
-            if case .stored = try await store.put(layout.segmentKey(number), body, condition: .ifNoneMatch) {
+            guard case .stored = try await store.put(layout.segmentKey(number), body, condition: .ifNoneMatch) else { continue }
+            // The number may have been free because the owner compacted it away after our listing (a snapshot at
+            // or above it): then the owner's next number is higher and it is not fenced. Take a higher number.
+            let after = try await store.list(prefix: layout.directory)
+            let overtaken = after.contains { key in
+                switch layout.classify(key) {
+                case .snapshot(let other): return other >= number
+                case .segment(let other): return other > number
+                default: return false
+                }
+            }
+            if !overtaken {
                 takeover = number
                 break
             }
