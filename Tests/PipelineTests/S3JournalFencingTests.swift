@@ -24,6 +24,7 @@ import Testing
         options.verifiesConditionalWrites = false
         options.minimumPutInterval = .zero
         options.leaseTTL = .seconds(30)
+        options.deletesInFlight = 1  // one request at a time per writer, as the interleaver requires
         return options
     }
 

@@ -38,13 +38,22 @@ extension S3Journal {
         }
         try checkLeaseDeadline()
         guard core.withLock({ $0.mayDelete }) else { return }
-        let keys = try await store.list(prefix: layout.directory)
-        for key in keys {
+        let redundant = try await store.list(prefix: layout.directory).filter { key in
             switch layout.classify(key) {
-            case .segment(let number) where number <= covered: try await store.delete(key)
-            case .snapshot(let number) where number < covered: try await store.delete(key)
-            default: break
+            case .segment(let number): return number <= covered
+            case .snapshot(let number): return number < covered
+            default: return false
             }
+        }
+        // Several deletes in flight: a day's segments go in seconds, not one round trip each.
+        let store = self.store
+        let parallel = max(1, options.deletesInFlight)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, key) in redundant.enumerated() {
+                if index >= parallel { try await group.next() }
+                group.addTask { try await store.delete(key) }
+            }
+            try await group.waitForAll()
         }
     }
 

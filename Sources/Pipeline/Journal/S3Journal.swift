@@ -34,6 +34,8 @@ public final class S3Journal: JournalSink {
         /// Attempts of one segment PUT on transport errors, and of taking the lease or the next segment number.
         public var writeAttempts = 4
         public var takeoverAttempts = 16
+        /// Deletes in flight when compaction drops the segments a snapshot covers.
+        public var deletesInFlight = 16
         /// This task's owner id in the lease (unique per process).
         public var owner = UUID().uuidString.lowercased()
         /// The clock of the lease and the flush timers.
