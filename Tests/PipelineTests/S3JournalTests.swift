@@ -131,17 +131,18 @@ import Testing
     @Test func theOwnerRenewsItsLeaseAndANewcomerFencesItThroughTheLeaseAlone() async throws {
         let store = InMemoryJournalStore()
         let fenced = Locked<IngestError?>(nil)
-        var first = options("a", ttl: .milliseconds(600))
+        // A TTL long enough that a loaded machine still renews in time (renewal every second, give-up at 2.4 s).
+        var first = options("a", ttl: .seconds(3))
         first.onFenced = { error in fenced.withLock { $0 = error } }
         let a = try await S3Journal.open(store: store.view(as: "a"), layout: layout, header: header, options: first)
         let generation = a.journal.core.withLock { $0.lease.generation }
-        #expect(try await eventually(timeout: .seconds(10)) { a.journal.core.withLock { $0.lease.generation } >= generation + 3 })
+        #expect(try await eventually(timeout: .seconds(30)) { a.journal.core.withLock { $0.lease.generation } >= generation + 3 })
         #expect(fenced.withLock { $0 } == nil, "renewals keep an idle owner alive across several TTLs")
-        var second = options("b", ttl: .milliseconds(600))
+        var second = options("b", ttl: .seconds(3))
         second.waitsForPreviousOwner = true
         let started = ContinuousClock.now
         let b = try await S3Journal.open(store: store.view(as: "b"), layout: layout, header: header, options: second)
-        #expect(ContinuousClock.now - started >= .milliseconds(600), "B waited out A's lease")
+        #expect(ContinuousClock.now - started >= .seconds(3), "B waited out A's lease")
         #expect(fenced.withLock { $0?.code } == .checkpointFenced, "A learned it was fenced (renewal or watchdog)")
         await #expect { try await a.journal.append(done("x"), durable: true) } throws: { IngestError.from($0).code == .checkpointFenced }
         try await b.journal.close()

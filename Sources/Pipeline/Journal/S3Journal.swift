@@ -185,9 +185,11 @@ public final class S3Journal: JournalSink {
         case .nothing: return
         case .flush: Task { await self.flush() }
         case .timer(let delay):
+            let armed = now + delay
             Task {
                 try? await self.options.clock.sleep(for: delay)
-                self.core.withLock { if let armed = $0.timerAt, armed <= self.options.clock.now() { $0.timerAt = nil } }
+                // This timer is spent (even if it woke a little early: `schedule` arms another for the rest).
+                self.core.withLock { if $0.timerAt == armed { $0.timerAt = nil } }
                 self.schedule()
             }
         }
