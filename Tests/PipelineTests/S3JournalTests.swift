@@ -162,6 +162,28 @@ import Testing
     }
 }
 
+extension S3JournalTests {
+    @Test func theShardSourceReadsEveryShardDirectoryUnderThePrefix() async throws {
+        let store = InMemoryJournalStore()
+        for index in [2, 1] {
+            var header = header
+            header.shard = "\(index)/2"
+            let layout = S3JournalLayout(bucket: "ckpt", prefix: "run/", shard: try Shard(index: index, count: 2))
+            let opened = try await S3Journal.open(store: store.view(as: "w\(index)"), layout: layout, header: header,
+                                                  options: options("w\(index)"))
+            try await opened.journal.append(done("item-\(index)"), durable: true)
+            try await opened.journal.close()
+        }
+        store.plant("run/notes.txt", Array("not a shard\n".utf8))
+        let journals = try await S3ShardJournalSource(url: "s3://ckpt/run/", store: store.view(as: "reader")).load()
+        #expect(journals.map(\.shard) == ["1/2", "2/2"])
+        #expect(journals.map(\.location) == ["s3://ckpt/run/shard-1-of-2/", "s3://ckpt/run/shard-2-of-2/"])
+        #expect(journals[0].replay.state.item("item-1").assetUID == "asse_item-1")
+        #expect(journals[1].replay.state.item("item-2").assetUID == "asse_item-2")
+        #expect(throws: IngestError.self) { try S3ShardJournalSource(url: "s3:///run/", store: store.view(as: "reader")) }
+    }
+}
+
 /// A store whose lease writes fail (a network partition between the owner and S3's lease object).
 struct BrokenLeaseStore: JournalObjectStore {
     let base: InMemoryJournalStore.View
