@@ -104,7 +104,11 @@ public struct Runner: Sendable {
         if let failure = journalFailure.withLock({ $0 }) {
             return RunResult(outcomes: outcomes, errors: errors, interrupted: false, journalFailure: failure)
         }
-        try await context.checkpoint.sync()
+        do {
+            try await context.checkpoint.sync()
+        } catch let failure as IngestError where [.checkpointIO, .checkpointClosed, .checkpointFenced].contains(failure.code) {
+            return RunResult(outcomes: outcomes, errors: errors, interrupted: false, journalFailure: failure)
+        }
         return RunResult(outcomes: outcomes, errors: errors, interrupted: interrupted)
     }
 }
@@ -174,7 +178,7 @@ struct ItemRun: Sendable {
                         action = machine.stop()
                         continue
                     }
-                    if failure.code == .checkpointIO || failure.code == .checkpointClosed {
+                    if [.checkpointIO, .checkpointClosed, .checkpointFenced].contains(failure.code) {
                         // Without a journal nothing more may be done safely: stop every item.
                         journalFailure.withLock { if $0 == nil { $0 = failure } }
                         stop.request()

@@ -188,10 +188,14 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let checkpointCorrupt = ErrorCode("CHECKPOINT_CORRUPT", exit: .fatal)
     /// The journal's format version is not one this tool reads.
     public static let checkpointFormat = ErrorCode("CHECKPOINT_FORMAT", exit: .fatal)
+    /// Another task took over this shard's checkpoint in S3 (or this task could not renew its lease in time).
+    public static let checkpointFenced = ErrorCode("CHECKPOINT_FENCED", exit: .fatal)
+    /// The checkpoint's object store does not honour conditional writes (`If-None-Match`, `If-Match`).
+    public static let checkpointStoreUnsupported = ErrorCode("CHECKPOINT_STORE_UNSUPPORTED", exit: .fatal)
+    /// `--checkpoint s3://…` is not a bucket and prefix.
+    public static let usageCheckpointURL = ErrorCode("USAGE_CHECKPOINT_URL", exit: .usage)
     /// The journal and Skylark disagree about an item's objects.
     public static let checkpointInconsistent = ErrorCode("CHECKPOINT_INCONSISTENT", exit: .itemFailure)
-    /// `--checkpoint s3://…` for `status`/`report` in a build without the S3 checkpoint.
-    public static let checkpointS3Unavailable = ErrorCode("CHECKPOINT_S3_UNAVAILABLE", exit: .fatal)
 
     // MARK: Local files and reports
 
@@ -273,7 +277,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     /// Every registered code.
     public static let all: [ErrorCode] = [
         usageShard, usageShardAuto, usageShardMismatch, usageUnknownStage, checkpointNotFound,
-        checkpointShardCounts, checkpointShardDuplicate, checkpointShardMixed, checkpointS3Unavailable,
+        checkpointShardCounts, checkpointShardDuplicate, checkpointShardMixed,
         cancelled,
         commandLineUnreadable,
         configUnreadable, configSyntax, configUnknownKey, caBundleUnreadable, skylarkNotConfigured,
@@ -282,6 +286,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
         authUnavailable, authFailed, authSRPProtocol, skylarkUnauthorized, s3SignatureMismatch, s3InvalidAccessKey,
         netTimeout, netConnect, netConnectionReset, netTLS, netError, retryBudgetExhausted,
         checkpointIO, checkpointClosed, checkpointLocked, checkpointCorrupt, checkpointFormat, checkpointInconsistent,
+        checkpointFenced, checkpointStoreUnsupported, usageCheckpointURL,
         fileRead, fileNotFound, fileMissing, stateWrite, reportWrite,
         skylarkAssetNotFound, skylarkAssetTypeNotFound, skylarkDocumentTypeNotFound, skylarkSlugTaken,
         skylarkTextTrackExists, skylarkFileTooLarge, skylarkFormValidation, skylarkNotFound, skylarkBadRequest,

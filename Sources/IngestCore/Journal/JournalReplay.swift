@@ -61,6 +61,12 @@ public struct JournalReplay: Sendable {
         public var validLength: Int
         /// Set when the last line was torn (incomplete or failing its CRC) and was dropped.
         public var tornTail: JournalReplayWarning?
+
+        public init(state: JournalState, validLength: Int, tornTail: JournalReplayWarning?) {
+            self.state = state
+            self.validLength = validLength
+            self.tornTail = tornTail
+        }
     }
 
     private var state = JournalState()

@@ -3,12 +3,12 @@ import IngestCore
 /// The run's view of the journal: record events (to disk when a file backs it) and read the
 /// replayed state of any item. Stages only talk to this.
 public final class Checkpoint: Sendable {
-    /// The journal file, or nil for an in-memory checkpoint (dry runs, tests).
-    public let journal: JournalFile?
+    /// The journal (a file or an S3 log), or nil for an in-memory checkpoint (dry runs, tests).
+    public let journal: (any JournalSink)?
     private let state: Locked<JournalState>
 
     /// A checkpoint over `journal` starting from the replayed `state`.
-    public init(journal: JournalFile?, state: JournalState) {
+    public init(journal: (any JournalSink)?, state: JournalState) {
         self.journal = journal
         self.state = Locked(state)
     }
@@ -18,7 +18,7 @@ public final class Checkpoint: Sendable {
         Checkpoint(journal: nil, state: state)
     }
 
-    /// Records `entry`; with `durable`, returns once it is on disk.
+    /// Records `entry`; with `durable`, returns once it is durable (on disk, or stored in S3).
     public func record(_ entry: JournalEntry, durable: Bool) async throws {
         var entry = entry
         if entry.at.isEmpty { entry.at = Timestamp.now() }
@@ -44,6 +44,6 @@ public final class Checkpoint: Sendable {
     /// A copy of the whole state (for reports).
     public var snapshot: JournalState { state.withLock { $0 } }
 
-    /// Waits until everything recorded is on disk.
+    /// Waits until everything recorded is durable.
     public func sync() async throws { try await journal?.sync() }
 }

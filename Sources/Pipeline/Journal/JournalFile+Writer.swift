@@ -142,7 +142,7 @@ extension JournalFile {
 
     /// Simulates a crash (tests): records not yet written are lost, the file and the lock are
     /// closed, and every later append fails. What is on disk is exactly what a killed process leaves.
-    package func abandon() {
+    public func abandon() {
         let waiters: [CheckedContinuation<Void, any Error>]? = core.withLock { core in
             if core.closed { return nil }
             let crash = IngestError(code: .checkpointClosed, message: "simulated crash")

@@ -22,6 +22,22 @@ public struct S3ObjectSummary: Sendable, Hashable {
     public var etag: String
 }
 
+/// The precondition of a conditional PutObject.
+public enum S3WriteCondition: Sendable, Hashable {
+    /// `If-None-Match: *`: only when the key holds no object.
+    case ifNoneMatch
+    /// `If-Match: "ETAG"`: only when the key's object has this ETag.
+    case ifMatch(String)
+}
+
+/// What a conditional PutObject did.
+public enum S3ConditionalPut: Sendable, Hashable {
+    /// Stored; the new object's ETag (no quotes).
+    case stored(etag: String)
+    /// 412: the condition did not hold; nothing was stored.
+    case preconditionFailed
+}
+
 /// One page of ListObjectsV2.
 public struct S3ObjectPage: Sendable {
     public var objects: [S3ObjectSummary]
@@ -64,6 +80,34 @@ extension S3Client {
         } catch let error as S3Error where error.status == 501 {
             return try await send(call)
         }
+    }
+
+    /// A PutObject of small bytes under a precondition (the checkpoint journal's segments and lease): stored with
+    /// its new ETag, or refused with 412. Never sent without its condition: a store that does not implement it
+    /// (501 `NotImplemented`) throws that `S3Error`, and the caller must refuse the store. Repeated like a read:
+    /// a copy that lands after the first did is refused by the condition itself (the caller reads the key to
+    /// tell its own earlier attempt from another writer's object).
+    public func putObject(bucket: String, key: String, bytes: [UInt8], condition: S3WriteCondition) async throws
+        -> S3ConditionalPut {
+        var headers = HTTPHeaders()
+        headers.add("Content-MD5", Data(Digest.md5(bytes)).base64EncodedString())
+        switch condition {
+        case .ifNoneMatch: headers.add("If-None-Match", "*")
+        case .ifMatch(let etag): headers.add("If-Match", "\"\(MultipartETag.normalized(etag))\"")
+        }
+        let call = Call(operation: "PutObject", method: "PUT", bucket: bucket, key: key, headers: headers,
+                        body: .bytes(bytes), payload: .bytes(bytes), passStatuses: [412])
+        let response = try await send(call)
+        if response.status == 412 { return .preconditionFailed }
+        return .stored(etag: MultipartETag.normalized(response.s3Header("ETag") ?? ""))
+    }
+
+    /// GetObject of a small object with its ETag, or nil when there is none.
+    public func getObjectIfPresent(bucket: String, key: String) async throws -> (body: [UInt8], etag: String)? {
+        let response = try await send(Call(operation: "GetObject", method: "GET", bucket: bucket, key: key,
+                                           passStatuses: [404]))
+        if response.status == 404 { return nil }
+        return (response.body, MultipartETag.normalized(response.s3Header("ETag") ?? ""))
     }
 
     /// HeadObject: size, ETag and metadata, or nil when the object does not exist.

@@ -62,12 +62,9 @@ enum CheckpointSelection {
     static func shardJournalSource(at location: String?, manifest: String) async throws -> any ShardJournalSource {
         guard let location else { return LocalShardJournals.beside(manifest: manifest) }
         if location.hasPrefix("s3://") {
-            // LEAD: wire the S3 checkpoint here: return S3ShardJournalSource for `location` (with the
-            // watchfolder's S3 endpoint and credentials). Until then this build says so, never an empty view.
-            throw IngestError(code: .checkpointS3Unavailable,
-                              message: "the checkpoint in S3 (\(location)) is not available in this build",
-                              hint: "read the shards' local checkpoints instead (leave out --checkpoint, or give their directory), "
-                                  + "or use a build with the S3 checkpoint")
+            // The watchfolder's S3 endpoint and credentials (environment), as `run` used them.
+            let configuration = try Configuration.load(configFile: nil)
+            return try await CheckpointSetup.shardSource(url: location, configuration: configuration)
         }
         return LocalShardJournals.inDirectory(location, manifest: manifest)
     }

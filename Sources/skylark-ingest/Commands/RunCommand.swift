@@ -151,7 +151,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let workStages = requested.subtracting([.validate])
         if dryRun {
-            try await runDry(items: items, requested: workStages, checkpointPath: checkpointPath)
+            try await runDry(items: items, requested: workStages, checkpointPath: checkpointPath, shard: parsedShard)
             return
         }
         if workStages.isEmpty {
@@ -161,8 +161,9 @@ struct RunCommand: AsyncParsableCommand {
 
         // 2. Configuration, authentication and connectivity → exit 3 before any work.
         let services: (any SkylarkService, any ObjectStore, Retrier)
+        let configuration: Configuration
         do {
-            let configuration = try Configuration.load(configFile: config)
+            configuration = try Configuration.load(configFile: config)
             services = try await Self.connect(configuration, stages: workStages, concurrency: concurrency, caBundle: caBundle,
                                               transfer: TransferSettings(bandwidth: maxBandwidth.flatMap { try? BandwidthSchedule(parsing: $0) },
                                                                          partSize: partSize.flatMap(ByteSize.parse)),
@@ -171,24 +172,18 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.fail(error)
         }
 
-        // 3. The checkpoint (exclusive lock).
-        let opened: JournalFile.Opened
+        // 3. The checkpoint: a file (exclusive lock) or an S3 prefix (lease and fencing, docs/checkpoint-s3.md).
+        let fence = FenceRelay()
+        let opened: CheckpointSetup.Opened
         do {
             let bytes = FileManager.default.contents(atPath: manifest) ?? Data()
             let sha = Hex.encode(Digest.sha256([UInt8](bytes)))
-            opened = try JournalFile.open(path: checkpointPath, header: JournalHeader(
-                toolVersion: ToolVersion.current, manifestPath: manifest, manifestSHA256: sha, createdAt: Timestamp.now(),
-                shard: parsedShard?.description))
-            let recorded = opened.state.header?.shard
-            if recorded != parsedShard?.description {
-                opened.journal.abandon()
-                throw IngestError(
-                    code: .usageShardMismatch,
-                    message: "\(checkpointPath) belongs to \(recorded.map { "shard " + $0 } ?? "a run of the whole manifest"), "
-                        + "not \(parsedShard.map { "shard \($0)" } ?? "the whole manifest")",
-                    hint: "run with the shard the checkpoint was made with (the shard count is fixed for a checkpoint), "
-                        + "or give this run its own --checkpoint")
-            }
+            opened = try await CheckpointSetup.open(
+                location: checkpointPath, header: JournalHeader(toolVersion: ToolVersion.current, manifestPath: manifest,
+                                                                manifestSHA256: sha, createdAt: Timestamp.now(),
+                                                                shard: parsedShard?.description),
+                shard: parsedShard, configuration: configuration, caBundle: caBundle, logger: logger,
+                onFenced: { _ in fence.fire() })
         } catch {
             throw ExitStatus.fail(error)
         }
@@ -230,7 +225,13 @@ struct RunCommand: AsyncParsableCommand {
         let result: RunResult
         failureReports.start()
         do {
-            result = try await Runner(items: items, context: context, options: options, stop: stop).run()
+            // A fenced S3 checkpoint (another task took the shard over) stops every effect in flight at once.
+            let runTask = Task { try await Runner(items: items, context: context, options: options, stop: stop).run() }
+            fence.onFence {
+                stop.request()
+                runTask.cancel()
+            }
+            result = try await runTask.value
         } catch {
             await failureReports.finish()
             signals.cancel()
@@ -252,7 +253,11 @@ struct RunCommand: AsyncParsableCommand {
         if JournalFile.shouldCompact(state) { try? await opened.journal.compact(state) }
         try? await opened.journal.close()
         Console.printLine("reports: \(reportPath)/{report.json,report.csv,junit.xml,summary.md}", level: .notice)
-        if let failure = result.journalFailure {
+        if let failure = result.journalFailure, failure.code == .checkpointFenced {
+            Console.printError("error: \(failure.description)")
+            Console.printLine("stopped: another task took over the checkpoint \(checkpointPath); this one started no new work "
+                              + "after it did", level: .error)
+        } else if let failure = result.journalFailure {
             Console.printError("error: \(failure.description)")
             Console.printLine("stopped: the checkpoint \(checkpointPath) cannot be written; no new work was started. "
                               + "Free space or fix its permissions, then run the same command again to resume", level: .error)
@@ -264,8 +269,21 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// `--dry-run`: the plan from the checkpoint and the manifest, with no network and no writes.
-    private func runDry(items: [ManifestAsset], requested: Set<Stage>, checkpointPath: String) async throws {
-        let state = try CheckpointReader.state(checkpointPath)
+    private func runDry(items: [ManifestAsset], requested: Set<Stage>, checkpointPath: String, shard: Shard?) async throws {
+        let state: JournalState
+        if S3JournalLayout.isS3(checkpointPath) {
+            // Read only: the shard's journal in S3 (no lease is taken, nothing is written).
+            do {
+                let (bucket, prefix) = try S3JournalLayout.parse(checkpointPath)
+                let store = try await CheckpointSetup.objectStore(bucket: bucket, configuration: try Configuration.load(configFile: config),
+                                                                  caBundle: caBundle, logger: nil)
+                state = try await S3Journal.replay(store: store, layout: S3JournalLayout(bucket: bucket, prefix: prefix, shard: shard)).state
+            } catch {
+                throw ExitStatus.fail(error)
+            }
+        } else {
+            state = try CheckpointReader.state(checkpointPath)
+        }
         let log = PlanLog()
         let bucket = (try? Configuration.load(configFile: config))?.bucket ?? "SKYLARK_WATCHFOLDER_BUCKET"
         let context = StageContext(checkpoint: .inMemory(state), skylark: DryRunSkylark(base: OfflineSkylark(), log: log),
