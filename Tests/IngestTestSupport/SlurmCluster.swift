@@ -27,10 +27,10 @@ public final class SlurmCluster: AsyncStoppable, @unchecked Sendable {
     public let nodePort: Int
     /// How many CPUs the node declares (one per task: this many tasks run at once).
     public let cpus: Int
-    /// The daemons, children of the test (stopped by pid).
-    public let munged: ServerProcess
-    public let controller: ServerProcess
-    public let node: ServerProcess
+    /// The daemons, children of the test (stopped by pid; see `DaemonProcess` for why not `Process`).
+    public let munged: DaemonProcess
+    public let controller: DaemonProcess
+    public let node: DaemonProcess
 
     /// The Debian packages that provide the daemons and the client commands.
     public static let packages = ["slurm-wlm", "munge"]
@@ -91,7 +91,7 @@ public final class SlurmCluster: AsyncStoppable, @unchecked Sendable {
             let started = try SlurmCluster.startSlurm(in: directory, configPath: configPath, nodeName: nodeName,
                                                       partition: partition, cpus: cpus, ports: ports, attempt: attempt)
             do {
-                try await started.controller.waitForPort(ports.controller, timeout: 30)
+                try await started.controller.waitForPort(ports.controller, timeout: .seconds(30))
                 try await SlurmCluster.waitUntilIdle(node: nodeName, daemon: started.node, configPath: configPath,
                                                      timeout: readyTimeout)
                 controller = started.controller
@@ -150,7 +150,7 @@ public final class SlurmCluster: AsyncStoppable, @unchecked Sendable {
 
     // MARK: - Starting the daemons
 
-    private static func startMunge(in directory: TempDirectory) async throws -> ServerProcess {
+    private static func startMunge(in directory: TempDirectory) async throws -> DaemonProcess {
         let mungeDir = directory.path("munge")
         try FileManager.default.createDirectory(atPath: mungeDir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o755])
@@ -161,15 +161,14 @@ public final class SlurmCluster: AsyncStoppable, @unchecked Sendable {
             throw SlurmError.unavailable("cannot write \(keyPath)")
         }
         let socket = directory.path("munge/munge.socket")
-        let process = try ServerProcess(executable: program("munged") ?? "munged", arguments: [
+        let process = try DaemonProcess(executable: program("munged") ?? "munged", arguments: [
             "--foreground", "--force", "--socket=\(socket)", "--key-file=\(keyPath)",
             "--pid-file=\(directory.path("munge/munged.pid"))", "--log-file=\(directory.path("munge/munged.log"))",
             "--seed-file=\(directory.path("munge/munged.seed"))",
-        ], logPath: directory.path("munged.out"))
+        ], environment: ProcessInfo.processInfo.environment, logPath: directory.path("munged.out"))
         let ready = try await eventually(timeout: .seconds(10), interval: .milliseconds(20)) {
-            guard process.process.isRunning else {
-                let log = (try? String(contentsOfFile: process.logPath, encoding: .utf8)) ?? ""
-                throw ServerProcessError.exited(status: process.process.terminationStatus, log: log)
+            guard process.isRunning else {
+                throw ServerProcessError.exited(status: process.terminationStatus, log: process.logTail())
             }
             return FileManager.default.fileExists(atPath: socket)
         }
@@ -189,7 +188,7 @@ public final class SlurmCluster: AsyncStoppable, @unchecked Sendable {
 
     private static func startSlurm(in directory: TempDirectory, configPath: String, nodeName: String, partition: String,
                                    cpus: Int, ports: (controller: Int, node: Int),
-                                   attempt: Int) throws -> (controller: ServerProcess, node: ServerProcess) {
+                                   attempt: Int) throws -> (controller: DaemonProcess, node: DaemonProcess) {
         // A fresh state directory each attempt: a controller that died must not leave jobs behind.
         let state = directory.path("state-\(attempt)"), spool = directory.path("spool-\(attempt)")
         for dir in [state, spool, directory.path("jobs")] {
@@ -200,11 +199,11 @@ public final class SlurmCluster: AsyncStoppable, @unchecked Sendable {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         var env = ProcessInfo.processInfo.environment
         env["SLURM_CONF"] = configPath
-        let controller = try ServerProcess(executable: program("slurmctld") ?? "slurmctld",
+        let controller = try DaemonProcess(executable: program("slurmctld") ?? "slurmctld",
                                            arguments: ["-D", "-i", "-f", configPath], environment: env,
                                            logPath: directory.path("slurmctld-\(attempt).out"))
         do {
-            let node = try ServerProcess(executable: program("slurmd") ?? "slurmd",
+            let node = try DaemonProcess(executable: program("slurmd") ?? "slurmd",
                                          arguments: ["-D", "-f", configPath, "-N", nodeName], environment: env,
                                          logPath: directory.path("slurmd-\(attempt).out"))
             return (controller, node)
@@ -263,15 +262,14 @@ public final class SlurmCluster: AsyncStoppable, @unchecked Sendable {
         return name.split(separator: ".").first.map(String.init) ?? "localhost"
     }
 
-    private static func waitUntilIdle(node: String, daemon: ServerProcess, configPath: String, timeout: Duration) async throws {
+    private static func waitUntilIdle(node: String, daemon: DaemonProcess, configPath: String, timeout: Duration) async throws {
         guard let scontrol = program("scontrol") else { throw SlurmError.unavailable("scontrol not found") }
         var env = ProcessInfo.processInfo.environment
         env["SLURM_CONF"] = configPath
         var last = ""
         let idle = try await eventually(timeout: timeout, interval: .milliseconds(100)) {
-            guard daemon.process.isRunning else {
-                let log = (try? String(contentsOfFile: daemon.logPath, encoding: .utf8)) ?? ""
-                throw ServerProcessError.exited(status: daemon.process.terminationStatus, log: String(log.suffix(2000)))
+            guard daemon.isRunning else {
+                throw ServerProcessError.exited(status: daemon.terminationStatus, log: daemon.logTail())
             }
             last = try await ProcessRunner.run(scontrol, ["show", "node", "-o", node], environment: env).stdout
             return last.contains("State=IDLE")
