@@ -61,12 +61,13 @@ extension SlurmCluster {
     }
 
     /// Submits `script` with `sbatch --parsable` and `options`; the job inherits `environment` (plus
-    /// `SLURM_CONF`). Its output is appended to `jobs/<job>_<task>.out` (one file across requeues) unless
-    /// `options` names an `--output`. Returns the job id.
+    /// `SLURM_CONF`). Its output is appended to `jobs/<job>_<task>.out` (`jobs/<job>.out` for a plain job; one
+    /// file across requeues) unless `options` names an `--output`. Returns the job id.
     public func submit(_ script: String, options: [String] = [], environment extra: [String: String] = [:]) async throws -> String {
         var arguments = ["--parsable", "--open-mode=append"]
         if !options.contains(where: { $0.hasPrefix("--output") || $0 == "-o" }) {
-            arguments.append("--output=\(directory.path("jobs"))/%A_%a.out")
+            let isArray = options.contains { $0.hasPrefix("--array") }
+            arguments.append("--output=\(directory.path("jobs"))/\(isArray ? "%A_%a" : "%j").out")
         }
         let result = try await runClient("sbatch", arguments + options + [script], environment: extra)
         let id = result.stdout.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
@@ -133,7 +134,7 @@ extension SlurmCluster {
 
     /// What a job's task printed so far (all its runs), from the output file `submit` chose.
     public func output(of jobID: String, task: Int? = nil) -> String {
-        let suffix = task.map(String.init) ?? "4294967294"  // %a of a job that is not an array
-        return (try? String(contentsOfFile: directory.path("jobs/\(jobID)_\(suffix).out"), encoding: .utf8)) ?? ""
+        let name = task.map { "\(jobID)_\($0)" } ?? jobID
+        return (try? String(contentsOfFile: directory.path("jobs/\(name).out"), encoding: .utf8)) ?? ""
     }
 }
