@@ -38,3 +38,13 @@ ensure_prereqs() {
         export PATH="$(pyenv root)/shims:$PATH"
     fi
 }
+
+# What the test suite needs on top: Slurm and munge for the job-array tests (as root only: those tests
+# skip when not root), PyYAML for the deploy/ examples check.
+ensure_test_prereqs() {
+    ensure_prereqs
+    if [ "$(uname)" = "Linux" ] && [ "$(id -u)" -eq 0 ]; then
+        apt_ensure slurm-wlm munge
+    fi
+    pip_ensure yaml pyyaml
+}
