@@ -7,6 +7,7 @@
 #   ASSETS=200 LATENCY_MS=20 RUNS=3 INGEST_ARGS="--concurrency 16" scripts/bench/run pipeline
 #   LATENCY_MS="0 20" runs each latency in turn on fresh servers.
 #   INGEST_BIN=/path/to/skylark-ingest SANDBOX_BIN=... measure given binaries (e.g. main's) without building.
+#   COMPARE_BIN=/path/to/main/skylark-ingest also runs that binary, alternating with ours, on the same servers.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ASSETS="${ASSETS:-200}"
@@ -48,18 +49,32 @@ py_calls=$(per_item "$before" "$(api_calls)")
 echo "guide sequential (Python): ${py_seconds} s for $ASSETS assets, $py_calls API calls per item"
 
 ours=()
-for run in $(seq 1 "$RUNS"); do
-    python3 scripts/make-catalogue.py "$work/sk$run" --assets "$ASSETS" --subtitles 2 --video-bytes 1048576 --prefix "sk$run" >/dev/null
+theirs=()
+# One timed run of binary $1 as run "$2"; prints its line and leaves the seconds in $t.
+one_run() {
+    local binary="$1" name="$2" label="$3"
+    python3 scripts/make-catalogue.py "$work/$name" --assets "$ASSETS" --subtitles 2 --video-bytes 1048576 --prefix "$name" >/dev/null
     before=$(api_calls)
     start=$(now)
-    /usr/bin/time -f "%U %S" -o "$work/sk$run.cpu" "$bin" run "$work/sk$run/manifest.yaml" --no-progress ${INGEST_ARGS:-} \
-        > "$work/sk$run.log" 2>&1 || { tail -20 "$work/sk$run.log"; exit 1; }
+    /usr/bin/time -f "%U %S" -o "$work/$name.cpu" "$binary" run "$work/$name/manifest.yaml" --no-progress ${INGEST_ARGS:-} \
+        > "$work/$name.log" 2>&1 || { tail -20 "$work/$name.log"; exit 1; }
     t=$(elapsed "$start" "$(now)")
-    ours+=("$t")
     calls=$(per_item "$before" "$(api_calls)")
-    echo "skylark-ingest run $run: ${t} s, CPU $(awk '{printf "%.2f", $1 + $2}' "$work/sk$run.cpu") s, $calls API calls per item, concurrency reached $(grep -o 'concurrency [0-9]* → [0-9]*' "$work/sk$run.log" | tail -1 | awk '{print $4}')"
+    echo "$label: ${t} s, CPU $(awk '{printf "%.2f", $1 + $2}' "$work/$name.cpu") s, $calls API calls per item, concurrency reached $(grep -o 'concurrency [0-9]* → [0-9]*' "$work/$name.log" | tail -1 | awk '{print $4}')"
+}
+for run in $(seq 1 "$RUNS"); do
+    if [ -n "${COMPARE_BIN:-}" ]; then
+        one_run "$COMPARE_BIN" "cmp$run" "compared binary run $run"
+        theirs+=("$t")
+    fi
+    one_run "$bin" "sk$run" "skylark-ingest run $run"
+    ours+=("$t")
 done
 median=$(printf '%s\n' "${ours[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+if [ -n "${COMPARE_BIN:-}" ]; then
+    cmp_median=$(printf '%s\n' "${theirs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    echo "compared binary (median): ${cmp_median} s: $(python3 -c "print(f'{$py_seconds / $cmp_median:.1f}')")× the guide"
+fi
 python3 - "$py_seconds" "$median" "$ASSETS" "$LATENCY_MS" <<'PY'
 import sys
 py, ours, n, lat = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4]

@@ -227,8 +227,8 @@ struct RunCommand: AsyncParsableCommand {
                                        console.handle(event)
                                        failureReports.record(event)
                                    })
-        let options = RunOptions(stages: workStages, concurrency: apiConcurrency.ceiling, transferSlots: transfers, retryFailed: retryFailed,
-                                 confirmTimeout: .seconds(confirmTimeout))
+        let options = RunOptions(stages: workStages, concurrency: apiConcurrency.ceiling, transferSlots: transfers,
+                                 retryFailed: retryFailed, confirmTimeout: .seconds(confirmTimeout))
         let result: RunResult
         failureReports.start()
         do {
