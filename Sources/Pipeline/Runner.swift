@@ -5,7 +5,8 @@ import IngestCore
 /// Items pipeline through the stages concurrently: each stage has its own bound (`concurrency`
 /// for the API stages, `transferSlots` for uploads), and a bounded number of items is in flight so
 /// memory stays flat for any manifest size. One item's failure never stops the others. The item
-/// state machine decides what runs; the runner carries it out and journals the result.
+/// state machine decides what runs; the runner carries it out and journals the result. An item whose
+/// asset this run created uploads its video while its documents are created (both follow `assets`).
 public struct Runner: Sendable {
     public let items: [ManifestAsset]
     public let context: StageContext
@@ -147,50 +148,87 @@ struct ItemRun: Sendable {
     /// The first journal write that failed; set once, it stops the whole run.
     let journalFailure: Locked<IngestError?>
 
+    /// How one stage's attempt ended.
+    enum StageResult: Sendable {
+        case succeeded
+        case failed(IngestError)
+        /// A stop request (signal, or a checkpoint that cannot be written) came first.
+        case stopped
+    }
+
     func run() async -> (String, ItemOutcome, IngestError?) {
         let id = asset.id
         var machine = ItemMachine(state: context.checkpoint.item(id), mode: asset.mode, requested: options.stages,
                                   retryFailed: options.retryFailed)
         var action = machine.start()
+        // The transfer that ran beside the documents stage, once it ended.
+        var earlyTransfer: StageResult?
         while true {
             switch action {
             case .finish(let outcome, let error):
                 context.events(PipelineEvent(kind: .itemFinished, item: id, outcome: outcome, error: error))
                 return (id, outcome, outcome == .failed ? error : nil)
             case .perform(let stage, _):
-                let semaphore = semaphores.semaphore(for: stage)
-                await semaphore.acquire()
-                if stop.isRequested {
-                    await semaphore.release()
-                    action = machine.stop()
-                    continue
+                let result: StageResult
+                if stage == .transfer, let early = earlyTransfer {
+                    earlyTransfer = nil
+                    result = early
+                } else if stage == .documents, asset.uid == nil, Self.transferFollows(machine) {
+                    // The video needs only the asset: it uploads while the subtitles' documents are created,
+                    // so S3 and the API are busy at once. Each stage keeps its own intents and reconcile.
+                    // Only for assets this run created: an asset given by `uid` may refuse a subtitle
+                    // (`SKYLARK_TEXT_TRACK_EXISTS`), and then its video waits for the operator too.
+                    async let transfer = attempt(.transfer)
+                    result = await attempt(.documents)
+                    earlyTransfer = await transfer
+                } else {
+                    result = await attempt(stage)
                 }
-                context.events(PipelineEvent(kind: .stageStarted, item: id, stage: stage))
-                do {
-                    try await perform(stage)
-                    await semaphore.release()
-                    context.events(PipelineEvent(kind: .stageSucceeded, item: id, stage: stage))
-                    action = machine.stageSucceeded()
-                } catch {
-                    await semaphore.release()
-                    let failure = IngestError.from(error, item: id, stage: stage)
-                    if failure.code == .cancelled {
-                        action = machine.stop()
-                        continue
-                    }
-                    if [.checkpointIO, .checkpointClosed, .checkpointFenced].contains(failure.code) {
-                        // Without a journal nothing more may be done safely: stop every item.
-                        journalFailure.withLock { if $0 == nil { $0 = failure } }
-                        stop.request()
-                        action = machine.stop()
-                        continue
-                    }
-                    try? await context.checkpoint.record(id, stage, .failed,
-                                                         data: ["error": ItemState.errorData(failure)], durable: false)
-                    context.events(PipelineEvent(kind: .stageFailed, item: id, stage: stage, error: failure))
-                    action = machine.stageFailed(failure)
+                switch result {
+                case .succeeded: action = machine.stageSucceeded()
+                case .failed(let error): action = machine.stageFailed(error)
+                case .stopped: action = machine.stop()
                 }
             }
+        }
+    }
+
+    /// Whether the machine, once the stage it is performing succeeds, runs `transfer` next.
+    static func transferFollows(_ machine: ItemMachine) -> Bool {
+        var probe = machine
+        if case .perform(.transfer, _) = probe.stageSucceeded() { return true }
+        return false
+    }
+
+    /// Runs `stage` once under its stage's bound, journals a failure and reports events.
+    private func attempt(_ stage: Stage) async -> StageResult {
+        let id = asset.id
+        let semaphore = semaphores.semaphore(for: stage)
+        await semaphore.acquire()
+        if stop.isRequested {
+            await semaphore.release()
+            return .stopped
+        }
+        context.events(PipelineEvent(kind: .stageStarted, item: id, stage: stage))
+        do {
+            try await perform(stage)
+            await semaphore.release()
+            context.events(PipelineEvent(kind: .stageSucceeded, item: id, stage: stage))
+            return .succeeded
+        } catch {
+            await semaphore.release()
+            let failure = IngestError.from(error, item: id, stage: stage)
+            if failure.code == .cancelled { return .stopped }
+            if [.checkpointIO, .checkpointClosed, .checkpointFenced].contains(failure.code) {
+                // Without a journal nothing more may be done safely: stop every item.
+                journalFailure.withLock { if $0 == nil { $0 = failure } }
+                stop.request()
+                return .stopped
+            }
+            try? await context.checkpoint.record(id, stage, .failed,
+                                                 data: ["error": ItemState.errorData(failure)], durable: false)
+            context.events(PipelineEvent(kind: .stageFailed, item: id, stage: stage, error: failure))
+            return .failed(failure)
         }
     }
 

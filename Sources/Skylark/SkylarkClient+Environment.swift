@@ -6,11 +6,13 @@ extension SkylarkClient {
     /// A client configured from the environment (or a `--config` file's keys in the same names):
     /// `SKYLARK_API_URL` plus the credentials `SkylarkAuthSettings` reads.
     /// Throws `SKYLARK_NOT_CONFIGURED` or `AUTH_NOT_CONFIGURED` naming what is missing.
-    public init(environment: [String: String], httpClient: any HTTPClient, retry: RetryExecutor = .skylarkDefault,
-                logger: Logger = Logger(label: "skylark.api")) throws {
+    /// `apiHTTPClient`, when given, carries the API calls (e.g. one bounded by the run's adaptive concurrency);
+    /// sign-in and token refresh always use `httpClient`.
+    public init(environment: [String: String], httpClient: any HTTPClient, apiHTTPClient: (any HTTPClient)? = nil,
+                retry: RetryExecutor = .skylarkDefault, logger: Logger = Logger(label: "skylark.api")) throws {
         let apiURL = try SkylarkClient.apiURL(environment: environment)
         let settings = try SkylarkAuthSettings(environment: environment)
-        self.init(apiURL: apiURL, httpClient: httpClient,
+        self.init(apiURL: apiURL, httpClient: apiHTTPClient ?? httpClient,
                   tokenProvider: settings.makeTokenProvider(httpClient: httpClient, logger: logger),
                   retry: retry, logger: logger)
     }

@@ -39,31 +39,44 @@ public struct PipelineEvent: Sendable {
 public typealias PipelineEventSink = @Sendable (PipelineEvent) -> Void
 
 /// Per-run lookups done once and shared by every item: asset type and document type URLs.
+///
+/// Items that ask while the first lookup is on its way wait for it instead of sending their own (a run
+/// starts many items at once). A lookup that failed is forgotten, so the next item asks again.
 actor LookupCache {
-    private var assetTypes: [String: String] = [:]
-    private var documentType: String?
+    private var assetTypes: [String: Task<String?, any Error>] = [:]
+    private var documentType: Task<String?, any Error>?
 
     /// The asset type URL for `name` (looked up once per run).
     func assetTypeURL(_ name: String, skylark: any SkylarkService, retry: Retrier) async throws -> String {
         let key = name.lowercased()
-        if let known = assetTypes[key] { return known }
-        guard let url = try await retry.read({ try await skylark.assetTypeURL(name) }) else {
+        let lookup = assetTypes[key] ?? Task { try await retry.read({ try await skylark.assetTypeURL(name) }) }
+        assetTypes[key] = lookup
+        let found: String?
+        do { found = try await lookup.value } catch {
+            if assetTypes[key] == lookup { assetTypes[key] = nil }
+            throw error
+        }
+        guard let url = found else {
             throw IngestError(code: .skylarkAssetTypeNotFound, stage: .assets,
                               message: "no asset type named '\(name)'",
                               hint: "use an asset type name or uid that exists in this Skylark account")
         }
-        assetTypes[key] = url
         return url
     }
 
     /// The "Text track" document type URL (looked up once per run).
     func textTrackDocumentTypeURL(skylark: any SkylarkService, retry: Retrier) async throws -> String {
-        if let documentType { return documentType }
-        guard let url = try await retry.read({ try await skylark.documentTypeURL("Text track") }) else {
+        let lookup = documentType ?? Task { try await retry.read({ try await skylark.documentTypeURL("Text track") }) }
+        documentType = lookup
+        let found: String?
+        do { found = try await lookup.value } catch {
+            if documentType == lookup { documentType = nil }
+            throw error
+        }
+        guard let url = found else {
             throw IngestError(code: .skylarkDocumentTypeNotFound, stage: .documents,
                               message: "the Skylark account has no 'Text track' document type")
         }
-        documentType = url
         return url
     }
 }

@@ -37,8 +37,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stages to run: a comma list of validate, assets, documents, transfer, confirm, or 'all'.")
     var stages: String = "validate,assets,documents,transfer"
 
-    @Option(help: "API calls in flight per stage.")
-    var concurrency: Int = 8
+    @Option(help: ArgumentHelp("Skylark API calls in flight for the run: auto (adaptive: starts at 8, grows while latency "
+                               + "holds, halves on 429/503) or a fixed ceiling N (halves on 429/503, grows back to N).",
+                               valueName: "auto|N"))
+    var concurrency: String = "auto"
+
+    @Option(name: .customLong("concurrency-max"), help: "The ceiling of --concurrency auto.")
+    var concurrencyMax: Int = APIConcurrency.defaultMaximum
 
     @Option(help: "Video files uploading at once (each with several parts in flight for large files).")
     var transfers: Int = 8
@@ -82,7 +87,10 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if concurrencyMax < 1 { throw ValidationError("--concurrency-max must be at least 1") }
+        if APIConcurrency(parsing: concurrency, maximum: concurrencyMax) == nil {
+            throw ValidationError("--concurrency must be auto or a whole number of at least 1")
+        }
         if transfers < 1 { throw ValidationError("--transfers must be at least 1") }
         if confirmTimeout < 0 { throw ValidationError("--confirm-timeout must not be negative") }
         do { _ = try Stage.parseList(stages) } catch { throw ValidationError(IngestError.from(error).message) }
@@ -160,11 +168,16 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         // 2. Configuration, authentication and connectivity → exit 3 before any work.
+        let apiConcurrency = APIConcurrency(parsing: concurrency, maximum: concurrencyMax) ?? .auto(maximum: concurrencyMax)
+        let limiter = APICallLimiter(apiConcurrency.settings, log: { message, metadata in
+            logger.info("\(message)", metadata: metadata.mapValues { .string($0) })
+        })
         let services: (any SkylarkService, any ObjectStore, Retrier)
         let configuration: Configuration
         do {
             configuration = try Configuration.load(configFile: config)
-            services = try await Self.connect(configuration, stages: workStages, concurrency: concurrency, caBundle: caBundle,
+            services = try await Self.connect(configuration, stages: workStages, concurrency: apiConcurrency.ceiling,
+                                              apiLimiter: limiter, caBundle: caBundle,
                                               transfer: TransferSettings(bandwidth: maxBandwidth.flatMap { try? BandwidthSchedule(parsing: $0) },
                                                                          partSize: partSize.flatMap(ByteSize.parse)),
                                               logger: logger)
@@ -220,8 +233,8 @@ struct RunCommand: AsyncParsableCommand {
                                        console.handle(event)
                                        failureReports.record(event)
                                    })
-        let options = RunOptions(stages: workStages, concurrency: concurrency, transferSlots: transfers, retryFailed: retryFailed,
-                                 confirmTimeout: .seconds(confirmTimeout))
+        let options = RunOptions(stages: workStages, concurrency: apiConcurrency.ceiling, transferSlots: transfers,
+                                 retryFailed: retryFailed, confirmTimeout: .seconds(confirmTimeout))
         let result: RunResult
         failureReports.start()
         do {
@@ -310,7 +323,9 @@ struct RunCommand: AsyncParsableCommand {
     /// One retry executor (policy, jittered backoff, budget) serves the whole run: the HTTP layer of both
     /// services repeats what is safe with it, and the stages' reconcile-then-write waits through it; it logs
     /// every retry and backoff through `logger` (at info). One send-rate limiter serves every upload.
-    static func connect(_ configuration: Configuration, stages: Set<Stage>, concurrency: Int, caBundle: String? = nil,
+    /// `apiLimiter` bounds the Skylark API calls (not sign-in, not S3); `concurrency` is the most it allows.
+    static func connect(_ configuration: Configuration, stages: Set<Stage>, concurrency: Int,
+                        apiLimiter: APICallLimiter? = nil, caBundle: String? = nil,
                         transfer: TransferSettings = TransferSettings(), logger: Logger? = nil)
         async throws -> (any SkylarkService, any ObjectStore, Retrier) {
         let retry = RetryExecutor(policy: .uploads, budget: RetryBudget(), logger: logger)
@@ -318,13 +333,17 @@ struct RunCommand: AsyncParsableCommand {
         var httpConfiguration = CurlHTTPClient.Configuration()
         httpConfiguration.logger = logger
         httpConfiguration.caBundle = try AWSSetup.caBundle(flag: caBundle, environment: environment)
-        httpConfiguration.maxHostConnections = max(32, concurrency * 4)
-        httpConfiguration.maxTotalConnections = max(64, concurrency * 8)
+        // Warm connections for every call in flight: one per API call and per upload part, kept in the cache.
+        httpConfiguration.maxHostConnections = max(32, concurrency * 2)
+        httpConfiguration.maxTotalConnections = max(64, concurrency * 4)
+        httpConfiguration.handlePoolSize = max(32, concurrency * 2)
         let http = CurlHTTPClient(configuration: httpConfiguration)
         var skylark: any SkylarkService = UnconfiguredSkylark()
         var store: any ObjectStore = OfflineObjectStore(bucket: configuration.bucket ?? "")
         if !stages.isDisjoint(with: [.assets, .documents, .confirm]) {
-            let client = try SkylarkClient(environment: environment, httpClient: http, retry: retry)
+            let client = try SkylarkClient(environment: environment, httpClient: http,
+                                           apiHTTPClient: apiLimiter.map { LimitedHTTPClient(base: http, limiter: $0) },
+                                           retry: retry)
             // Authentication and connectivity, before any work.
             _ = try await client.documentTypes(named: "Text track")
             skylark = SkylarkAPIService(client: client)
