@@ -28,6 +28,9 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
+        // CRC-32C for S3's trailing checksums (CPU instruction where there is one; no libcrypto equivalent).
+        .target(name: "CCRC32C"),
+
         // Hashes, HMAC, big numbers and secure random bytes over libcrypto.
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"]),
 
@@ -37,7 +40,7 @@ let package = Package(
         // The only module that touches libcurl.
         .target(name: "HTTPEngine", dependencies: ["CCurl", "IngestCore", .product(name: "Logging", package: "swift-log")]),
 
-        .target(name: "S3", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore"]),
+        .target(name: "S3", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore", "CCRC32C"]),
         .target(name: "Skylark", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore",
                                                  .product(name: "Logging", package: "swift-log")]),
         .target(name: "Pipeline", dependencies: ["IngestCore", "HTTPEngine", "S3", "Skylark"]),

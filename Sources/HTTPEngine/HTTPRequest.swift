@@ -38,6 +38,14 @@ public struct HTTPRequest: Sendable {
     /// the body is then never rewound once sent, and such a failure comes back as a transport error for
     /// the caller to reconcile.
     public var repeatable: Bool = true
+    /// Sees the body's bytes as they go out (hashing while sending reads each byte once); nil = none.
+    public var bodyObserver: (any HTTPBodyObserver)?
+    /// Sends the body `aws-chunked` with this trailer after the data; nil sends it as it is. The caller sets
+    /// the headers that announce it (`Content-Encoding`, `x-amz-decoded-content-length`, `x-amz-trailer`).
+    public var awsChunked: AWSChunkedEncoding?
+
+    /// The bytes curl sends as the body (the framed length when `awsChunked` is set).
+    public var sentBodyLength: Int64 { awsChunked?.encodedLength ?? body.length }
 
     public init(method: String, url: String, headers: HTTPHeaders = [:], body: HTTPBody = .none,
                 timeout: Duration? = nil, maxSendBytesPerSecond: Int64? = nil, sendLimiter: SendRateLimiter? = nil) {
@@ -48,6 +56,58 @@ public struct HTTPRequest: Sendable {
         self.timeout = timeout
         self.maxSendBytesPerSecond = maxSendBytesPerSecond
         self.sendLimiter = sendLimiter
+    }
+}
+
+/// Sees a request's body bytes as the engine hands them to curl: every byte once, in order. Called on the
+/// engine thread (keep it cheap and lock-free of the caller): `restart()` before an attempt's first byte and
+/// whenever curl rewinds the body, then `observe` with each run of bytes. What it saw once the request got
+/// its answer is exactly the body that was sent.
+public protocol HTTPBodyObserver: AnyObject, Sendable {
+    /// The body is about to be sent from its first byte: forget anything seen before.
+    func restart()
+    /// The next `bytes` of the body (payload bytes, without any framing).
+    func observe(_ bytes: UnsafeRawBufferPointer)
+    /// The value of the `aws-chunked` trailer, asked once after the last payload byte was observed; it must be
+    /// `AWSChunkedEncoding.trailerValueLength` characters long.
+    func trailerValue() -> String
+}
+
+extension HTTPBodyObserver {
+    public func trailerValue() -> String { "" }
+}
+
+/// S3's `aws-chunked` content encoding with an unsigned trailer (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`): the
+/// payload in chunks (`<hex size>\r\n<bytes>\r\n`), a last empty chunk (`0\r\n`), then one trailer line
+/// (`<name>:<value>\r\n`) and an empty line. The trailer's value (a checksum of the bytes sent) comes from
+/// the request's `bodyObserver` once all bytes went out, so the body is read once and checked by the server.
+public struct AWSChunkedEncoding: Sendable, Hashable {
+    /// The payload's length (`x-amz-decoded-content-length`).
+    public var payloadLength: Int64
+    /// Payload bytes per chunk (the last may be shorter). The AWS SDKs send 64 KiB.
+    public var chunkSize: Int
+    /// The trailer header's name (`x-amz-checksum-crc32c`).
+    public var trailerName: String
+    /// The trailer value's length in characters (8 for a base64 CRC32C), fixed so the length is known upfront.
+    public var trailerValueLength: Int
+
+    public init(payloadLength: Int64, chunkSize: Int = 64 * 1024, trailerName: String, trailerValueLength: Int) {
+        self.payloadLength = max(0, payloadLength)
+        self.chunkSize = max(8 * 1024, chunkSize)
+        self.trailerName = trailerName
+        self.trailerValueLength = trailerValueLength
+    }
+
+    /// The encoded body's length (`Content-Length`).
+    public var encodedLength: Int64 {
+        let size = Int64(chunkSize)
+        let full = payloadLength / size
+        let rest = payloadLength % size
+        var total = full * Int64(String(chunkSize, radix: 16).utf8.count + 2 + chunkSize + 2)
+        if rest > 0 { total += Int64(String(rest, radix: 16).utf8.count + 2) + rest + 2 }
+        total += 3  // "0\r\n"
+        total += Int64(trailerName.utf8.count + 1 + trailerValueLength + 2 + 2)
+        return total
     }
 }
 

@@ -23,8 +23,10 @@ extension CurlHTTPClient {
         public var maxTotalConnections: Int = 64
         /// Send `Expect: 100-continue` before PUT/POST bodies (off: S3 and Skylark answer fast).
         public var expectContinue: Bool = false
-        /// Size of curl's upload buffer, i.e. the most bytes one read callback asks for.
-        public var uploadBufferSize: Int = 512 * 1024
+        /// Size of curl's upload buffer, i.e. the most bytes one read callback asks for. Each request in flight
+        /// holds one (file bytes are read straight into it and hashed there): 128 KiB keeps eight parts in
+        /// flight at 1 MiB, where the cost per byte (hash, copies) no longer depends on the size.
+        public var uploadBufferSize: Int = 128 * 1024
         /// Responses larger than this fail with `.receiveFailed` (responses are kept in memory).
         public var maxResponseBytes: Int = 64 * 1024 * 1024
         /// Idle easy handles kept for reuse.

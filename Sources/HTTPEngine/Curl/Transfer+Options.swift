@@ -57,7 +57,7 @@ extension Transfer {
         }
 
         // Method and body.
-        let length = request.body.length
+        let length = request.sentBodyLength
         let hasBody: Bool = if case .none = request.body { false } else { true }
         let method = request.method.uppercased()
         switch method {
@@ -134,11 +134,18 @@ private let transferReadCallback: curl_read_callback = { buffer, size, count, us
 
 private let transferSeekCallback: curl_seek_callback = { user, offset, origin in
     let t = transfer(user)
-    guard origin == SEEK_SET, offset >= 0, offset <= t.request.body.length else { return ccurl_seekfunc_fail() }
+    guard origin == SEEK_SET, offset >= 0, offset <= t.request.sentBodyLength else { return ccurl_seekfunc_fail() }
     // A rewind of a body already handed to curl means curl is about to send the request again on its own
     // (a reused connection died after the request went out): refused for requests that must not repeat.
     if !t.request.repeatable && t.bodyPosition > 0 { return ccurl_seekfunc_fail() }
+    if offset == 0 {
+        t.restartBody()
+        return ccurl_seekfunc_ok()
+    }
+    // Anywhere else only for a plain body nobody watches (an observer must see every byte once, in order).
+    guard t.request.bodyObserver == nil && t.request.awsChunked == nil else { return ccurl_seekfunc_fail() }
     t.bodyPosition = Int64(offset)
+    t.payloadPosition = Int64(offset)
     return ccurl_seekfunc_ok()
 }
 

@@ -19,8 +19,12 @@ final class Transfer: @unchecked Sendable {
     var easy: EasyHandle?
     var headerList: UnsafeMutablePointer<curl_slist>?
     var fileDescriptor: Int32 = -1
-    /// Bytes of the body handed to curl since the last rewind.
+    /// Bytes of the body handed to curl since the last rewind (framing included).
     var bodyPosition: Int64 = 0
+    /// Payload bytes read since the last rewind (equal to `bodyPosition` unless the body is framed).
+    var payloadPosition: Int64 = 0
+    /// The framing state of an `aws-chunked` body.
+    var chunkedWriter: AWSChunkedWriter?
     var responseHeaders: [(String, String)] = []
     var responseBody: [UInt8] = []
     var responseTooLarge = false
@@ -83,8 +87,9 @@ final class Transfer: @unchecked Sendable {
     /// The request URL without its query string, for errors.
     var urlForErrors: String { Redaction.urlWithoutQuery(request.url) }
 
-    /// Opens the body file when there is one.
+    /// Opens the body file when there is one, and starts the body from its first byte.
     func openBody() -> TransportError? {
+        restartBody()
         guard case .file(let path, let offset, let length) = request.body else { return nil }
         guard offset >= 0, length >= 0 else {
             return TransportError(kind: .fileReadFailed, message: "invalid file range \(offset)+\(length) of \(path)",
@@ -99,10 +104,12 @@ final class Transfer: @unchecked Sendable {
         return nil
     }
 
-    /// Fills `buffer` with up to `capacity` body bytes; returns the count, 0 at the end, or
-    /// `nil` when the body cannot be read (the transfer is then aborted).
+    /// Fills `buffer` with up to `capacity` body bytes (framed when the request is `aws-chunked`); returns
+    /// the count, 0 at the end, or `nil` when the body cannot be read (the transfer is then aborted).
+    /// File bytes are read with `pread` straight into curl's buffer and shown to the body observer there:
+    /// each byte is read once, whatever hashes it.
     func readBody(into buffer: UnsafeMutableRawPointer, capacity: Int) -> Int? {
-        let remaining = request.body.length - bodyPosition
+        let remaining = request.sentBodyLength - bodyPosition
         var wanted = Int(min(Int64(capacity), max(0, remaining)))
         if wanted == 0 { return 0 }
         if let limiter = request.sendLimiter {
@@ -112,34 +119,61 @@ final class Transfer: @unchecked Sendable {
                 return ccurl_readfunc_pause()
             }
         }
+        let written: Int
+        if var writer = chunkedWriter {
+            guard let count = writer.fill(buffer, capacity: wanted, readPayload: { readPayload(into: $0, count: $1) },
+                                          trailer: { request.bodyObserver?.trailerValue() ?? "" }) else {
+                if readFailure == nil { readFailure = "the aws-chunked trailer did not have its announced length" }
+                return nil
+            }
+            chunkedWriter = writer
+            written = count
+        } else {
+            guard readPayload(into: buffer, count: wanted) else { return nil }
+            written = wanted
+        }
+        bodyPosition += Int64(written)
+        return written
+    }
+
+    /// Puts the next `count` payload bytes at `buffer` and shows them to the observer; false (with
+    /// `readFailure` set) when the file cannot be read.
+    private func readPayload(into buffer: UnsafeMutableRawPointer, count: Int) -> Bool {
         switch request.body {
         case .none:
-            return 0
+            return count == 0
         case .bytes(let bytes):
-            let start = Int(bodyPosition)
+            let start = Int(payloadPosition)
             bytes.withUnsafeBytes { source in
-                buffer.copyMemory(from: source.baseAddress! + start, byteCount: wanted)
+                buffer.copyMemory(from: source.baseAddress! + start, byteCount: count)
             }
-            bodyPosition += Int64(wanted)
-            return wanted
         case .file(let path, let offset, _):
             var got = 0
-            while got < wanted {
-                let n = pread(fileDescriptor, buffer + got, wanted - got, off_t(offset + bodyPosition + Int64(got)))
+            while got < count {
+                let n = pread(fileDescriptor, buffer + got, count - got, off_t(offset + payloadPosition + Int64(got)))
                 if n < 0 {
                     if errno == EINTR { continue }
                     readFailure = "reading \(path): \(String(cString: strerror(errno)))"
-                    return nil
+                    return false
                 }
                 if n == 0 {
                     readFailure = "\(path) ended before byte \(offset + request.body.length) (was it truncated?)"
-                    return nil
+                    return false
                 }
                 got += n
             }
-            bodyPosition += Int64(got)
-            return got
         }
+        request.bodyObserver?.observe(UnsafeRawBufferPointer(start: buffer, count: count))
+        payloadPosition += Int64(count)
+        return true
+    }
+
+    /// Starts the body again from its first byte (a new attempt, or curl rewinding it).
+    func restartBody() {
+        bodyPosition = 0
+        payloadPosition = 0
+        chunkedWriter = request.awsChunked.map { AWSChunkedWriter(encoding: $0) }
+        request.bodyObserver?.restart()
     }
 
     /// Handles one header line of a response; a status line starts a new header set, so only the
@@ -168,7 +202,9 @@ final class Transfer: @unchecked Sendable {
     }
 
     /// Reports upload progress when it moved forward.
+    /// An `aws-chunked` body counts payload bytes only (never more than were read).
     func reportProgress(bytesSent: Int64) {
+        let bytesSent = chunkedWriter == nil ? bytesSent : min(bytesSent, payloadPosition)
         guard let progress, bytesSent > lastReportedProgress else { return }
         lastReportedProgress = bytesSent
         progress(bytesSent)

@@ -26,8 +26,12 @@ extension S3Client {
     }
 
     /// UploadPart of a file range with its Content-MD5; returns the part's ETag (no quotes).
+    ///
+    /// With a `hasher`, the body is hashed as it goes out (read once); when the hasher has a trailing checksum
+    /// the body is sent `aws-chunked` with it (S3 verifies it before it keeps the part), else `contentMD5`, if
+    /// any, is sent as usual.
     public func uploadPart(bucket: String, key: String, uploadId: String, partNumber: Int, body: HTTPBody,
-                           contentMD5: [UInt8]?, progress: HTTPProgress? = nil,
+                           contentMD5: [UInt8]?, hasher: BodyHasher? = nil, progress: HTTPProgress? = nil,
                            maxSendBytesPerSecond: Int64? = nil, sendLimiter: SendRateLimiter? = nil) async throws -> String {
         var headers = HTTPHeaders()
         if let contentMD5 { headers.add("Content-MD5", Data(contentMD5).base64EncodedString()) }
@@ -35,8 +39,21 @@ extension S3Client {
                         query: [("partNumber", String(partNumber)), ("uploadId", uploadId)], headers: headers,
                         body: body, payload: .unsigned, progress: progress, maxSendBytesPerSecond: maxSendBytesPerSecond)
         call.sendLimiter = sendLimiter
+        S3Client.hashWhileSending(&call, hasher: hasher)
         let response = try await send(call)
         return MultipartETag.normalized(response.s3Header("ETag") ?? "")
+    }
+
+    /// Attaches `hasher` to `call`, and the `aws-chunked` framing and headers of its trailing checksum if any.
+    static func hashWhileSending(_ call: inout Call, hasher: BodyHasher?) {
+        guard let hasher else { return }
+        call.bodyObserver = hasher
+        guard let checksum = hasher.trailingChecksum else { return }
+        call.trailingChecksum = checksum
+        call.payload = .streamingUnsignedTrailer
+        call.headers.add("Content-Encoding", "aws-chunked")
+        call.headers.add("x-amz-decoded-content-length", String(call.body.length))
+        call.headers.add("x-amz-trailer", checksum.headerName)
     }
 
     /// CompleteMultipartUpload with the parts in order; returns the object's ETag (no quotes).

@@ -52,7 +52,10 @@ extension S3Client {
     /// `ifNoneMatch`, `If-None-Match: *` makes S3 refuse (412 `PreconditionFailed`) when the key already
     /// holds an object; a store that does not implement the condition (501) gets the request once more
     /// without it. Sent again only when S3 proves it did not store it (`S3Repeatability.onlyIfNotProcessed`).
+    /// With a `hasher` the body is hashed as it goes out, and sent `aws-chunked` with the hasher's trailing
+    /// checksum when it has one (S3 verifies it before the object appears).
     public func putObject(bucket: String, key: String, body: HTTPBody, contentMD5: [UInt8]? = nil,
+                          hasher: BodyHasher? = nil,
                           metadata: [String: String] = [:], contentType: String? = nil, ifNoneMatch: Bool = false,
                           progress: HTTPProgress? = nil, maxSendBytesPerSecond: Int64? = nil,
                           sendLimiter: SendRateLimiter? = nil) async throws -> String {
@@ -65,6 +68,7 @@ extension S3Client {
                         payload: payload, progress: progress, maxSendBytesPerSecond: maxSendBytesPerSecond)
         call.sendLimiter = sendLimiter
         call.repeatability = .onlyIfNotProcessed
+        S3Client.hashWhileSending(&call, hasher: hasher)
         let response = try await sendConditional(call, ifNoneMatch: ifNoneMatch)
         return MultipartETag.normalized(response.s3Header("ETag") ?? "")
     }

@@ -21,6 +21,9 @@ public struct S3Client: Sendable {
     let stats: S3RequestStats
     /// The signing clock's correction, shared by copies of this client.
     let skew: ClockSkew
+    /// Whether the store verifies trailing checksums (known for AWS; learnt from the first parts elsewhere),
+    /// shared by copies of this client.
+    public let trailingChecksums: TrailingChecksumSupport
 
     public init(http: any HTTPClient, configuration: S3Configuration, credentials: any CredentialProvider,
                 retry: RetryExecutor = RetryExecutor(policy: .uploads, budget: RetryBudget()),
@@ -33,6 +36,7 @@ public struct S3Client: Sendable {
         self.signer = SigV4Signer(region: configuration.region)
         self.stats = S3RequestStats()
         self.skew = ClockSkew()
+        self.trailingChecksums = TrailingChecksumSupport(configuration.endpoint == nil ? .supported : .unknown)
     }
 
     /// Requests sent and retried so far by this client (and its copies).
@@ -58,6 +62,10 @@ public struct S3Client: Sendable {
         var errorIn200 = false
         /// Whether a failed attempt may simply be sent again.
         var repeatability: S3Repeatability = .safe
+        /// Sees the body as it goes out (hashing while sending).
+        var bodyObserver: (any HTTPBodyObserver)?
+        /// Sends the body `aws-chunked` with this checksum trailing it (the observer computes it).
+        var trailingChecksum: TrailingChecksum?
 
         var label: String { "\(operation) \(bucket)\(key.map { "/" + $0 } ?? "")" }
     }
@@ -84,6 +92,11 @@ public struct S3Client: Sendable {
             var request = HTTPRequest(method: call.method, url: url, headers: headers, body: call.body,
                                       maxSendBytesPerSecond: call.maxSendBytesPerSecond, sendLimiter: call.sendLimiter)
             request.repeatable = call.repeatability == .safe
+            request.bodyObserver = call.bodyObserver
+            if let checksum = call.trailingChecksum {
+                request.awsChunked = AWSChunkedEncoding(payloadLength: call.body.length, trailerName: checksum.headerName,
+                                                        trailerValueLength: checksum.valueLength)
+            }
             stats.sent(retry: attempt > 1)
             let response = try await http.execute(request, progress: call.progress)
             return Outcome(response: response, error: S3Client.failure(of: response, call: call))

@@ -11,6 +11,8 @@ public enum SigV4Payload: Sendable, Hashable {
     case sha256Hex(String)
     /// Bytes in memory, hashed by the signer.
     case bytes([UInt8])
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: an `aws-chunked` body whose checksum trails it (the AWS SDKs' default).
+    case streamingUnsignedTrailer
 
     /// The value that goes into the canonical request (and `x-amz-content-sha256`).
     public var contentHash: String {
@@ -18,6 +20,7 @@ public enum SigV4Payload: Sendable, Hashable {
         case .unsigned: return "UNSIGNED-PAYLOAD"
         case .sha256Hex(let hex): return hex
         case .bytes(let bytes): return Hex.encode(Digest.sha256(bytes))
+        case .streamingUnsignedTrailer: return "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
         }
     }
 
