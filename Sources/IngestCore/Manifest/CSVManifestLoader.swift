@@ -168,11 +168,11 @@ enum CSVManifestLoader {
                 }
             case .subtitle(let language, let key):
                 locations[key] = location
-                asset.subtitles.append(ManifestSubtitle(file: cell.value, path: paths.absolute(cell.value),
+                asset.subtitles.append(ManifestSubtitle(file: cell.value, pathStorage: .folder(paths.absoluteFolder),
                                                         language: language, location: location))
             case .field(let name, let key):
                 locations[key] = location
-                asset.fields[name] = .string(cell.value)
+                asset.fieldList[name] = .string(cell.value)
             case .ignored:
                 break
             }
@@ -197,7 +197,7 @@ enum CSVManifestLoader {
         }
         guard let id, !asset.video.isEmpty else { return nil }
         asset.id = id
-        asset.videoPath = paths.absolute(asset.video)
+        asset.videoPathStorage = .folder(paths.absoluteFolder)
         asset.fieldLocations = locations
         return asset
     }
