@@ -17,6 +17,9 @@ enum CSVManifestLoader {
         var columns: [Column] = []
         var header: [CSVCell] = []
         var assets: [ManifestAsset] = []
+        // One row per line (fewer when cells span lines): reserved up front, the item array never
+        // grows by copying, which at its last doubling held the old and the new array at once.
+        assets.reserveCapacity(bytes.withUnsafeBufferPointer { buffer in buffer.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } })
         var sawHeader = false
         var columnsOK = true
         let delimiter = detectDelimiter(bytes)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where a value came from: a manifest (YAML line/column, CSV row/column) or a subtitle file's line.
 /// Lines and columns are 1-based.
 public struct SourceLocation: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
@@ -252,6 +256,18 @@ extension Manifest {
     /// nothing else holds the items.
     public mutating func dropFieldLocations() {
         for index in assets.indices { assets[index].fieldLocations = FieldLocations() }
+    }
+
+    /// Hands the memory validation freed (its indexes, field locations, the manifest's bytes) back to
+    /// the system. glibc keeps freed memory for reuse otherwise, and a run would stay resident at
+    /// validation's peak (at 100,000 items some 70 MB more than the items it keeps).
+    public static func releaseFreedMemory() {
+        #if canImport(Glibc)
+        // `malloc_trim` is declared in <malloc.h>, which the Glibc module does not import: looked up by name.
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        #endif
     }
 }
 
