@@ -36,6 +36,7 @@ enum JournalBenchmark {
             }
             validation.manifest = nil
             loaded.dropFieldLocations()  // as the run command keeps them
+            Manifest.releaseFreedMemory()
             return loaded.assets
         }
         var lines: [String]

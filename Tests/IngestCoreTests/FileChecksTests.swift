@@ -103,12 +103,12 @@ import Testing
 }
 
 @Suite struct ParallelFileChecksTests {
-    @Test func largeManifestsAreCheckedInChunksWithSharedFilesReportedOnce() throws {
+    @Test func largeManifestsAreCheckedInParallelWithSharedFilesReportedOnce() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
         _ = try dir.write("v.mp4", Data(FileChecksTests.ftyp))
         _ = try dir.write("bad.srt", "1\n00:00:02,000 --> 00:00:01,000\nBackwards\n")
-        let count = FileChecks.parallelThreshold + 501
+        let count = 2_501
         var yaml = "version: 1\nassets:\n"
         for i in 0..<count {
             yaml += "  - {id: i\(i), title: T\(i), video: v.mp4, key: k\(i).mp4, subtitles: [{file: bad.srt, language: en}]}\n"

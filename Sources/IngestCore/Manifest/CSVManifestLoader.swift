@@ -17,6 +17,9 @@ enum CSVManifestLoader {
         var columns: [Column] = []
         var header: [CSVCell] = []
         var assets: [ManifestAsset] = []
+        // One row per line (fewer when cells span lines): reserved up front, the item array never
+        // grows by copying, which at its last doubling held the old and the new array at once.
+        assets.reserveCapacity(bytes.withUnsafeBufferPointer { buffer in buffer.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } })
         var sawHeader = false
         var columnsOK = true
         let delimiter = detectDelimiter(bytes)
@@ -168,11 +171,11 @@ enum CSVManifestLoader {
                 }
             case .subtitle(let language, let key):
                 locations[key] = location
-                asset.subtitles.append(ManifestSubtitle(file: cell.value, path: paths.absolute(cell.value),
+                asset.subtitles.append(ManifestSubtitle(file: cell.value, pathStorage: .folder(paths.absoluteFolder),
                                                         language: language, location: location))
             case .field(let name, let key):
                 locations[key] = location
-                asset.fields[name] = .string(cell.value)
+                asset.fieldList[name] = .string(cell.value)
             case .ignored:
                 break
             }
@@ -197,7 +200,7 @@ enum CSVManifestLoader {
         }
         guard let id, !asset.video.isEmpty else { return nil }
         asset.id = id
-        asset.videoPath = paths.absolute(asset.video)
+        asset.videoPathStorage = .folder(paths.absoluteFolder)
         asset.fieldLocations = locations
         return asset
     }

@@ -36,7 +36,8 @@ public enum ManifestLoader {
         }
         switch format {
         case .yaml:
-            return YAMLManifestLoader.load(text: String(decoding: body, as: UTF8.self), path: path, paths: paths)
+            // libyaml reads the bytes in place (checked UTF-8 above): no second copy of the manifest as a String.
+            return body.withUnsafeBufferPointer { YAMLManifestLoader.load(buffer: $0, path: path, paths: paths) }
         case .csv:
             return CSVManifestLoader.load(bytes: body, path: path, paths: paths)
         }

@@ -22,9 +22,37 @@ public struct ManifestPaths: Sendable {
     }
 
     /// The absolute path of `written` (a path as it appears in the manifest).
-    public func absolute(_ written: String) -> String {
-        if written.hasPrefix("/") { return ManifestPaths.normalize(written) }
-        return ManifestPaths.normalize(ManifestPaths.join(absoluteFolder, written))
+    public func absolute(_ written: String) -> String { ManifestPaths.absolute(written, folder: absoluteFolder) }
+
+    /// The absolute path of `written` resolved against `folder` (absolute and normalised).
+    static func absolute(_ written: String, folder: String) -> String {
+        if written.hasPrefix("/") { return normalize(written) }
+        return normalize(join(folder, written))
+    }
+
+    /// A key that is equal for two paths exactly when their absolute paths (against `folder`, absolute
+    /// and normalised) are: a path under `folder` is keyed by the clean relative path below it, any
+    /// other by its absolute path. A clean relative path (no `.` or `..` component, no `//`, not
+    /// starting with `.`) is its own key, with no new string.
+    static func identity(_ written: String, folder: String) -> String {
+        if isCleanRelative(written) { return written }
+        let absolute = absolute(written, folder: folder)
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        if absolute.hasPrefix(prefix) {
+            let below = String(absolute.dropFirst(prefix.count))
+            if isCleanRelative(below) { return below }
+        }
+        return absolute
+    }
+
+    /// The absolute path an `identity` key stands for.
+    static func path(ofIdentity key: String, folder: String) -> String {
+        key.hasPrefix("/") ? key : join(folder, key)
+    }
+
+    /// Whether `join(folder, path)` is already normalised: `path` is relative and `normalize` would not change it.
+    private static func isCleanRelative(_ path: String) -> Bool {
+        !path.isEmpty && !path.hasPrefix("/") && !needsNormalizing(path)
     }
 
     /// The path of `written` as diagnostics show it: relative to the user's folder when the manifest was.
@@ -49,6 +77,23 @@ public struct ManifestPaths: Sendable {
 
     /// The extension of `path`'s file name, lower-cased, without the dot (empty when none).
     public static func fileExtension(of path: String) -> String {
+        // ASCII paths (nearly all) by bytes; others by characters, as a combining mark joins a `/`
+        // or `.` into a different character.
+        let utf8 = path.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            var index = utf8.endIndex
+            while index > utf8.startIndex {
+                let before = utf8.index(before: index)
+                switch utf8[before] {
+                case UInt8(ascii: "/"): return ""
+                case UInt8(ascii: "."):
+                    if before == utf8.startIndex || utf8[utf8.index(before: before)] == UInt8(ascii: "/") { return "" }
+                    return path[index...].lowercased()
+                default: index = before
+                }
+            }
+            return ""
+        }
         let name = fileName(of: path)
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
         return name[name.index(after: dot)...].lowercased()

@@ -52,10 +52,18 @@ final class YAMLEventStream {
     /// Duplicate keys seen so far (reported by the loader, composing goes on).
     private(set) var duplicateKeys: [YAMLDuplicateKey] = []
 
+    /// Never written: `nonisolated(unsafe)` only because pointers are not `Sendable`.
+    nonisolated(unsafe) private static let noInput: UnsafePointer<UInt8> = {
+        let byte = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        byte.initialize(to: 0)
+        return UnsafePointer(byte)
+    }()
+
     init(buffer: UnsafeBufferPointer<UInt8>) {
         yaml_parser_initialize(&parser)
         yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-        yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+        // libyaml wants a non-null pointer even for no input (an empty buffer may have none).
+        yaml_parser_set_input_string(&parser, buffer.baseAddress ?? Self.noInput, buffer.count)
     }
 
     deinit {

@@ -3,23 +3,21 @@ import Yams
 /// Loads the YAML form of a manifest from libyaml events (LibYAML inside Yams), one asset at a
 /// time, keeping each value's line and column.
 enum YAMLManifestLoader {
-    static func load(text: String, path: String, paths: ManifestPaths) -> ManifestLoadResult {
-        var text = text
-        return text.withUTF8 { buffer in
-            let stream = YAMLEventStream(buffer: buffer)
-            var walker = YAMLManifestWalker(path: path, paths: paths)
-            do throws(YAMLParseError) {
-                let manifest = try walker.walkStream(stream)
-                for duplicate in stream.duplicateKeys {
-                    walker.diagnostics.append(.error(
-                        DiagnosticRule.duplicateKey, "the key `\(DiagnosticText.escaped(duplicate.key))` is given twice in one mapping",
-                        hint: "keep one of them", at: SourceLocation(file: path, line: duplicate.line, column: duplicate.column)))
-                }
-                return ManifestLoadResult(manifest: manifest, diagnostics: walker.diagnostics)
-            } catch {
-                // A syntax error (or an anchor/alias) stops the structure checks: it alone is reported, at its position.
-                return ManifestLoadResult(manifest: nil, diagnostics: [syntaxDiagnostic(error, path: path)])
+    /// Loads UTF-8 `buffer` (no byte order mark), which must stay valid for the call.
+    static func load(buffer: UnsafeBufferPointer<UInt8>, path: String, paths: ManifestPaths) -> ManifestLoadResult {
+        let stream = YAMLEventStream(buffer: buffer)
+        var walker = YAMLManifestWalker(path: path, paths: paths)
+        do throws(YAMLParseError) {
+            let manifest = try walker.walkStream(stream)
+            for duplicate in stream.duplicateKeys {
+                walker.diagnostics.append(.error(
+                    DiagnosticRule.duplicateKey, "the key `\(DiagnosticText.escaped(duplicate.key))` is given twice in one mapping",
+                    hint: "keep one of them", at: SourceLocation(file: path, line: duplicate.line, column: duplicate.column)))
             }
+            return ManifestLoadResult(manifest: manifest, diagnostics: walker.diagnostics)
+        } catch {
+            // A syntax error (or an anchor/alias) stops the structure checks: it alone is reported, at its position.
+            return ManifestLoadResult(manifest: nil, diagnostics: [syntaxDiagnostic(error, path: path)])
         }
     }
 

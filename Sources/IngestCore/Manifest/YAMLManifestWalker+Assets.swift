@@ -45,13 +45,13 @@ extension YAMLManifestWalker {
                 asset.assetType = string(value, field: "asset_type", item: item)
             case "fields":
                 locations["fields"] = valueLocation
-                asset.fields = walkFields(value, item: item, locations: &locations)
+                asset.fieldList = ManifestFields(walkFields(value, item: item, locations: &locations))
             case "video":
                 locations["video"] = valueLocation
                 sawVideo = true
                 if let video = string(value, field: "video", item: item) {
                     asset.video = video
-                    asset.videoPath = video.isEmpty ? "" : paths.absolute(video)
+                    asset.videoPathStorage = .folder(paths.absoluteFolder)
                     if video.isEmpty {
                         error(DiagnosticRule.missingField, "`video` is empty",
                               hint: "give the video's path, relative to the manifest's folder", at: valueLocation,
@@ -148,7 +148,7 @@ extension YAMLManifestWalker {
             }
             guard let file, !file.isEmpty else { continue }
             // The subtitle's location is its `file` value: file problems point there.
-            subtitles.append(ManifestSubtitle(file: file, path: paths.absolute(file), language: language ?? "",
+            subtitles.append(ManifestSubtitle(file: file, pathStorage: .folder(paths.absoluteFolder), language: language ?? "",
                                               title: title, location: locations["\(field).file"] ?? entryLocation))
         }
         return subtitles

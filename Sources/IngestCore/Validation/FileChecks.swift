@@ -4,124 +4,177 @@ import Foundation
 /// have a recognised container; subtitles parse. The only validation step that does I/O (through
 /// `FileProbe`).
 ///
-/// Large manifests are split into contiguous chunks checked in parallel on GCD worker threads (not
-/// the Swift cooperative pool); results are merged in item order, so output does not depend on timing.
-enum FileChecks {
-    /// Below this many items the checks run on the calling thread.
-    static let parallelThreshold = 2_000
+/// Each distinct file is probed once (open, `fstat`, a read of the sniff window or of the whole
+/// subtitle, the subtitle parse) by `probeWidth` threads of their own (`DedicatedThread.forEach`,
+/// neither the cooperative pool nor GCD's workers). On network storage (NAS, EBS, EFS) a probe is
+/// mostly waiting for a round trip, and many probes in flight is what lets validation run at the
+/// storage's speed whatever the number of cores. Only each file's small outcome is kept (never its
+/// bytes), and the outcomes become diagnostics in manifest order afterwards, so the output does not
+/// depend on timing or on the width.
+public enum FileChecks {
+    /// How many files are probed at once unless told otherwise: network storage rewards 32–128
+    /// concurrent opens; on a local disk with a warm cache the extra threads cost little.
+    public static let defaultProbeWidth = 64
 
-    static func check(_ manifest: Manifest, paths: ManifestPaths, into diagnostics: inout [Diagnostic]) {
-        let assets = manifest.assets
-        let workers = assets.count < parallelThreshold ? 1 : max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
-        let chunkSize = (assets.count + workers - 1) / max(workers, 1)
-        let results = ChunkResults(count: workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let range = (worker * chunkSize)..<min(assets.count, (worker + 1) * chunkSize)
-            var chunk = Chunk()
-            if !range.isEmpty { chunk.check(assets[range], format: manifest.format, paths: paths) }
-            results.set(worker, chunk)
+    static func check(_ manifest: Manifest, paths: ManifestPaths, probeWidth: Int = defaultProbeWidth,
+                      into diagnostics: inout [Diagnostic]) {
+        let folder = paths.absoluteFolder
+        var plan = ProbePlan(folder: folder, capacity: manifest.assets.count)
+        for asset in manifest.assets { plan.add(asset) }
+        let jobs = plan.jobs
+        let outcomes = Outcomes(count: jobs.count)
+        DedicatedThread.forEach(count: jobs.count, width: probeWidth, name: "probe") { index in
+            outcomes.set(index, probe(jobs[index], folder: folder))
         }
-        // A subtitle file shared by items in several chunks has its content reported once (first use).
-        var reportedContent: Set<String> = []
-        for chunk in results.all() {
-            diagnostics += chunk.diagnostics
-            for (path, issues) in chunk.subtitleContent where reportedContent.insert(path).inserted {
-                diagnostics += issues
+        report(manifest, plan: plan, outcomes: outcomes, paths: paths, into: &diagnostics)
+    }
+
+    // MARK: - Plan
+
+    /// One distinct file to probe.
+    struct Job: Sendable {
+        enum Kind: Sendable { case video, subtitle }
+        /// `ManifestPaths.identity` of the file: equal keys are the same file.
+        var key: String
+        var kind: Kind
+    }
+
+    /// The distinct files in first-use order, and which one each use (an item's video, then its
+    /// subtitles, item after item) is.
+    struct ProbePlan {
+        let folder: String
+        private(set) var jobs: [Job] = []
+        /// The job of each use, in manifest order.
+        private(set) var uses: [Int32] = []
+        private var videos: [String: Int32] = [:]
+        private var subtitles: [String: Int32] = [:]
+
+        init(folder: String, capacity: Int) {
+            self.folder = folder
+            videos.reserveCapacity(capacity)
+            uses.reserveCapacity(capacity * 2)
+        }
+
+        mutating func add(_ asset: ManifestAsset) {
+            uses.append(job(asset.videoPathStorage.identity(asset.video, folder: folder), .video))
+            for subtitle in asset.subtitles {
+                uses.append(job(subtitle.pathStorage.identity(subtitle.file, folder: folder), .subtitle))
             }
+        }
+
+        private mutating func job(_ key: String, _ kind: Job.Kind) -> Int32 {
+            let next = Int32(jobs.count)
+            let index: Int32
+            switch kind {
+            case .video: index = videos[key, default: next]; if index == next { videos[key] = next }
+            case .subtitle: index = subtitles[key, default: next]; if index == next { subtitles[key] = next }
+            }
+            if index == next { jobs.append(Job(key: key, kind: kind)) }
+            return index
         }
     }
 
-    /// The checks of one contiguous run of items.
-    struct Chunk: Sendable {
-        var diagnostics: [Diagnostic] = []
-        /// Content diagnostics per subtitle path, in first-use order.
-        var subtitleContent: [(path: String, issues: [Diagnostic])] = []
-        // Per distinct path, only the small outcome is kept (never the bytes): memory stays flat.
-        private var videoResults: [String: Result<VideoContainer?, FileProbe.Problem>] = [:]
-        private var subtitleProblems: [String: FileProbe.Problem?] = [:]
+    // MARK: - Probe (on the pool's threads)
 
-        mutating func check(_ assets: ArraySlice<ManifestAsset>, format: ManifestFormat, paths: ManifestPaths) {
-            for asset in assets {
-                FileChecks.checkVideo(asset, cache: &videoResults, into: &diagnostics)
-                for (index, subtitle) in asset.subtitles.enumerated() {
-                    checkSubtitle(subtitle, of: asset, field: asset.subtitleFileField(index, format: format), paths: paths)
-                }
-            }
-        }
+    /// What probing one file found: small, whatever the file's size.
+    enum Outcome: Sendable {
+        case pending
+        case problem(FileProbe.Problem)
+        /// A video's container, nil when none is recognised.
+        case video(VideoContainer?)
+        /// A subtitle's content issues (none when it parsed cleanly, or has an extension the rules refuse).
+        case subtitle([SubtitleIssue])
+    }
 
-        private mutating func checkSubtitle(_ subtitle: ManifestSubtitle, of asset: ManifestAsset, field: String,
-                                            paths: ManifestPaths) {
-            if let cached = subtitleProblems[subtitle.path] {
-                // Seen before: repeat a file problem at this use; content issues were recorded once.
-                if let problem = cached {
-                    diagnostics.append(problem.diagnostic(at: subtitle.location, what: "subtitle", path: subtitle.file,
-                                                          item: asset.id, field: field))
-                }
-                return
+    static func probe(_ job: Job, folder: String) -> Outcome {
+        let path = job.key.isEmpty ? "" : ManifestPaths.path(ofIdentity: job.key, folder: folder)
+        switch job.kind {
+        case .video:
+            switch FileProbe.header(path, headerLength: VideoContainer.sniffLength) {
+            case .failure(let problem): return .problem(problem)
+            case .success(let header): return .video(VideoContainer.sniff(header.bytes))
             }
+        case .subtitle:
             // The size is checked before reading: an oversized file is refused, never loaded.
-            var result = FileProbe.readAll(subtitle.path, maxBytes: SubtitleLimits.maxBytes)
-            if case .success(let bytes) = result, bytes.isEmpty { result = .failure(.empty) }
-            switch result {
-            case .failure(let problem):
-                subtitleProblems[subtitle.path] = .some(problem)
-                diagnostics.append(problem.diagnostic(at: subtitle.location, what: "subtitle", path: subtitle.file,
-                                                      item: asset.id, field: field))
+            switch FileProbe.readAll(path, maxBytes: SubtitleLimits.maxBytes) {
+            case .failure(let problem): return .problem(problem)
             case .success(let bytes):
-                subtitleProblems[subtitle.path] = .some(nil)
+                if bytes.isEmpty { return .problem(.empty) }
                 let format: SubtitleFormat
-                switch ManifestPaths.fileExtension(of: subtitle.path) {
+                switch ManifestPaths.fileExtension(of: path) {
                 case "srt": format = .srt
                 case "vtt": format = .webvtt
-                default: return   // SUBTITLE_FORMAT, reported by the pure rules
+                default: return .subtitle([])   // SUBTITLE_FORMAT, reported by the pure rules
                 }
-                let display = paths.display(subtitle.file)
-                let issues = SubtitleChecker.check(bytes, format: format).issues.map { issue in
-                    Diagnostic(.error, rule: issue.rule, message: issue.message, hint: issue.hint,
-                               location: SourceLocation(file: display, line: issue.line, column: issue.column),
-                               itemID: asset.id, field: field)
-                }
-                if !issues.isEmpty { subtitleContent.append((subtitle.path, issues)) }
+                return .subtitle(SubtitleChecker.check(bytes, format: format).issues)
             }
         }
     }
 
-    /// Chunk results written by concurrent workers, one slot each.
-    /// `@unchecked Sendable`: every access holds `lock`.
-    private final class ChunkResults: @unchecked Sendable {
-        private let lock = NSLock()
-        private var slots: [Chunk]
+    /// One slot per job, each written by the one thread that probed it and read once every thread
+    /// has finished (`DedicatedThread.forEach` returns after its threads' last writes).
+    /// `@unchecked Sendable`: slots are disjoint between writers and read only after they are done.
+    final class Outcomes: @unchecked Sendable {
+        private let slots: UnsafeMutableBufferPointer<Outcome>
 
-        init(count: Int) { slots = Array(repeating: Chunk(), count: count) }
-
-        func set(_ index: Int, _ chunk: Chunk) {
-            lock.lock()
-            slots[index] = chunk
-            lock.unlock()
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: .pending)
         }
 
-        func all() -> [Chunk] {
-            lock.lock()
-            defer { lock.unlock() }
-            return slots
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
         }
+
+        func set(_ index: Int, _ outcome: Outcome) { slots[index] = outcome }
+
+        subscript(index: Int32) -> Outcome { slots[Int(index)] }
     }
 
-    fileprivate static func checkVideo(_ asset: ManifestAsset, cache: inout [String: Result<VideoContainer?, FileProbe.Problem>],
-                                   into diagnostics: inout [Diagnostic]) {
-        let location = asset.location(of: "video")
-        let result: Result<VideoContainer?, FileProbe.Problem>
-        if let cached = cache[asset.videoPath] {
-            result = cached
-        } else {
-            result = FileProbe.header(asset.videoPath, headerLength: VideoContainer.sniffLength)
-                .map { VideoContainer.sniff($0.bytes) }
-            cache[asset.videoPath] = result
+    // MARK: - Diagnostics (in manifest order)
+
+    private static func report(_ manifest: Manifest, plan: ProbePlan, outcomes: Outcomes, paths: ManifestPaths,
+                               into diagnostics: inout [Diagnostic]) {
+        // A subtitle file's content is reported once, at its first use; a file problem at every use.
+        var contentReported = [Bool](repeating: false, count: plan.jobs.count)
+        var content: [Diagnostic] = []
+        var use = 0
+        for asset in manifest.assets {
+            reportVideo(asset, outcomes[plan.uses[use]], into: &diagnostics)
+            use += 1
+            for (index, subtitle) in asset.subtitles.enumerated() {
+                let job = plan.uses[use]
+                use += 1
+                let field = asset.subtitleFileField(index, format: manifest.format)
+                switch outcomes[job] {
+                case .problem(let problem):
+                    diagnostics.append(problem.diagnostic(at: subtitle.location, what: "subtitle", path: subtitle.file,
+                                                          item: asset.id, field: field))
+                case .subtitle(let issues):
+                    guard !contentReported[Int(job)] else { continue }
+                    contentReported[Int(job)] = true
+                    guard !issues.isEmpty else { continue }
+                    let display = paths.display(subtitle.file)
+                    content += issues.map { issue in
+                        Diagnostic(.error, rule: issue.rule, message: issue.message, hint: issue.hint,
+                                   location: SourceLocation(file: display, line: issue.line, column: issue.column),
+                                   itemID: asset.id, field: field)
+                    }
+                case .pending, .video:
+                    preconditionFailure("a subtitle's probe has no subtitle outcome")
+                }
+            }
         }
-        switch result {
-        case .failure(let problem):
+        diagnostics += content
+    }
+
+    private static func reportVideo(_ asset: ManifestAsset, _ outcome: Outcome, into diagnostics: inout [Diagnostic]) {
+        let location = asset.location(of: "video")
+        switch outcome {
+        case .problem(let problem):
             diagnostics.append(problem.diagnostic(at: location, what: "video", path: asset.video, item: asset.id, field: "video"))
-        case .success(let sniffed):
+        case .video(let sniffed):
             let ext = ManifestPaths.fileExtension(of: asset.video)
             guard let container = sniffed else {
                 diagnostics.append(.error(DiagnosticRule.videoNotAVideo,
@@ -136,6 +189,8 @@ enum FileChecks {
                                             hint: "rename the file to match its content", at: location,
                                             item: asset.id, field: "video"))
             }
+        case .pending, .subtitle:
+            preconditionFailure("a video's probe has no video outcome")
         }
     }
 }

@@ -3,21 +3,24 @@ import Foundation
 /// Offline validation: load, structural and item rules, cross-item rules, then file checks.
 public enum ManifestValidator {
     /// Validates the manifest at `path`; `checkFiles: false` skips every file-system check.
-    public static func validate(path: String, checkFiles: Bool = true) -> ValidationResult {
+    /// `probeWidth` files are probed at once (`FileChecks.defaultProbeWidth`); the output does not depend on it.
+    public static func validate(path: String, checkFiles: Bool = true,
+                                probeWidth: Int = FileChecks.defaultProbeWidth) -> ValidationResult {
         let loaded = ManifestLoader.load(path: path)
-        return validate(loaded: loaded, path: path, paths: ManifestPaths(manifestPath: path), checkFiles: checkFiles)
+        return validate(loaded: loaded, path: path, paths: ManifestPaths(manifestPath: path), checkFiles: checkFiles,
+                        probeWidth: probeWidth)
     }
 
     /// Validates manifest `bytes` (named `path`); pure unless `checkFiles`.
     public static func validate(bytes: [UInt8], path: String, format: ManifestFormat,
-                                checkFiles: Bool = false) -> ValidationResult {
+                                checkFiles: Bool = false, probeWidth: Int = FileChecks.defaultProbeWidth) -> ValidationResult {
         let paths = ManifestPaths(manifestPath: path)
         let loaded = ManifestLoader.load(bytes: bytes, path: path, format: format, paths: paths)
-        return validate(loaded: loaded, path: path, paths: paths, checkFiles: checkFiles)
+        return validate(loaded: loaded, path: path, paths: paths, checkFiles: checkFiles, probeWidth: probeWidth)
     }
 
     static func validate(loaded: ManifestLoadResult, path: String, paths: ManifestPaths,
-                         checkFiles: Bool) -> ValidationResult {
+                         checkFiles: Bool, probeWidth: Int = FileChecks.defaultProbeWidth) -> ValidationResult {
         var diagnostics = loaded.diagnostics
         if let manifest = loaded.manifest {
             if checkFiles {
@@ -26,7 +29,7 @@ public enum ManifestValidator {
                 let group = DispatchGroup()
                 DispatchQueue.global().async(group: group) { ruleResults.set(rules(manifest)) }
                 var fileDiagnostics: [Diagnostic] = []
-                FileChecks.check(manifest, paths: paths, into: &fileDiagnostics)
+                FileChecks.check(manifest, paths: paths, probeWidth: probeWidth, into: &fileDiagnostics)
                 group.wait()
                 diagnostics += ruleResults.get()
                 diagnostics += fileDiagnostics

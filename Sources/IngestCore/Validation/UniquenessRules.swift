@@ -1,6 +1,9 @@
 /// Rules across items: ids, slugs and S3 keys unique; the same video used twice. Pure and linear.
 enum UniquenessRules {
     static func check(_ assets: [ManifestAsset], into diagnostics: inout [Diagnostic]) {
+        // Videos are compared by `ManifestPaths.identity` (equal exactly when the absolute paths are),
+        // which for a clean relative path is the path as written: no absolute path is built per item.
+        let folder = assets.lazy.compactMap(\.videoPathStorage.folder).first ?? "/"
         duplicates(assets, rule: DiagnosticRule.idDuplicate, severity: .error, into: &diagnostics,
                    value: { $0.id.isEmpty ? nil : $0.id },
                    place: { ("id", $0.location(of: "id")) },
@@ -20,7 +23,10 @@ enum UniquenessRules {
                    message: { value, other in "the S3 key \(DiagnosticText.quoted(value)) is also used at line \(other.line)" },
                    hint: "the key defaults to the video's file name; set a distinct `key`")
         duplicates(assets, rule: DiagnosticRule.videoReused, severity: .warning, into: &diagnostics,
-                   value: { $0.videoPath.isEmpty ? nil : $0.videoPath },
+                   value: { asset in
+                       let identity = asset.videoPathStorage.identity(asset.video, folder: folder)
+                       return identity.isEmpty ? nil : identity
+                   },
                    place: { ("video", $0.location(of: "video")) },
                    message: { _, other in "this video file is also used at line \(other.line)" },
                    hint: nil)
@@ -35,8 +41,9 @@ enum UniquenessRules {
         var first: [String: Int] = [:]
         first.reserveCapacity(assets.count)
         var groups: [String: [Int]] = [:]
-        for (index, asset) in assets.enumerated() {
-            guard let v = value(asset) else { continue }
+        // By index: `enumerated()` would copy every item (a dozen retains each).
+        for index in assets.indices {
+            guard let v = value(assets[index]) else { continue }
             if let existing = first[v] {
                 groups[v, default: [existing]].append(index)
             } else {

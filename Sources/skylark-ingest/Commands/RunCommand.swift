@@ -146,6 +146,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             validation.manifest = nil  // so the items are changed in place, not copied
             valid.dropFieldLocations()
+            Manifest.releaseFreedMemory()
             loaded = valid
         }
         var items = loaded.assets
