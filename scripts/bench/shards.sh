@@ -69,3 +69,4 @@ for n, start, end, calls in rows:
 print(f"({assets} assets × 2 subtitles × {video // 1024} KiB videos, {latency} ms added to every API call; "
       f"one sandbox and one SeaweedFS on this machine; {build} build)")
 PY
+python3 scripts/bench/shard-balance.py 500000 8 64 256
