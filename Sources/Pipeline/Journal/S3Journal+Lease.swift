@@ -139,6 +139,14 @@ extension S3Journal {
                 let (sentAt, now) = journal.core.withLock { ($0.lease.sentAt, journal.options.clock.now()) }
                 let deadline = sentAt + journal.options.giveUp
                 if now >= deadline {
+                    // Past the give-up point no new effect starts (a segment answered now is not durable). A
+                    // renewal that still succeeds proves no newcomer took the lease (it is conditional on our
+                    // ETag), so an owner that was only starved of CPU (a loaded machine) may go on; anything
+                    // else, or a renewal refused, gives the shard up.
+                    if (try? await journal.renewLease()) != nil,
+                       journal.core.withLock({ $0.lease.sentAt > sentAt && $0.failure == nil }) {
+                        continue
+                    }
                     journal.fence(journal.fencedError(
                         "the lease could not be renewed for \(journal.options.giveUp) (its TTL is \(journal.options.leaseTTL))"))
                     return
