@@ -64,26 +64,39 @@ public final class FaultProxy: AsyncStoppable, @unchecked Sendable {
     /// With `authLog`, the proxy appends `<unix time>\t<METHOD Operation>\t<access key id>` per request there.
     public init(upstream: String, faults: Faults = Faults(), seed: Int = 1, authLog: String? = nil) async throws {
         self.upstream = upstream
-        let directory = try TempDirectory(prefix: "faultproxy")
-        self.directory = directory
-        port = PortProbe.freePort()
-        var arguments = [FaultProxy.scriptPath, "--listen-port", String(port), "--upstream", upstream,
-                         "--seed", String(seed), "--p-503", String(faults.p503), "--p-500", String(faults.p500),
-                         "--p-reset", String(faults.pReset), "--p-reset-after", String(faults.pResetAfter),
-                         "--p-commit-then-drop", String(faults.pCommitThenDrop),
-                         "--p-commit-then-500", String(faults.pCommitThen500), "--hold-ms", String(faults.holdMs),
-                         "--throttle-kbps", String(faults.throttleKiBPerSecond)]
-        if let authLog { arguments += ["--auth-log", authLog] }
-        if !faults.onlyMethods.isEmpty { arguments += ["--only-methods", faults.onlyMethods.joined(separator: ",")] }
-        let python = ProcessRunner.which("python3") ?? "/usr/bin/python3"
-        let server = try ServerProcess(executable: python, arguments: ["-u"] + arguments, logPath: directory.path("proxy.log"))
-        self.server = server
-        do {
-            try await server.waitForPort(port, timeout: 20)
-        } catch {
-            await server.stop()
-            directory.remove()
-            throw error
+        // A free port can be taken by another test's server between the probe and the proxy's bind: the proxy
+        // then exits while the port answers for someone else. Ours is the one that answers its own control
+        // request; otherwise start again on another port (a few times).
+        var attempt = 0
+        while true {
+            attempt += 1
+            let directory = try TempDirectory(prefix: "faultproxy")
+            let port = PortProbe.freePort()
+            var arguments = [FaultProxy.scriptPath, "--listen-port", String(port), "--upstream", upstream,
+                             "--seed", String(seed), "--p-503", String(faults.p503), "--p-500", String(faults.p500),
+                             "--p-reset", String(faults.pReset), "--p-reset-after", String(faults.pResetAfter),
+                             "--p-commit-then-drop", String(faults.pCommitThenDrop),
+                             "--p-commit-then-500", String(faults.pCommitThen500), "--hold-ms", String(faults.holdMs),
+                             "--throttle-kbps", String(faults.throttleKiBPerSecond)]
+            if let authLog { arguments += ["--auth-log", authLog] }
+            if !faults.onlyMethods.isEmpty { arguments += ["--only-methods", faults.onlyMethods.joined(separator: ",")] }
+            let python = ProcessRunner.which("python3") ?? "/usr/bin/python3"
+            let server = try ServerProcess(executable: python, arguments: ["-u"] + arguments, logPath: directory.path("proxy.log"))
+            do {
+                try await server.waitForPort(port, timeout: 20)
+                _ = try await Self.control(endpoint: "http://127.0.0.1:\(port)", "GET", "stats")
+                guard server.process.isRunning else {
+                    throw ServerProcessError.exited(status: server.process.terminationStatus, log: "the port answered for another server")
+                }
+                self.port = port
+                self.server = server
+                self.directory = directory
+                return
+            } catch {
+                await server.stop()
+                directory.remove()
+                if attempt >= 3 { throw error }
+            }
         }
     }
 
@@ -114,6 +127,10 @@ public final class FaultProxy: AsyncStoppable, @unchecked Sendable {
 
     /// A control request through Python's urllib, so the proxy is checked by an independent client.
     private func control(_ method: String, _ name: String, body: Data? = nil) async throws -> Data {
+        try await Self.control(endpoint: endpoint, method, name, body: body)
+    }
+
+    private static func control(endpoint: String, _ method: String, _ name: String, body: Data? = nil) async throws -> Data {
         let script = """
         import sys, urllib.request
         data = sys.stdin.buffer.read() or None

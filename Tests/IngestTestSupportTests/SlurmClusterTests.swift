@@ -59,8 +59,13 @@ struct SlurmClusterTests {
         try await cluster.waitForTasks(of: job, "2 running tasks", timeout: .seconds(60)) { tasks in
             tasks.count == 2 && tasks.allSatisfy { $0.state == "RUNNING" }
         }
-        let jobPids = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
-            .compactMap { $0.split(separator: " ").first { $0.hasPrefix("pid=") }.flatMap { Int32($0.dropFirst(4)) } }
+        // RUNNING in Slurm comes a moment before each batch script has written its line.
+        let pids = { @Sendable () -> [Int32] in
+            ((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").split(separator: "\n")
+                .compactMap { $0.split(separator: " ").first { $0.hasPrefix("pid=") }.flatMap { Int32($0.dropFirst(4)) } }
+        }
+        #expect(try await eventually(timeout: .seconds(60)) { pids().count == 2 })
+        let jobPids = pids()
         #expect(jobPids.count == 2)
         let daemons = [cluster.munged.pid, cluster.controller.pid, cluster.node.pid]
         let directory = cluster.directory.url.path
