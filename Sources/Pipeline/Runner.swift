@@ -161,29 +161,16 @@ struct ItemRun: Sendable {
         var machine = ItemMachine(state: context.checkpoint.item(id), mode: asset.mode, requested: options.stages,
                                   retryFailed: options.retryFailed)
         var action = machine.start()
-        // The transfer that ran beside the documents stage, once it ended.
-        var earlyTransfer: StageResult?
         while true {
             switch action {
             case .finish(let outcome, let error):
                 context.events(PipelineEvent(kind: .itemFinished, item: id, outcome: outcome, error: error))
                 return (id, outcome, outcome == .failed ? error : nil)
             case .perform(let stage, _):
-                let result: StageResult
-                if stage == .transfer, let early = earlyTransfer {
-                    earlyTransfer = nil
-                    result = early
-                } else if stage == .documents, asset.uid == nil, Self.transferFollows(machine) {
-                    // The video needs only the asset: it uploads while the subtitles' documents are created,
-                    // so S3 and the API are busy at once. Each stage keeps its own intents and reconcile.
-                    // Only for assets this run created: an asset given by `uid` may refuse a subtitle
-                    // (`SKYLARK_TEXT_TRACK_EXISTS`), and then its video waits for the operator too.
-                    async let transfer = attempt(.transfer)
-                    result = await attempt(.documents)
-                    earlyTransfer = await transfer
-                } else {
-                    result = await attempt(stage)
-                }
+                // One stage at a time per item, in the machine's order: an item's video goes up only after its
+                // subtitles are attached (the watchfolder's processing of the video may read them). Items run
+                // side by side, so S3 and the API are still busy at once.
+                let result = await attempt(stage)
                 switch result {
                 case .succeeded: action = machine.stageSucceeded()
                 case .failed(let error): action = machine.stageFailed(error)
@@ -191,13 +178,6 @@ struct ItemRun: Sendable {
                 }
             }
         }
-    }
-
-    /// Whether the machine, once the stage it is performing succeeds, runs `transfer` next.
-    static func transferFollows(_ machine: ItemMachine) -> Bool {
-        var probe = machine
-        if case .perform(.transfer, _) = probe.stageSucceeded() { return true }
-        return false
     }
 
     /// Runs `stage` once under its stage's bound, journals a failure and reports events.

@@ -4,11 +4,11 @@ import IngestTestSupport
 @testable import Pipeline
 import Testing
 
-/// The video of an asset this run created uploads while the item's documents are created: S3 and the
-/// API are busy at once, and every effect still happens exactly once.
-@Suite struct TransferBesideDocumentsTests {
-    /// Delegates to the fake Skylark; each subtitle file upload first waits (bounded) for the item's video
-    /// to be in the bucket and notes whether it was.
+/// An item's video is uploaded only after its subtitles are attached (the order Skylark documents: the
+/// watchfolder's processing of the video may read the asset's text tracks), and every effect happens once.
+@Suite struct VideoAfterSubtitlesTests {
+    /// Delegates to the fake Skylark; each subtitle file upload gives the item's video time to arrive (were it
+    /// uploading beside the documents, it would) and notes whether it is in the bucket.
     private struct WaitingForVideo: SkylarkService {
         let base: FakeSkylark
         let store: FakeObjectStore
@@ -17,12 +17,8 @@ import Testing
         func uploadDocumentFile(uploadURL: String, fileName: String, path: String) async throws -> RemoteDocument {
             // item-3.fr.srt → media/item-3.mp4, the item's key.
             let item = fileName.split(separator: ".").first.map(String.init) ?? ""
-            var seen = false
-            for _ in 0..<1000 where !seen {
-                let objects = await store.objects
-                seen = objects.keys.contains { $0.hasSuffix("\(item).mp4") }
-                if !seen { try await Task.sleep(for: .milliseconds(5)) }
-            }
+            try await Task.sleep(for: .milliseconds(100))
+            let seen = await store.objects.keys.contains { $0.hasSuffix("\(item).mp4") }
             sawVideo.withLock { $0.append(seen) }
             return try await base.uploadDocumentFile(uploadURL: uploadURL, fileName: fileName, path: path)
         }
@@ -41,7 +37,7 @@ import Testing
         func documents(contentURL: String) async throws -> [RemoteDocument] { try await base.documents(contentURL: contentURL) }
     }
 
-    @Test func videoUploadsWhileTheDocumentsAreCreatedAndEverythingHappensOnce() async throws {
+    @Test func noVideoIsInTheBucketBeforeItsItemsSubtitlesAreUploadedAndEverythingHappensOnce() async throws {
         let fixture = try Fixture(advanced: 4)
         defer { fixture.directory.remove() }
         let sawVideo = Locked<[Bool]>([])
@@ -54,8 +50,8 @@ import Testing
                                       options: RunOptions(concurrency: 4, transferSlots: 2)).run()
         try await opened.journal.close()
         #expect(result.count(.succeeded) == 4)
-        // Before, the video waited for the documents stage: every subtitle upload would have given up waiting.
-        #expect(sawVideo.withLock { $0 } == Array(repeating: true, count: 8))
+        // With the video uploading beside the documents (as it briefly did), the subtitle uploads saw it.
+        #expect(sawVideo.withLock { $0 } == Array(repeating: false, count: 8))
         await fixture.expectExactEndState()
         // A second run finds everything done and sends nothing.
         let writes = await fixture.skylark.writeCount
