@@ -49,7 +49,7 @@ struct ExactlyOnceUnderAmbiguousWritesTests {
 
     @Test func fiftySIGKILLsIncludingMidMultipartConvergeToExactlyOnce() async throws {
             try await withTeardown { teardown in
-                // 80 ms per API call, three API calls in flight, and request bodies throttled to 8 MiB/s
+                // 80 ms per API call, one item per stage at a time, and request bodies throttled to 8 MiB/s
                 // per connection: each 8 MiB part of the 24 MiB videos takes about a second, so kills land
                 // inside multipart uploads (some parts done, some not) as well as in the API stages, and
                 // 48 items leave work for 50 kills.

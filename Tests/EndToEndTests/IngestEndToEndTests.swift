@@ -250,15 +250,14 @@ struct IngestEndToEndTests {
     }
 }
 
-/// SIGKILLs the CLI `kills` times at moments drawn from `seed` within `window` (three Skylark API calls in
-/// flight for the run: about one per API stage, as `--concurrency 1` meant before it bounded the whole run;
-/// with one, the API stages were so slow that no kill reached a multipart upload), then re-runs it (with `--retry-failed` when needed, a bounded number of times) and checks
+/// SIGKILLs the CLI `kills` times at moments drawn from `seed` within `window` (one item per stage at a
+/// time), then re-runs it (with `--retry-failed` when needed, a bounded number of times) and checks
 /// the exact end state: every video processed exactly once, every asset, text track and document once.
 func sigkillCampaignConverges(kills: Int, seed: UInt64, window: ClosedRange<Duration>,
                               _ stack: SandboxStack, _ catalogue: Catalogue, extraEnvironment: [String: String] = [:],
                               sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
     let outcome = try await CLI.sigkillAtRandomMoments(
-        kills: kills, seed: seed, window: window, arguments: CLI.runAll(catalogue, ["--concurrency", "3"]), stack,
+        kills: kills, seed: seed, window: window, arguments: CLI.runAll(catalogue, ["--concurrency", "1"]), stack,
         extraEnvironment: extraEnvironment)
     let (final, runs) = try await CLI.runUntilClean(catalogue, stack, extraEnvironment: extraEnvironment, attempts: 3)
     #expect(final.exitCode == 0, "final run (\(runs) runs): \(final.stderr.suffix(3000))", sourceLocation: sourceLocation)
