@@ -49,11 +49,11 @@ struct ExactlyOnceUnderAmbiguousWritesTests {
 
     @Test func fiftySIGKILLsIncludingMidMultipartConvergeToExactlyOnce() async throws {
             try await withTeardown { teardown in
-                // 80 ms per API call, one item per stage at a time, and request bodies throttled to 8 MiB/s
-                // per connection: each 8 MiB part of the 24 MiB videos takes about a second, so kills land
-                // inside multipart uploads (some parts done, some not) as well as in the API stages, and
-                // 48 items leave work for 50 kills.
-                let stack = try await teardown.stop(SandboxStack(sandboxArguments: ["--latency-ms", "80"], watchIntervalMs: 50))
+                // 20 ms per API call, one API call in flight, and request bodies throttled to 8 MiB/s per
+                // connection: each 8 MiB part of the 24 MiB videos takes about a second, so kills land inside
+                // multipart uploads (some parts done, some not) as well as in the API stages, and 48 items leave
+                // work for 50 kills. (At 80 ms the ~340 API calls outlasted the 50 kills: no kill reached a part.)
+                let stack = try await teardown.stop(SandboxStack(sandboxArguments: ["--latency-ms", "20"], watchIntervalMs: 50))
                 let catalogue = try await Catalogue.generate(assets: 40, simple: 8, large: 3, largeBytes: 24 << 20,
                                                              prefix: "kill", seed: 50)
                 teardown.remove(catalogue.directory)
