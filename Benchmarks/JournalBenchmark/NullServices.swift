@@ -54,8 +54,9 @@ struct NullObjectStore: ObjectStore {
     func head(key: String) async throws -> ObjectInfo? { nil }
     func contentETags(path: String, size: Int64, resume: JSONValue?) async throws -> Set<String> { [] }
     func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
-                onState: @escaping @Sendable (UploadStateChange) async -> Void,
+                onState: @escaping @Sendable (UploadStateChange) async throws -> Void,
                 progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {
+        try await onState(.committing)
         counter.add()
         return UploadOutcome(etag: "\"bench\"", bytes: 0)
     }

@@ -86,7 +86,7 @@ public struct DryRunObjectStore: ObjectStore {
     }
 
     public func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
-                       onState: @escaping @Sendable (UploadStateChange) async -> Void,
+                       onState: @escaping @Sendable (UploadStateChange) async throws -> Void,
                        progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {
         var info = stat()
         let size = stat(path, &info) == 0 ? Int64(info.st_size) : 0
@@ -124,7 +124,7 @@ public struct OfflineObjectStore: ObjectStore {
     public func head(key: String) async throws -> ObjectInfo? { nil }
     public func contentETags(path: String, size: Int64, resume: JSONValue?) async throws -> Set<String> { [] }
     public func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
-                       onState: @escaping @Sendable (UploadStateChange) async -> Void,
+                       onState: @escaping @Sendable (UploadStateChange) async throws -> Void,
                        progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {
         throw IngestError(code: .offline, message: "no writes without a network")
     }

@@ -163,9 +163,10 @@ public protocol ObjectStore: Sendable {
     /// Uploads the file at `path` to `key` with user `metadata`. `resume` is the state a previous
     /// attempt reported through `onState` (opaque JSON, with the parts reported since folded in); `onState`
     /// is called whenever the uploader's resumable state changes: the whole state when the upload is created
-    /// or resumed, then each part as it finishes; `progress` gets bytes sent.
+    /// or resumed, then each part as it finishes, and `.committing` right before the write that makes the
+    /// object visible (an error thrown there stops the upload before that write); `progress` gets bytes sent.
     func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
-                onState: @escaping @Sendable (UploadStateChange) async -> Void,
+                onState: @escaping @Sendable (UploadStateChange) async throws -> Void,
                 progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome
     /// Every ETag an object holding exactly the file at `path` (`size` bytes) can have in this store,
     /// whichever way `upload` sent it (`resume`: the state an earlier attempt reported). Reads the file;

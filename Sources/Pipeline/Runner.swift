@@ -1,3 +1,4 @@
+import HTTPEngine
 import IngestCore
 
 /// Runs items through `assets → documents → transfer → confirm`.
@@ -5,8 +6,8 @@ import IngestCore
 /// Items pipeline through the stages concurrently: each stage has its own bound (`concurrency`
 /// for the API stages, `transferSlots` for uploads), and a bounded number of items is in flight so
 /// memory stays flat for any manifest size. One item's failure never stops the others. The item
-/// state machine decides what runs; the runner carries it out and journals the result. An item whose
-/// asset this run created uploads its video while its documents are created (both follow `assets`).
+/// state machine decides what runs; the runner carries it out and journals the result. An item's stages
+/// run in order (its video only after its subtitles are attached); items overlap one another.
 public struct Runner: Sendable {
     public let items: [ManifestAsset]
     public let context: StageContext
@@ -52,6 +53,9 @@ public struct Runner: Sendable {
         let refused = try await prepare()
         let semaphores = StageSemaphores(options: options)
         let journalFailure = Locked<IngestError?>(nil)
+        // An earlier run's writes may have been in flight when it died (it held the checkpoint until then, so
+        // before now): they are read back no earlier than one settle from here.
+        let earlierWritesSettled = ContinuousClock.now + context.retry.settle
         let maxInFlight = options.concurrency * 4 + options.transferSlots
         var outcomes: [String: ItemOutcome] = [:]
         outcomes.reserveCapacity(items.count)
@@ -63,33 +67,42 @@ public struct Runner: Sendable {
         var interrupted = false
         await withTaskGroup(of: (String, ItemOutcome, IngestError?).self) { group in
             var inFlight = 0
+            // Items that start by waiting for an earlier run's writes to settle: not counted in `inFlight`, so
+            // that their wait does not hold back the others (at most the earlier run's items in flight).
+            var settling: Set<String> = []
             var index = 0
             func collect(_ result: (String, ItemOutcome, IngestError?)) {
                 outcomes[result.0] = result.1
                 if let error = result.2 { errors[result.0] = error }
+                if settling.remove(result.0) == nil { inFlight -= 1 }
             }
             while index < items.count {
                 if stop.isRequested { interrupted = true; break }
                 let asset = items[index]
                 index += 1
                 if refused[asset.id] != nil { continue }
-                if inFlight >= maxInFlight, let result = await group.next() {
-                    inFlight -= 1
-                    collect(result)
-                    if stop.isRequested { interrupted = true; index -= 1; break }
-                }
+                while inFlight >= maxInFlight, let result = await group.next() { collect(result) }
+                if stop.isRequested { interrupted = true; index -= 1; break }
                 // Fast path: an item with nothing to do this run finishes without a task.
                 var probe = ItemMachine(state: context.checkpoint.item(asset.id), mode: asset.mode,
                                         requested: options.stages, retryFailed: options.retryFailed)
-                if case .finish(let outcome, let error) = probe.start() {
+                let first = probe.start()
+                if case .finish(let outcome, let error) = first {
                     context.events(PipelineEvent(kind: .itemFinished, item: asset.id, outcome: outcome, error: error))
-                    collect((asset.id, outcome, outcome == .failed ? error : nil))
+                    outcomes[asset.id] = outcome
+                    if outcome == .failed, let error { errors[asset.id] = error }
                     continue
                 }
                 let runItem = ItemRun(asset: asset, context: context, options: options, stop: stop,
-                                      semaphores: semaphores, journalFailure: journalFailure)
+                                      semaphores: semaphores, journalFailure: journalFailure,
+                                      earlierWritesSettled: earlierWritesSettled)
                 group.addTask { await runItem.run() }
-                inFlight += 1
+                if case .perform(let stage, _) = first, !context.checkpoint.item(asset.id)[stage].openIntents.isEmpty,
+                   ContinuousClock.now < earlierWritesSettled {
+                    settling.insert(asset.id)
+                } else {
+                    inFlight += 1
+                }
             }
             for await result in group { collect(result) }
             if stop.isRequested { interrupted = true }
@@ -147,6 +160,8 @@ struct ItemRun: Sendable {
     let semaphores: StageSemaphores
     /// The first journal write that failed; set once, it stops the whole run.
     let journalFailure: Locked<IngestError?>
+    /// When the writes of an earlier run (open intents in the journal) can no longer land.
+    let earlierWritesSettled: ContinuousClock.Instant
 
     /// How one stage's attempt ended.
     enum StageResult: Sendable {
@@ -161,6 +176,7 @@ struct ItemRun: Sendable {
         var machine = ItemMachine(state: context.checkpoint.item(id), mode: asset.mode, requested: options.stages,
                                   retryFailed: options.retryFailed)
         var action = machine.start()
+        var attempted: Set<Stage> = []
         while true {
             switch action {
             case .finish(let outcome, let error):
@@ -170,6 +186,9 @@ struct ItemRun: Sendable {
                 // One stage at a time per item, in the machine's order: an item's video goes up only after its
                 // subtitles are attached (the watchfolder's processing of the video may read them). Items run
                 // side by side, so S3 and the API are still busy at once.
+                if attempted.insert(stage).inserted, !context.checkpoint.item(id)[stage].openIntents.isEmpty {
+                    await awaitEarlierWrites(stage)
+                }
                 let result = await attempt(stage)
                 switch result {
                 case .succeeded: action = machine.stageSucceeded()
@@ -177,6 +196,21 @@ struct ItemRun: Sendable {
                 case .stopped: action = machine.stop()
                 }
             }
+        }
+    }
+
+    /// An intent an earlier run left open: its write may have been on its way when that run died, and a server
+    /// can still commit it (a watchfolder then moves it within milliseconds). Reading it back before it has
+    /// settled could miss it and send it twice, so the stage waits (once per run; a stop ends the wait).
+    private func awaitEarlierWrites(_ stage: Stage) async {
+        let wait = ContinuousClock.now.duration(to: earlierWritesSettled)
+        guard wait > .zero, !stop.isRequested else { return }
+        context.retry.executor.note("\(asset.id): \(stage.rawValue) has a write of an earlier run whose outcome is "
+                                    + "unknown; reading it back in \(RetryExecutor.milliseconds(wait)) ms, once it has settled",
+                                    metadata: ["item": asset.id, "stage": stage.rawValue])
+        while !stop.isRequested, ContinuousClock.now < earlierWritesSettled {
+            let step = min(.milliseconds(200), ContinuousClock.now.duration(to: earlierWritesSettled))
+            try? await Task.sleep(for: step)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPEngine
 import IngestCore
 import S3
 import Yams
@@ -16,7 +17,7 @@ struct Configuration: Sendable {
         "AWS_DEFAULT_REGION", "AWS_CA_BUNDLE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME",
         "AWS_ENDPOINT_URL_STS", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
         "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-        "AWS_EC2_METADATA_DISABLED",
+        "AWS_EC2_METADATA_DISABLED", "SKYLARK_WRITE_SETTLE_SECONDS",
     ]
     static let secretKeys: Set<String> = ["SKYLARK_TOKEN", "SKYLARK_PASSWORD", "SKYLARK_COGNITO_CLIENT_SECRET",
                                           "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
@@ -27,6 +28,24 @@ struct Configuration: Sendable {
 
     /// The watchfolder bucket.
     var bucket: String? { environment["SKYLARK_WATCHFOLDER_BUCKET"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// How long a write whose answer was lost may still land before it is read back
+    /// (`SKYLARK_WRITE_SETTLE_SECONDS`, default 5; see `RetryPolicy.settle`).
+    var writeSettle: Duration { Self.writeSettle(in: environment) }
+
+    /// `writeSettle` as `environment` sets it (for `upload`, which reads the environment alone).
+    static func writeSettle(in environment: [String: String]) -> Duration {
+        guard let text = environment["SKYLARK_WRITE_SETTLE_SECONDS"], let seconds = Double(text),
+              seconds >= 0, seconds <= 3600 else { return RetryPolicy.defaultSettle }
+        return .milliseconds(Int(seconds * 1000))
+    }
+
+    /// The run's retry policy: the upload policy with this configuration's `writeSettle`.
+    var retryPolicy: RetryPolicy {
+        var policy = RetryPolicy.uploads
+        policy.settle = writeSettle
+        return policy
+    }
 
     /// A secret setting, wrapped.
     func secret(_ key: String) -> Secret? { environment[key].map(Secret.init) }
@@ -55,6 +74,10 @@ struct Configuration: Sendable {
                 }
                 merged[upper] = "\(value)"
             }
+        }
+        if let text = merged["SKYLARK_WRITE_SETTLE_SECONDS"], !(Double(text).map { $0 >= 0 && $0 <= 3600 } ?? false) {
+            throw IngestError(code: .configSyntax, message: "SKYLARK_WRITE_SETTLE_SECONDS must be seconds from 0 to 3600, got '\(text)'",
+                              hint: "how long a write whose answer was lost may still land at the server, e.g. 5")
         }
         // A custom S3 endpoint without a scheme is refused here, before any work (exit 3).
         _ = try S3Configuration.validatedFromEnvironment(merged)

@@ -14,9 +14,14 @@ enum CLI {
     }
 
     /// Starts the CLI without waiting (for tests that signal it mid-run); its output is discarded.
-    static func launch(_ arguments: [String], _ stack: SandboxStack, extraEnvironment: [String: String] = [:]) throws -> Process {
-        try ProcessRunner.launch(binary, arguments, environment: stack.environment.merging(extraEnvironment) { $1 })
+    static func launch(_ arguments: [String], _ stack: SandboxStack, extraEnvironment: [String: String] = [:],
+                       output: String? = nil) throws -> Process {
+        try ProcessRunner.launch(binary, arguments, environment: stack.environment.merging(extraEnvironment) { $1 }, output: output)
     }
+
+    /// Where a SIGKILL campaign keeps each launch's log (`-v`), when `SKYLARK_TEST_KILL_LOGS` names a
+    /// directory: for diagnosing a campaign that did not converge.
+    static let killLogDirectory = ProcessInfo.processInfo.environment["SKYLARK_TEST_KILL_LOGS"]
 
     /// `run MANIFEST --stages all --no-progress` plus `extra`.
     static func runAll(_ catalogue: Catalogue, _ extra: [String] = []) -> [String] {
@@ -53,7 +58,9 @@ enum CLI {
         let low = window.lowerBound, span = window.upperBound - window.lowerBound
         let spanMs = max(1, Int(span.components.seconds * 1000 + span.components.attoseconds / 1_000_000_000_000_000))
         while outcome.kills < kills && outcome.launches < 2 * kills && !outcome.finishedEarly {
-            let process = try launch(arguments, stack, extraEnvironment: extraEnvironment)
+            let logPath = killLogDirectory.map { "\($0)/launch-\(outcome.launches + 1).log" }
+            let process = try launch(arguments + (logPath == nil ? [] : ["-v"]), stack, extraEnvironment: extraEnvironment,
+                                     output: logPath)
             outcome.launches += 1
             let delay = low + .milliseconds(Int(rng.next() % UInt64(spanMs)))
             if await ProcessRunner.waitForExit(process, timeout: delay) {

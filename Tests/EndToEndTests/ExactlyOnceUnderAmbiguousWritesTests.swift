@@ -49,18 +49,23 @@ struct ExactlyOnceUnderAmbiguousWritesTests {
 
     @Test func fiftySIGKILLsIncludingMidMultipartConvergeToExactlyOnce() async throws {
             try await withTeardown { teardown in
-                // 20 ms per API call, one API call in flight, and request bodies throttled to 8 MiB/s per
+                // 30 ms per API call, one API call in flight, and request bodies throttled to 8 MiB/s per
                 // connection: each 8 MiB part of the 24 MiB videos takes about a second, so kills land inside
                 // multipart uploads (some parts done, some not) as well as in the API stages, and 48 items leave
-                // work for 50 kills. (At 80 ms the ~340 API calls outlasted the 50 kills: no kill reached a part.)
-                let stack = try await teardown.stop(SandboxStack(sandboxArguments: ["--latency-ms", "20"], watchIntervalMs: 50))
+                // work for 50 kills. (At 80 ms the ~340 API calls outlasted the 50 kills: no kill reached a part; at
+                // 20 ms with kills up to 1.6 s apart the runs finished before the 50th kill.)
+                let stack = try await teardown.stop(SandboxStack(sandboxArguments: ["--latency-ms", "30"], watchIntervalMs: 50))
                 let catalogue = try await Catalogue.generate(assets: 40, simple: 8, large: 3, largeBytes: 24 << 20,
                                                              prefix: "kill", seed: 50)
                 teardown.remove(catalogue.directory)
                 let proxy = try await teardown.stop(FaultProxy(upstream: stack.s3.endpoint,
                                                                faults: .init(throttleKiBPerSecond: 8192), seed: 50))
-                try await sigkillCampaignConverges(kills: 50, seed: 50_050, window: .milliseconds(80)...(.milliseconds(600)),
-                                                   stack, catalogue, extraEnvironment: ["AWS_ENDPOINT_URL_S3": proxy.endpoint])
+                // Writes an earlier run left open are read back once they settled (1 s here, 5 s by default): kills
+                // up to 1.6 s apart let the settled items go on while the others are killed in their API stages.
+                try await sigkillCampaignConverges(kills: 50, seed: 50_050, window: .milliseconds(80)...(.milliseconds(1600)),
+                                                   concurrency: 1, stack, catalogue, extraEnvironment: [
+                                                       "AWS_ENDPOINT_URL_S3": proxy.endpoint, "SKYLARK_WRITE_SETTLE_SECONDS": "1",
+                                                   ])
                 let stats = try await proxy.stats()
                 let uploadParts = stats.requests["PUT UploadPart"] ?? 0
                 let partsWhole = stats.forwarded["PUT UploadPart"] ?? 0

@@ -155,7 +155,7 @@ struct IngestEndToEndTests {
             let catalogue = try await Catalogue.generate(assets: 24, simple: 1)
             teardown.remove(catalogue.directory)
             let started = ContinuousClock.now
-            let result = try await CLI.ingest(CLI.runAll(catalogue, ["--concurrency", "1"]), stack)
+            let result = try await CLI.ingest(CLI.runAll(catalogue, ["--concurrency", "3"]), stack)
             #expect(result.exitCode == 0, "\(result.stderr.suffix(2000))")
             #expect(ContinuousClock.now - started > .seconds(3), "the run must outlive the 2 s token")
             try await expectExactEndState(stack, catalogue, "with 2 s tokens")
@@ -253,11 +253,11 @@ struct IngestEndToEndTests {
 /// SIGKILLs the CLI `kills` times at moments drawn from `seed` within `window` (one item per stage at a
 /// time), then re-runs it (with `--retry-failed` when needed, a bounded number of times) and checks
 /// the exact end state: every video processed exactly once, every asset, text track and document once.
-func sigkillCampaignConverges(kills: Int, seed: UInt64, window: ClosedRange<Duration>,
+func sigkillCampaignConverges(kills: Int, seed: UInt64, window: ClosedRange<Duration>, concurrency: Int = 3,
                               _ stack: SandboxStack, _ catalogue: Catalogue, extraEnvironment: [String: String] = [:],
                               sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
     let outcome = try await CLI.sigkillAtRandomMoments(
-        kills: kills, seed: seed, window: window, arguments: CLI.runAll(catalogue, ["--concurrency", "1"]), stack,
+        kills: kills, seed: seed, window: window, arguments: CLI.runAll(catalogue, ["--concurrency", "\(concurrency)"]), stack,
         extraEnvironment: extraEnvironment)
     let (final, runs) = try await CLI.runUntilClean(catalogue, stack, extraEnvironment: extraEnvironment, attempts: 3)
     #expect(final.exitCode == 0, "final run (\(runs) runs): \(final.stderr.suffix(3000))", sourceLocation: sourceLocation)
@@ -265,4 +265,7 @@ func sigkillCampaignConverges(kills: Int, seed: UInt64, window: ClosedRange<Dura
             sourceLocation: sourceLocation)
     try await EndStateVerifier(stack: stack, catalogue: catalogue).settleWatchfolder()
     try await expectExactEndState(stack, catalogue, "after \(outcome.kills) kills (seed \(seed))", sourceLocation: sourceLocation)
+    if let directory = CLI.killLogDirectory {
+        try? stack.sandboxLog.write(toFile: directory + "/sandbox.log", atomically: true, encoding: .utf8)
+    }
 }

@@ -41,6 +41,17 @@ import Testing
         #expect(result.stderr.contains("SKYLARK_INSECURE_URL"))
     }
 
+    @Test(.enabled(if: available), arguments: ["-1", "soon", "3601"])
+    func aWriteSettleThatIsNotSecondsStopsTheRunBeforeAnyWorkAndSaysWhy(value: String) async throws {
+        let (dir, path) = try LoggingOptionsTests().manifest()
+        defer { dir.remove() }
+        var environment = LoggingOptionsTests().environment
+        environment["SKYLARK_WRITE_SETTLE_SECONDS"] = value
+        let result = try await ProcessRunner.run(Self.binary, ["run", path, "--no-progress"], environment: environment)
+        #expect(result.exitCode == 3, "\(value): \(result.stderr)")
+        #expect(result.stderr.contains("SKYLARK_WRITE_SETTLE_SECONDS must be seconds from 0 to 3600"), "\(result.stderr)")
+    }
+
     @Test(.enabled(if: available))
     func uploadWritesJSONLogRecordsAndLogsItsRetries() async throws {
         let dir = try TempDirectory(prefix: "upload-logs")

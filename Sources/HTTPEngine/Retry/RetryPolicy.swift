@@ -9,13 +9,22 @@ public struct RetryPolicy: Sendable, Hashable {
     public var cap: Duration
     /// The longest `Retry-After` obeyed; longer hints are shortened to this.
     public var maxRetryAfter: Duration
+    /// How long a write whose answer was lost (a reset, a timeout, a gateway's 502/504, a killed process)
+    /// may still land at the server: a server that had the whole request keeps going after the connection
+    /// is gone, and a store can commit a PUT hundreds of milliseconds later. A write is read back (reconciled)
+    /// no earlier than this after it could last have been sent; reading sooner can miss it and send it twice.
+    public var settle: Duration
+
+    /// The default `settle`.
+    public static let defaultSettle: Duration = .seconds(5)
 
     public init(maxAttempts: Int = 3, base: Duration = .milliseconds(100), cap: Duration = .seconds(20),
-                maxRetryAfter: Duration = .seconds(60)) {
+                maxRetryAfter: Duration = .seconds(60), settle: Duration = RetryPolicy.defaultSettle) {
         self.maxAttempts = max(1, maxAttempts)
         self.base = base
         self.cap = cap
         self.maxRetryAfter = maxRetryAfter
+        self.settle = max(.zero, settle)
     }
 
     /// The AWS standard mode defaults: 3 attempts.

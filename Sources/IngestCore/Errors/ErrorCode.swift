@@ -63,6 +63,18 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     /// Whether this code is one of the constants below (not derived at run time).
     public var isRegistered: Bool { ErrorCode.registry[rawValue] != nil }
 
+    /// Whether a write that failed with this code may still land afterwards: its answer was lost on the way
+    /// (a reset, a timeout, a gateway's 502/503/504, a multipart upload gone under an unanswered Complete),
+    /// rather than given by the server that owns the write. Such a write is read back only once it has
+    /// settled (`RetryPolicy.settle`).
+    public var answerMayBeLost: Bool {
+        ErrorCode.answerLost.contains(self) || rawValue == "S3_HTTP502" || rawValue == "S3_HTTP504"
+    }
+
+    private static let answerLost: Set<ErrorCode> = [
+        .netTimeout, .netConnectionReset, .netError, .skylarkUnavailable, .s3OutcomeUnknown,
+    ]
+
     // MARK: S3 (derived)
 
     /// The code of an S3 error answer: `S3_` + S3's code in upper snake case (`SlowDown` → `S3_SLOW_DOWN`,

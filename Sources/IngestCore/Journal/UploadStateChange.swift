@@ -10,6 +10,10 @@ public enum UploadStateChange: Sendable, Hashable {
     case state(JSONValue)
     /// One more part S3 acknowledged.
     case part(number: Int, etag: String)
+    /// The write that makes the object visible (the single PUT, or CompleteMultipartUpload) goes out next:
+    /// once sent it may land at any moment, even after this process is gone. Journaled durably as the
+    /// transfer's intent (`transfer/upload`) before it is sent; parts, invisible until then, need none.
+    case committing
 
     /// The journal entry that records this change for `item` (a transfer result: `done` with an op).
     public func entry(item: String) -> JournalEntry {
@@ -20,6 +24,8 @@ public enum UploadStateChange: Sendable, Hashable {
         case .part(let number, let etag):
             return JournalEntry(item: item, stage: .transfer, event: .done, op: "upload_part",
                                 data: ["part": .object(["number": .number(Double(number)), "etag": .string(etag)])])
+        case .committing:
+            return JournalEntry(item: item, stage: .transfer, event: .intent, op: "upload")
         }
     }
 }

@@ -31,7 +31,7 @@ public struct WatchfolderStore: ObjectStore {
     }
 
     public func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
-                       onState: @escaping @Sendable (UploadStateChange) async -> Void,
+                       onState: @escaping @Sendable (UploadStateChange) async throws -> Void,
                        progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {
         let state = Self.uploadState(resume)
         let last = ProgressDelta()
@@ -41,12 +41,14 @@ public struct WatchfolderStore: ObjectStore {
                 switch change {
                 case .started(let state):
                     let data = try JSONEncoder().encode(state)
-                    if let json = JSONValue.parse(String(decoding: data, as: UTF8.self)) { await onState(.state(json)) }
+                    if let json = JSONValue.parse(String(decoding: data, as: UTF8.self)) { try await onState(.state(json)) }
                 case .partDone(let part, _):
                     // The part alone: the journal folds it into the state recorded at the start.
-                    await onState(.part(number: part.number, etag: part.etag))
+                    try await onState(.part(number: part.number, etag: part.etag))
                 case .cleared:
-                    await onState(.state(.null))
+                    try await onState(.state(.null))
+                case .committing:
+                    try await onState(.committing)
                 }
             },
             progress: { total in progress(last.delta(total)) })

@@ -17,14 +17,19 @@ public struct Retrier: Sendable {
         self.executor = executor
     }
 
-    /// A retrier with its own policy of `attempts` writes and `baseDelay` backoff (tests, tools).
-    public init(attempts: Int, baseDelay: Duration = .milliseconds(200), budget: RetryBudget? = nil) {
-        self.init(executor: RetryExecutor(policy: RetryPolicy(maxAttempts: attempts, base: baseDelay, cap: baseDelay * 64),
+    /// A retrier with its own policy of `attempts` writes, `baseDelay` backoff and `settle` (tests, tools).
+    public init(attempts: Int, baseDelay: Duration = .milliseconds(200), settle: Duration = .zero,
+                budget: RetryBudget? = nil) {
+        self.init(executor: RetryExecutor(policy: RetryPolicy(maxAttempts: attempts, base: baseDelay, cap: baseDelay * 64,
+                                                              settle: settle),
                                           budget: budget))
     }
 
     /// Writes allowed per call, the first one included.
     public var attempts: Int { executor.policy.maxAttempts }
+
+    /// How long a write whose answer was lost may still land (`RetryPolicy.settle`).
+    public var settle: Duration { executor.policy.settle }
 
     /// Runs `read` once (the HTTP layer has repeated it as far as the policy allows).
     public func read<T: Sendable>(_ read: @Sendable () async throws -> T) async throws -> T {
@@ -32,9 +37,11 @@ public struct Retrier: Sendable {
     }
 
     /// Runs `write`; after a failure whose outcome may be unknown (any retryable failure) waits out the
-    /// server's `Retry-After` if it sent one, runs `reconcile` and returns what it found; only when it found
-    /// nothing, backs off and writes again, up to the policy's attempts. Non-retryable failures are thrown as
-    /// they are. Each step is logged at info through the executor's logger (`item`, `stage` as metadata).
+    /// server's `Retry-After` if it sent one, and the policy's `settle` when the answer may have been lost
+    /// (the write may still land: reading it back sooner could miss it), runs `reconcile` and returns what it
+    /// found; only when it found nothing, backs off and writes again, up to the policy's attempts.
+    /// Non-retryable failures are thrown as they are. Each step is logged at info through the executor's
+    /// logger (`item`, `stage` as metadata).
     public func write<T: Sendable>(item: String? = nil, stage: Stage? = nil,
                                    _ write: @Sendable () async throws -> T,
                                    reconcile: @Sendable () async throws -> T?) async throws -> T {
@@ -49,14 +56,18 @@ public struct Retrier: Sendable {
                 var fields = metadata
                 fields["code"] = failure.code.rawValue
                 fields["reason"] = failure.code.rawValue
-                // A server that asked for time (429/503 `Retry-After`) gets it before it is read from.
-                if let wait = (error as? any RetryAfterProviding)?.retryAfter, wait > .zero {
-                    let capped = min(wait, executor.policy.maxRetryAfter)
+                // A server that asked for time (429/503 `Retry-After`) gets it before it is read from; a write
+                // whose answer was lost gets time to land.
+                let asked = min((error as? any RetryAfterProviding)?.retryAfter ?? .zero, executor.policy.maxRetryAfter)
+                let settle = failure.code.answerMayBeLost ? executor.policy.settle : .zero
+                if max(asked, settle) > .zero {
+                    let wait = max(asked, settle)
                     var waitFields = fields
-                    waitFields["wait_ms"] = "\(RetryExecutor.milliseconds(capped))"
-                    executor.note("\(prefix(item))write failed (\(failure.code)); the server asked to wait "
-                                  + "\(RetryExecutor.milliseconds(capped)) ms before reconciling", metadata: waitFields)
-                    try await executor.sleep(capped)
+                    waitFields["wait_ms"] = "\(RetryExecutor.milliseconds(wait))"
+                    let why = asked >= settle ? "the server asked to wait" : "the write may still land; waiting"
+                    executor.note("\(prefix(item))write failed (\(failure.code)); \(why) "
+                                  + "\(RetryExecutor.milliseconds(wait)) ms before reconciling", metadata: waitFields)
+                    try await executor.sleep(wait)
                 }
                 executor.note("\(prefix(item))write failed (\(failure.code)); reconciling before writing again",
                               metadata: fields)

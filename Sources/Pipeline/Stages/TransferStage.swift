@@ -10,7 +10,9 @@ import IngestCore
 /// proves nothing (a re-encoded master of the same size, an earlier delivery under `processed/`).
 /// Another object waiting under the key is a conflict (`S3_KEY_CONFLICT`): uploading would replace it
 /// before Skylark processed it. An older object under `processed/` is replaced by this upload.
-/// Uploads go with `If-None-Match: *`, and the uploader resumes from the journaled upload state.
+/// Uploads go with `If-None-Match: *`, and the uploader resumes from the journaled upload state. The intent
+/// (`transfer/upload`) is made durable right before the write that makes the object visible (the single PUT,
+/// or CompleteMultipartUpload); parts before it are invisible and need none.
 enum TransferStage {
     static func run(_ asset: ManifestAsset, _ ctx: StageContext) async throws {
         let id = asset.id
@@ -34,17 +36,21 @@ enum TransferStage {
             try await done(id, key: key, outcome, ctx)
             return
         }
-        try await ctx.checkpoint.record(id, .transfer, .intent, op: "upload", data: [
-            "bucket": .string(store.bucket), "key": .string(key), "bytes": .number(Double(size)),
-        ])
         let userMetadata = metadata
         let events = ctx.events
+        let intent: [String: JSONValue] = ["bucket": .string(store.bucket), "key": .string(key), "bytes": .number(Double(size))]
         let outcome = try await ctx.retry.write(item: id, stage: .transfer, {
             let resume = checkpoint.item(id).uploadState
             return try await store.upload(path: path, key: key, metadata: userMetadata, resume: resume, onState: { change in
-                // The state once, then one short record per part (not the whole list again); not durable:
-                // a part whose record is lost is found again by ListParts when the upload resumes.
-                try? await checkpoint.record(change.entry(item: id), durable: false)
+                if case .committing = change {
+                    // Durable before the write that makes the object visible: a run that dies once it is sent
+                    // leaves this intent open, and the next run reads the object back only after it settled.
+                    try await checkpoint.record(id, .transfer, .intent, op: "upload", data: intent)
+                } else {
+                    // The state once, then one short record per part (not the whole list again); not durable:
+                    // a part whose record is lost is found again by ListParts when the upload resumes.
+                    try? await checkpoint.record(change.entry(item: id), durable: false)
+                }
             }, progress: { bytes in events(PipelineEvent(kind: .bytesSent, item: id, stage: .transfer, bytes: bytes)) })
         }, reconcile: { try await finder.find() })
         try await done(id, key: key, outcome, ctx)

@@ -82,6 +82,10 @@ public struct MultipartUploader: Sendable {
         case partDone(UploadState.CompletedPart, state: UploadState)
         /// No multipart state needs keeping any more (the upload completed).
         case cleared
+        /// The write that makes the object visible (the single PUT, or CompleteMultipartUpload) is sent next.
+        /// From then on the object may appear at any moment, even after this process is gone; parts before it
+        /// are invisible. Callers that must know whether a visible write may be on its way record it here.
+        case committing
     }
 
     /// Uploads `request.path` to `request.bucket`/`request.key`.
@@ -99,6 +103,7 @@ public struct MultipartUploader: Sendable {
             switch change {
             case .started(let state), .partDone(_, let state): try await onStateChange(state)
             case .cleared: try await onStateChange(nil)
+            case .committing: break
             }
         }, progress: progress)
     }
@@ -118,6 +123,7 @@ public struct MultipartUploader: Sendable {
         let tracker = ProgressTracker(callback: progress)
         if !planner.usesMultipart(fileSize: fingerprint.size) {
             if let resume { try? await client.abortMultipartUpload(bucket: resume.bucket, key: resume.key, uploadId: resume.uploadId) }
+            try await onChange(.committing)
             return try await putSingle(request, size: fingerprint.size, tracker: tracker)
         }
         return try await uploadMultipart(request, fingerprint: fingerprint, resume: resume, onChange: onChange,
@@ -214,6 +220,7 @@ public struct MultipartUploader: Sendable {
         }
 
         let expected = MultipartETag.multipart(partMD5s: plan.map { md5s[$0.number]! })
+        try await onChange(.committing)
         let etag: String
         do {
             etag = try await client.completeMultipartUpload(bucket: request.bucket, key: request.key,

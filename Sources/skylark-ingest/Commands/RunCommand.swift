@@ -329,7 +329,7 @@ struct RunCommand: AsyncParsableCommand {
                         apiLimiter: APICallLimiter? = nil, caBundle: String? = nil,
                         transfer: TransferSettings = TransferSettings(), logger: Logger? = nil)
         async throws -> (any SkylarkService, any ObjectStore, Retrier) {
-        let retry = RetryExecutor(policy: .uploads, budget: RetryBudget(), logger: logger)
+        let retry = RetryExecutor(policy: configuration.retryPolicy, budget: RetryBudget(), logger: logger)
         let environment = configuration.environment
         var httpConfiguration = CurlHTTPClient.Configuration()
         httpConfiguration.logger = logger

@@ -198,7 +198,12 @@ struct UploadCommand: AsyncParsableCommand {
         } catch {
             // An upload whose outcome is unknown is never sent again before a read: the object may be
             // there (or already moved to processed/ by the watchfolder).
-            if (error as? any IngestErrorConvertible)?.ingestError.retryable == true,
+            let failure = (error as? any IngestErrorConvertible)?.ingestError
+            if failure?.code.answerMayBeLost == true {
+                // The answer was lost, not given: the upload may still land; read it back once it has settled.
+                try? await Task.sleep(for: Configuration.writeSettle(in: ProcessInfo.processInfo.environment))
+            }
+            if failure?.retryable == true,
                let found = try? await UploadCommand.findOurs(request, uploader: uploader, resume: resume) {
                 progress.print {
                     print("uploaded \(request.path) -> s3://\(request.bucket)/\(found.key)  \(found.size) bytes  etag \(found.etag)"

@@ -22,6 +22,33 @@ actor FakeObjectStore: ObjectStore {
     var onCrash: @Sendable () -> Void = {}
     /// Called after an upload completes (e.g. to move it to processed/ and attach an OVP).
     var processor: (@Sendable (String, [String: String]) async -> Void)?
+    /// The next upload loses its answer (a reset) and lands this long after.
+    private var lateLanding: Duration?
+    /// Uploads on their way that the store commits at their instant (applied before any call made after it).
+    private var landings: [(at: ContinuousClock.Instant, key: String, data: Data, metadata: [String: String])] = []
+
+    /// The next upload's connection breaks (`NET_CONNECTION_RESET`) and the store commits it `delay` later, as a
+    /// store that had the whole request does after the connection is gone.
+    func landNextUploadLate(after delay: Duration) { lateLanding = delay }
+
+    /// An upload of `path` under `key` that a dead writer sent: the store commits it at `instant`, then the
+    /// processor runs. Kept by the clock, not by a task, so a busy test machine cannot reorder it.
+    func land(path: String, key: String, metadata: [String: String], at instant: ContinuousClock.Instant) throws {
+        landings.append((instant, key, try Data(contentsOf: URL(fileURLWithPath: path)), metadata))
+    }
+
+    /// Commits the uploads whose instant has come.
+    func applyDueLandings() async {
+        let now = ContinuousClock.now
+        let due = landings.filter { $0.at <= now }
+        landings.removeAll { $0.at <= now }
+        for landing in due {
+            objects[landing.key] = Object(size: Int64(landing.data.count), etag: Self.etag(of: landing.data),
+                                          metadata: landing.metadata)
+            uploads[landing.key, default: 0] += 1
+            if let processor { await processor(landing.key, landing.metadata) }
+        }
+    }
 
     func configure(faults: FaultPlan = .none, crashAtWrite: Int? = nil, onCrash: @escaping @Sendable () -> Void = {},
                    processor: (@Sendable (String, [String: String]) async -> Void)? = nil) {
@@ -33,6 +60,7 @@ actor FakeObjectStore: ObjectStore {
     }
 
     func head(key: String) async throws -> ObjectInfo? {
+        await applyDueLandings()
         if dead { throw SimulatedCrash() }
         return objects[key].map { ObjectInfo(size: $0.size, etag: $0.etag, metadata: $0.metadata) }
     }
@@ -57,12 +85,20 @@ actor FakeObjectStore: ObjectStore {
     }
 
     func upload(path: String, key: String, metadata: [String: String], resume: JSONValue?,
-                onState: @escaping @Sendable (UploadStateChange) async -> Void,
+                onState: @escaping @Sendable (UploadStateChange) async throws -> Void,
                 progress: @escaping @Sendable (Int64) -> Void) async throws -> UploadOutcome {
+        await applyDueLandings()
         if dead { throw SimulatedCrash() }
         writeCount += 1
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        await onState(.state(.object(["upload_id": .string("up-\(key)"), "parts": .number(1)])))
+        try await onState(.state(.object(["upload_id": .string("up-\(key)"), "parts": .number(1)])))
+        try await onState(.committing)
+        if let delay = lateLanding {
+            lateLanding = nil
+            landings.append((.now + delay, key, data, metadata))
+            throw IngestError(code: .netConnectionReset, message: "injected reset after the whole request was sent",
+                              retryable: true)
+        }
         let commit = {
             let etag = Self.etag(of: data)
             self.objects[key] = Object(size: Int64(data.count), etag: etag, metadata: metadata)

@@ -44,7 +44,25 @@ actor FakeSkylark: SkylarkService {
         return prefix + "_" + String(repeating: "0", count: 32 - hex.count) + hex
     }
 
-    private func checkAlive() throws { if dead { throw SimulatedCrash() } }
+    private func checkAlive() throws {
+        landDueTextTracks()
+        if dead { throw SimulatedCrash() }
+    }
+
+    /// Text tracks a dead writer sent, committed at their instant (applied before any call made after it).
+    private var lateTextTracks: [(at: ContinuousClock.Instant, language: String, assetURL: String)] = []
+
+    /// A text-track POST of a dead writer that Skylark commits at `instant`.
+    func landTextTrack(language: String, assetURL: String, at instant: ContinuousClock.Instant) {
+        lateTextTracks.append((instant, language, assetURL))
+    }
+
+    /// Commits the late text tracks whose instant has come.
+    func landDueTextTracks() {
+        let now = ContinuousClock.now
+        for late in lateTextTracks where late.at <= now { _ = try? insertTextTrack(language: late.language, assetURL: late.assetURL) }
+        lateTextTracks.removeAll { $0.at <= now }
+    }
 
     /// Plans `faults` for the next calls of `call` (one fault per call, in order).
     func script(_ call: WriteCall, _ faults: ScriptedFault...) { scripted[call, default: []] += faults }
@@ -132,16 +150,18 @@ actor FakeSkylark: SkylarkService {
     }
 
     func createTextTrack(language: String, assetURL: String) async throws -> RemoteTextTrack {
-        try write(.createTextTrack) {
-            guard let assetUID = assets.values.first(where: { $0.remote.url == assetURL })?.remote.uid else {
-                throw IngestError(code: .skylarkFormValidation, message: "asset_urls: unknown asset")
-            }
-            let uid = uid("text")
-            let track = RemoteTextTrack(uid: uid, url: "/api/text-tracks/\(uid)/", language: language)
-            textTracks[uid] = (track, assetURL)
-            assets[assetUID]!.remote.textTrackURLs.append(track.url)
-            return track
+        try write(.createTextTrack) { try insertTextTrack(language: language, assetURL: assetURL) }
+    }
+
+    private func insertTextTrack(language: String, assetURL: String) throws -> RemoteTextTrack {
+        guard let assetUID = assets.values.first(where: { $0.remote.url == assetURL })?.remote.uid else {
+            throw IngestError(code: .skylarkFormValidation, message: "asset_urls: unknown asset")
         }
+        let uid = uid("text")
+        let track = RemoteTextTrack(uid: uid, url: "/api/text-tracks/\(uid)/", language: language)
+        textTracks[uid] = (track, assetURL)
+        assets[assetUID]!.remote.textTrackURLs.append(track.url)
+        return track
     }
 
     func createDocument(_ request: NewDocument) async throws -> RemoteDocument {

@@ -40,17 +40,17 @@ struct Fixture {
 
     /// Opens the journal (as a new process would) and runs the items once.
     func run(stages: Set<Stage> = Set(Stage.defaultRun), retryFailed: Bool = false, items: [ManifestAsset]? = nil,
-             onExisting: OnExisting = .fail,
+             onExisting: OnExisting = .fail, settle: Duration = .zero,
              beforeRun: (JournalFile) async -> Void = { _ in }) async throws -> (RunResult, JournalState) {
         let opened = try JournalFile.open(path: journalPath, header: Self.header)
         let checkpoint = Checkpoint(journal: opened.journal, state: opened.state)
         await beforeRun(opened.journal)
-        let context = StageContext(checkpoint: checkpoint, skylark: skylark, store: store,
-                                   retry: Retrier(attempts: 4, baseDelay: .milliseconds(1)),
+        let retrier = Retrier(attempts: 4, baseDelay: .milliseconds(1), settle: settle)
+        let context = StageContext(checkpoint: checkpoint, skylark: skylark, store: store, retry: retrier,
                                    confirmTimeout: .milliseconds(300), pollInterval: .milliseconds(5), onExisting: onExisting)
         let runner = Runner(items: items ?? assets, context: context,
                             options: RunOptions(stages: stages, concurrency: 4, transferSlots: 2, retryFailed: retryFailed,
-                                                retrier: Retrier(attempts: 4, baseDelay: .milliseconds(1))))
+                                                retrier: retrier))
         do {
             let result = try await runner.run()
             try await opened.journal.close()
@@ -59,6 +59,14 @@ struct Fixture {
             opened.journal.abandon()
             throw error
         }
+    }
+
+    /// Records an open intent for `item`, as a run that sent the write and died before its answer left it.
+    func recordOpenIntent(_ item: String, _ stage: Stage, op: String) async throws {
+        let opened = try JournalFile.open(path: journalPath, header: Self.header)
+        let checkpoint = Checkpoint(journal: opened.journal, state: opened.state)
+        try await checkpoint.record(item, stage, .intent, op: op)
+        try await opened.journal.close()
     }
 
     /// Checks the exact server end state: one asset per advanced item, one text track and one

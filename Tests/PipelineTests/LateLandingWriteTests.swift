@@ -1,0 +1,102 @@
+import Foundation
+import HTTPEngine
+import IngestCore
+import IngestTestSupport
+@testable import Pipeline
+import Testing
+
+/// A write whose answer was lost can still land: a store that had the whole request commits it after the
+/// connection is gone (SeaweedFS did, ~1 s after the client was SIGKILLed), and the watchfolder moves it within
+/// milliseconds. A read-back before that misses it and the write goes out twice (a video processed twice, a
+/// second text track). So a write is read back only once it has settled (`RetryPolicy.settle`): in the run
+/// that lost the answer, and in the next run for the intents an earlier run left open.
+@Suite struct LateLandingWriteTests {
+    /// The late write lands this long after it was lost (by the clock: the fakes commit it before any call made
+    /// after that instant); the settle is 10× longer.
+    static let landing: Duration = .milliseconds(300)
+    static let settle: Duration = .seconds(3)
+
+    @Test func aVideoUploadOfADeadRunThatLandsAfterTheNextRunStartedIsFoundAndNotSentAgain() async throws {
+        let fixture = try Fixture(advanced: 0, simple: 1)
+        defer { fixture.directory.remove() }
+        await fixture.processUploads()
+        let asset = fixture.assets[0]
+        _ = try await fixture.run(stages: [.validate])
+        // The dead run recorded its intent and sent the PUT; the store commits it after the next run started.
+        try await fixture.recordOpenIntent(asset.id, .transfer, op: "upload")
+        let store = fixture.store
+        let landsAt = ContinuousClock.now + Self.landing
+        try await store.land(path: asset.videoPath, key: asset.effectiveKey, metadata: [:], at: landsAt)
+        let (result, state) = try await fixture.run(stages: [.transfer], settle: Self.settle)
+        try await Task.sleep(until: landsAt)
+        await store.applyDueLandings()
+        #expect(result.count(.succeeded) == 1, "\(result.errors)")
+        #expect(await store.uploads[asset.effectiveKey] == 1, "the video went out again while the dead run's PUT could still land")
+        #expect(state.item(asset.id).etag != nil)
+    }
+
+    @Test func aVideoUploadWhoseAnswerWasLostIsReadBackOnlyAfterItSettled() async throws {
+        let fixture = try Fixture(advanced: 0, simple: 1)
+        defer { fixture.directory.remove() }
+        await fixture.processUploads()
+        let asset = fixture.assets[0]
+        await fixture.store.landNextUploadLate(after: Self.landing)
+        let (result, _) = try await fixture.run(stages: [.validate, .transfer], settle: Self.settle)
+        try await Task.sleep(for: Self.landing)
+        await fixture.store.applyDueLandings()
+        #expect(result.count(.succeeded) == 1, "\(result.errors)")
+        #expect(await fixture.store.uploads[asset.effectiveKey] == 1, "the upload was sent again before the lost one landed")
+        #expect(await fixture.store.writeCount == 1)
+    }
+
+    @Test func aTextTrackOfADeadRunThatLandsAfterTheNextRunStartedIsAdoptedNotCreatedTwice() async throws {
+        let fixture = try Fixture(advanced: 1, languages: ["en-gb"])
+        defer { fixture.directory.remove() }
+        let asset = fixture.assets[0]
+        let (_, afterAssets) = try await fixture.run(stages: [.assets])
+        let assetURL = try #require(afterAssets.item(asset.id).assetURL)
+        try await fixture.recordOpenIntent(asset.id, .documents, op: "text_track:en-gb")
+        let skylark = fixture.skylark
+        let landsAt = ContinuousClock.now + Self.landing
+        await skylark.landTextTrack(language: "en-gb", assetURL: assetURL, at: landsAt)
+        let (result, _) = try await fixture.run(stages: [.documents], settle: Self.settle)
+        try await Task.sleep(until: landsAt)
+        await skylark.landDueTextTracks()
+        #expect(result.count(.succeeded) == 1, "\(result.errors)")
+        #expect(await skylark.textTracks.count == 1, "a second text track was created while the first could still land")
+    }
+
+    @Test(arguments: [ErrorCode.netConnectionReset, .netTimeout, .skylarkUnavailable])
+    func theRetrierReadsBackAWriteWhoseAnswerWasLostOnlyAfterItSettled(code: ErrorCode) async throws {
+        let retrier = Retrier(attempts: 3, baseDelay: .milliseconds(1), settle: Self.settle)
+        let landsAt = Locked<ContinuousClock.Instant?>(nil)
+        let writes = LockedCounter()
+        let value = try await retrier.write({
+            writes.increment()
+            guard writes.value == 1 else { return "written again" }
+            landsAt.withLock { $0 = .now + Self.landing }
+            throw IngestError(code: code, message: "injected", retryable: true)
+        }, reconcile: { (landsAt.withLock { $0 }.map { ContinuousClock.now >= $0 } ?? false) ? "found" : nil })
+        #expect(value == "found", "\(code): the write was sent again before the first could land")
+        #expect(writes.value == 1, "\(code)")
+    }
+
+    @Test func theRetrierReadsBackAtOnceWhenTheServerAnswered() async throws {
+        // A 500 is the server's own answer, given once it was done with the write: nothing is left to land.
+        let retrier = Retrier(attempts: 3, baseDelay: .milliseconds(1), settle: .seconds(60))
+        let started = ContinuousClock.now
+        let writes = LockedCounter()
+        let value = try await retrier.write({
+            writes.increment()
+            throw IngestError(code: .skylarkServerError, message: "injected 500", retryable: true)
+        }, reconcile: { "found" })
+        #expect(value == "found" && writes.value == 1)
+        #expect(ContinuousClock.now - started < .seconds(60), "an answered failure waited for the settle")
+    }
+}
+
+private final class LockedCounter: Sendable {
+    private let count = Locked(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
