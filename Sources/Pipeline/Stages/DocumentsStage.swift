@@ -131,7 +131,7 @@ enum DocumentsStage {
             guard let found else { throw inconsistent(id, "a text track after creating it", language: language) }
             try await ctx.checkpoint.record(id, .textTrack(language: language, uid: found.uid, url: found.url),
                                             durable: false)
-            // What was just recorded (the recorded intents of the other ops are unchanged).
+            // Go on with what was recorded (`state`'s intents of the next ops are unchanged by it).
             track.textTrackUID = found.uid
             track.textTrackURL = found.url
         }
