@@ -37,9 +37,8 @@ public struct Runner: Sendable {
                     context.events(PipelineEvent(kind: .warning, item: asset.id, stage: .validate, message:
                         "changed since the last run (\(changed.joined(separator: ", "))); nothing was created yet, re-planned"))
                 }
-                try await context.checkpoint.record(asset.id, .validate, .done, data: [
-                    "definition": .string(definition.fingerprint), "fields": .string(definition.encodedFields),
-                ], durable: false)
+                try await context.checkpoint.record(
+                    asset.id, .planned(definition: definition.fingerprint, fields: definition.encodedFields), durable: false)
             case .refuse(let error):
                 refused[asset.id] = error
             }
@@ -239,8 +238,7 @@ struct ItemRun: Sendable {
                 stop.request()
                 return .stopped
             }
-            try? await context.checkpoint.record(id, stage, .failed,
-                                                 data: ["error": ItemState.errorData(failure)], durable: false)
+            try? await context.checkpoint.record(id, .failed(stage, failure), durable: false)
             context.events(PipelineEvent(kind: .stageFailed, item: id, stage: stage, error: failure))
             return .failed(failure)
         }

@@ -3,8 +3,9 @@ extension ItemState {
 
     /// Applies one journal entry (the entry's item must be this item).
     public mutating func apply(_ entry: JournalEntry) {
+        let data = JournalData(entry.data)
         if entry.stage == .validate {
-            if entry.event == .summary { applyItemSummary(entry.data) } else { applyDefinition(entry) }
+            if entry.event == .summary { applyItemSummary(data) } else { applyDefinition(data) }
             return
         }
         if entry.event != .summary {
@@ -27,16 +28,16 @@ extension ItemState {
             }
         case .failed:
             stage.status = .failed
-            stage.error = Self.error(from: entry.data["error"], item: id, stage: entry.stage)
+            stage.error = attributed(data.error, stage: entry.stage)
         case .summary:
             stage = StageState()
-            stage.status = entry.data["status"]?.stringValue.flatMap(StageStatus.init(rawValue:)) ?? .pending
-            if case .array(let ops)? = entry.data["open_intents"] { stage.openIntents = ops.compactMap(\.stringValue) }
-            stage.error = Self.error(from: entry.data["error"], item: id, stage: entry.stage)
+            stage.status = data.status ?? .pending
+            if let ops = data.openIntents { stage.openIntents = ops }
+            stage.error = attributed(data.error, stage: entry.stage)
             resetResults(of: entry.stage)
         }
         self[entry.stage] = stage
-        applyResults(entry.data)
+        applyResults(data)
     }
 
     /// Widens the item's first-to-last record span to `milliseconds` (0 = unknown, ignored).
@@ -46,8 +47,8 @@ extension ItemState {
         if milliseconds > endedAt { endedAt = milliseconds }
     }
 
-    private mutating func applyDefinition(_ entry: JournalEntry) {
-        guard let newDefinition = entry.data["definition"]?.stringValue else { return }
+    private mutating func applyDefinition(_ data: JournalData) {
+        guard let newDefinition = data.definition else { return }
         if let old = definition, old != newDefinition {
             // Re-planned after drift: the planner only writes this when nothing was created, so
             // whatever was recorded (failures) belongs to the old definition.
@@ -55,23 +56,33 @@ extension ItemState {
             self = ItemState(id: keepID)
         }
         definition = newDefinition
-        definitionFields = entry.data["fields"]?.stringValue
+        definitionFields = data.fields
     }
 
     /// Replaces the whole state with an item summary (format 2 compaction output).
-    private mutating func applyItemSummary(_ data: [String: JSONValue]) {
+    private mutating func applyItemSummary(_ data: JournalData) {
         self = ItemState(id: id)
-        definition = data["definition"]?.stringValue
-        definitionFields = data["fields"]?.stringValue
+        definition = data.definition
+        definitionFields = data.fields
         for stage in Self.workStages {
-            let name = stage.rawValue
             var state = StageState()
-            state.status = data[name]?.stringValue.flatMap(StageStatus.init(rawValue:)) ?? .pending
-            if case .array(let ops)? = data[name + "_intents"] { state.openIntents = ops.compactMap(\.stringValue) }
-            state.error = Self.error(from: data[name + "_error"], item: id, stage: stage)
+            state.status = data.stages[stage]?.status ?? .pending
             self[stage] = state
+            applyStageDetail(data, to: stage)
         }
         applyResults(data)
+    }
+
+    /// Sets the open intents and the error an item summary records for `stage` (not its status).
+    mutating func applyStageDetail(_ data: JournalData, to stage: Stage) {
+        guard let recorded = data.stages[stage] else { return }
+        if let ops = recorded.intents { self[stage].openIntents = ops }
+        self[stage].error = attributed(recorded.error, stage: stage)
+    }
+
+    /// `error` (as recorded: without item and stage) attributed to this item at `stage`.
+    func attributed(_ error: IngestError?, stage: Stage) -> IngestError? {
+        error?.attributed(item: id, stage: stage)
     }
 
     private mutating func resetResults(of stage: Stage) {
@@ -84,30 +95,22 @@ extension ItemState {
         }
     }
 
-    mutating func applyResults(_ data: [String: JSONValue]) {
-        if data.isEmpty { return }
-        if let v = data["asset_uid"]?.stringValue { assetUID = v }
-        if let v = data["asset_url"]?.stringValue { assetURL = v }
-        if let v = data["adopted"]?.boolValue { assetAdopted = v }
-        if let v = data["started_at"]?.stringValue, let ms = JournalTime.milliseconds(v) { noteTime(ms) }
-        if let v = data["ended_at"]?.stringValue, let ms = JournalTime.milliseconds(v) { noteTime(ms) }
-        if let v = data["bucket"]?.stringValue { bucket = v }
-        if let v = data["key"]?.stringValue { key = v }
-        if let v = data["etag"]?.stringValue { etag = v }
-        if let v = data["bytes"]?.int64Value { bytes = v }
-        if let v = data["upload_state"] { uploadState = v == .null ? nil : v }
-        if case .object(let part)? = data["part"], let number = part["number"]?.int64Value,
-           let etag = part["etag"]?.stringValue {
-            recordUploadPart(number: Int(number), etag: etag)
-        }
-        if let v = data["processed"]?.boolValue { processed = v }
-        if let v = data["ovps"]?.int64Value { ovpCount = Int(v) }
-        if let language = data["language"]?.stringValue { applyTrack(language: language, data) }
-        if case .array(let list)? = data["tracks"] {
-            for case .object(let fields) in list {
-                if let language = fields["language"]?.stringValue { applyTrack(language: language, fields) }
-            }
-        }
+    mutating func applyResults(_ data: JournalData) {
+        if let v = data.assetUID { assetUID = v }
+        if let v = data.assetURL { assetURL = v }
+        if let v = data.adopted { assetAdopted = v }
+        if let v = data.startedAt { noteTime(v) }
+        if let v = data.endedAt { noteTime(v) }
+        if let v = data.bucket { bucket = v }
+        if let v = data.key { key = v }
+        if let v = data.etag { etag = v }
+        if let v = data.bytes { bytes = v }
+        if let v = data.uploadState { uploadState = v == .null ? nil : v }
+        if let part = data.part { recordUploadPart(number: part.number, etag: part.etag) }
+        if let v = data.processed { processed = v }
+        if let v = data.ovps { ovpCount = Int(v) }
+        if let track = data.track { applyTrack(track) }
+        for track in data.tracks ?? [] { applyTrack(track) }
     }
 
     /// Adds one finished part to the upload in progress (ignored when none is: its upload was cleared).
@@ -115,20 +118,6 @@ extension ItemState {
     mutating func recordUploadPart(number: Int, etag: String) {
         guard !upload.isEmpty else { return }
         upload.modify { $0.parts.append(UploadedPart(number: number, etag: etag)) }
-    }
-
-    private mutating func applyTrack(language: String, _ data: [String: JSONValue]) {
-        applyTrack(language: language, textTrackUID: data["text_track_uid"]?.stringValue,
-                   textTrackURL: data["text_track_url"]?.stringValue, documentUID: data["document_uid"]?.stringValue,
-                   documentURL: data["document_url"]?.stringValue, uploadURL: data["upload_url"]?.stringValue,
-                   uploaded: data["uploaded"]?.boolValue,
-                   existingTextTracks: Self.strings(data["existing_text_tracks"]))
-    }
-
-    /// The strings of a JSON array (nil when `value` is not an array).
-    static func strings(_ value: JSONValue?) -> [String]? {
-        guard case .array(let list)? = value else { return nil }
-        return list.compactMap(\.stringValue)
     }
 
     /// Merges the packed fields of `new` (and `uploaded` when given) into the track for its language.
@@ -142,42 +131,25 @@ extension ItemState {
         if let v = new.uploadURL { track.uploadURL = v }
         if let v = new.existingTextTrackURLs { track.existingTextTrackURLs = v }
         if let uploaded { track.uploaded = uploaded }
+        // Once the text track is recorded, the asset's earlier tracks are no longer needed.
         if track.packedTextTrackUID != nil { track.existingTextTrackURLs = nil }
         if track.uploaded {
+            // Once uploaded, no stage needs the document's URLs again (compaction drops them too).
             track.packedDocumentURL = nil
             track.uploadURL = nil
         }
         if let index { tracks[index] = track } else { tracks.append(track) }
     }
 
-    /// Merges the given fields into the track for `language` (created when missing).
-    mutating func applyTrack(language: String, textTrackUID: String?, textTrackURL: String?, documentUID: String?,
-                             documentURL: String?, uploadURL: String?, uploaded: Bool?,
-                             existingTextTracks: [String]? = nil) {
-        var track: TrackState
-        let index = tracks.firstIndex { $0.language == language }
-        if let index { track = tracks[index] } else { track = TrackState(language: language) }
-        if let v = textTrackUID { track.textTrackUID = v }
-        if let v = textTrackURL { track.textTrackURL = v }
-        if let v = documentUID { track.documentUID = v }
-        if let v = documentURL { track.documentURL = v }
-        if let v = uploadURL { track.uploadURL = v }
-        if let v = uploaded { track.uploaded = v }
-        if let v = existingTextTracks { track.existingTextTrackURLs = v }
-        // Once the text track is recorded, the asset's earlier tracks are no longer needed.
-        if track.textTrackUID != nil { track.existingTextTrackURLs = nil }
-        if track.uploaded {
-            // Once uploaded, no stage needs the document's URLs again (compaction drops them too).
-            track.documentURL = nil
-            track.uploadURL = nil
-        }
-        if let index { tracks[index] = track } else { tracks.append(track) }
-    }
-
-    static func error(from value: JSONValue?, item: String, stage: Stage) -> IngestError? {
-        guard case .object(let fields)? = value else { return nil }
-        return IngestError(code: fields["code"]?.stringValue.map(ErrorCode.init(rawValue:)) ?? .unknown,
-                           item: item, stage: stage, message: fields["message"]?.stringValue ?? "",
-                           hint: fields["hint"]?.stringValue, retryable: fields["retryable"]?.boolValue ?? false)
+    /// Merges the recorded fields of `recorded` into the track for its language (created when missing).
+    private mutating func applyTrack(_ recorded: TrackData) {
+        var new = TrackState(language: recorded.language)
+        new.textTrackUID = recorded.textTrackUID
+        new.textTrackURL = recorded.textTrackURL
+        new.documentUID = recorded.documentUID
+        new.documentURL = recorded.documentURL
+        new.uploadURL = recorded.uploadURL
+        new.existingTextTrackURLs = recorded.existingTextTracks
+        mergeTrack(new, uploaded: recorded.uploaded)
     }
 }

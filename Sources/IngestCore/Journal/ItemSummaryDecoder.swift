@@ -8,31 +8,32 @@ enum ItemSummaryDecoder {
     static func decode(_ parser: inout JournalJSON.Parser, id: String) throws -> ItemState {
         var item = ItemState(id: id)
         var rest: [String: JSONValue] = [:]
-        try forEachMember(&parser) { key, parser in
-            switch key {
-            case "definition": item.packedDefinition = try packed(&parser)
-            case "fields": item.definitionFields = try string(&parser)
-            case "assets", "documents", "transfer", "confirm":
-                let stage = Stage(rawValue: key)!
-                item[stage].status = try string(&parser).flatMap(StageStatus.init(rawValue:)) ?? .pending
-            case "asset_uid": if let v = try packed(&parser) { item.packedAssetUID = v }
-            case "asset_url": if let v = try packed(&parser) { item.packedAssetURL = v }
-            case "bucket": if let v = try string(&parser) { item.bucket = v }
-            case "key": if let v = try string(&parser) { item.key = v }
-            case "etag": if let v = try string(&parser) { item.etag = v }
-            case "tracks":
+        try forEachMember(&parser) { name, parser in
+            switch JournalKey(rawValue: name) {
+            case .definition?: item.packedDefinition = try packed(&parser)
+            case .fields?: item.definitionFields = try string(&parser)
+            case .assetUID?: if let v = try packed(&parser) { item.packedAssetUID = v }
+            case .assetURL?: if let v = try packed(&parser) { item.packedAssetURL = v }
+            case .bucket?: if let v = try string(&parser) { item.bucket = v }
+            case .key?: if let v = try string(&parser) { item.key = v }
+            case .etag?: if let v = try string(&parser) { item.etag = v }
+            case .tracks?:
                 let value = parser.index < parser.bytes.count ? parser.bytes[parser.index] : 0
-                guard value == UInt8(ascii: "[") else { rest[key] = try parser.value(depth: 2); return }
+                guard value == UInt8(ascii: "[") else { rest[name] = try parser.value(depth: 2); return }
                 try decodeTracks(&parser, into: &item)
-            default: rest[key] = try parser.value(depth: 2)
+            case nil:
+                if let (stage, key) = StageKey.parse(name), key == .status {
+                    item[stage].status = try string(&parser).flatMap(StageStatus.init(rawValue:)) ?? .pending
+                } else {
+                    rest[name] = try parser.value(depth: 2)
+                }
+            default: rest[name] = try parser.value(depth: 2)
             }
         }
-        for stage in ItemState.workStages {
-            let name = stage.rawValue
-            if case .array(let ops)? = rest[name + "_intents"] { item[stage].openIntents = ops.compactMap(\.stringValue) }
-            item[stage].error = ItemState.error(from: rest[name + "_error"], item: id, stage: stage)
-        }
-        if !rest.isEmpty { item.applyResults(rest) }
+        // The other members (open intents and errors, the rest of the results) through the generic table.
+        let data = JournalData(rest)
+        for stage in ItemState.workStages { item.applyStageDetail(data, to: stage) }
+        if !rest.isEmpty { item.applyResults(data) }
         return item
     }
 
@@ -46,17 +47,17 @@ enum ItemSummaryDecoder {
             if parser.bytes[parser.index] == UInt8(ascii: "{") {
                 var language: String?, uploaded: Bool?
                 var track = TrackState(language: "")
-                try forEachMember(&parser) { key, parser in
-                    switch key {
-                    case "language": language = try string(&parser)
-                    case "text_track_uid": track.packedTextTrackUID = try packed(&parser) ?? track.packedTextTrackUID
-                    case "text_track_url": track.packedTextTrackURL = try packed(&parser) ?? track.packedTextTrackURL
-                    case "document_uid": track.packedDocumentUID = try packed(&parser) ?? track.packedDocumentUID
-                    case "document_url": track.packedDocumentURL = try packed(&parser) ?? track.packedDocumentURL
-                    case "upload_url": track.uploadURL = try string(&parser) ?? track.uploadURL
-                    case "uploaded": uploaded = try parser.value(depth: 3).boolValue
-                    case "existing_text_tracks":
-                        track.existingTextTrackURLs = ItemState.strings(try parser.value(depth: 3)) ?? track.existingTextTrackURLs
+                try forEachMember(&parser) { name, parser in
+                    switch JournalKey(rawValue: name) {
+                    case .language?: language = try string(&parser)
+                    case .textTrackUID?: track.packedTextTrackUID = try packed(&parser) ?? track.packedTextTrackUID
+                    case .textTrackURL?: track.packedTextTrackURL = try packed(&parser) ?? track.packedTextTrackURL
+                    case .documentUID?: track.packedDocumentUID = try packed(&parser) ?? track.packedDocumentUID
+                    case .documentURL?: track.packedDocumentURL = try packed(&parser) ?? track.packedDocumentURL
+                    case .uploadURL?: track.uploadURL = try string(&parser) ?? track.uploadURL
+                    case .uploaded?: uploaded = try parser.value(depth: 3).boolValue
+                    case .existingTextTracks?:
+                        track.existingTextTrackURLs = JournalData.strings(try parser.value(depth: 3)) ?? track.existingTextTrackURLs
                     default: _ = try parser.value(depth: 3)
                     }
                 }

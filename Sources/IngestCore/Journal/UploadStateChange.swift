@@ -14,20 +14,6 @@ public enum UploadStateChange: Sendable, Hashable {
     /// once sent it may land at any moment, even after this process is gone. Journaled durably as the
     /// transfer's intent (`transfer/upload`) before it is sent; parts, invisible until then, need none.
     case committing
-
-    /// The journal entry that records this change for `item` (a transfer result: `done` with an op).
-    public func entry(item: String) -> JournalEntry {
-        switch self {
-        case .state(let value):
-            return JournalEntry(item: item, stage: .transfer, event: .done, op: "upload_state",
-                                data: ["upload_state": value])
-        case .part(let number, let etag):
-            return JournalEntry(item: item, stage: .transfer, event: .done, op: "upload_part",
-                                data: ["part": .object(["number": .number(Double(number)), "etag": .string(etag)])])
-        case .committing:
-            return JournalEntry(item: item, stage: .transfer, event: .intent, op: "upload")
-        }
-    }
 }
 
 /// One part of a multipart upload, as an `upload_part` record gives it.

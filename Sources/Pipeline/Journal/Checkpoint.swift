@@ -35,6 +35,11 @@ public final class Checkpoint: Sendable {
         try await record(JournalEntry(item: item, stage: stage, event: event, op: op, data: data), durable: durable)
     }
 
+    /// Records `fact` about `item`.
+    public func record(_ item: String, _ fact: JournalFact, durable: Bool = true) async throws {
+        try await record(fact.entry(item: item), durable: durable)
+    }
+
     /// Makes room for `count` items in all (the run's manifest size).
     public func reserveCapacity(_ count: Int) { state.withLock { $0.reserveCapacity(count) } }
 

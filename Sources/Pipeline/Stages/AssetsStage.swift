@@ -42,12 +42,12 @@ enum AssetsStage {
             }
             return holder
         }
-        let earlierIntent = ctx.checkpoint.item(id).assets.openIntents.contains("create")
+        let earlierIntent = ctx.checkpoint.item(id).assets.openIntents.contains(JournalOp.create.name)
         if earlierIntent, let found = try await ctx.retry.read(find) {
             try await done(id, found, ctx)
             return
         }
-        try await ctx.checkpoint.record(id, .assets, .intent, op: "create", data: ["slug": .string(slug)])
+        try await ctx.checkpoint.record(id, .assetIntent(slug: slug))
         // Whether a POST of ours may have created an asset: an intent left open by an earlier run, or
         // an attempt of this run whose outcome is unknown (the retrier reconciles after each one).
         let ambiguous = Locked(earlierIntent)
@@ -73,9 +73,7 @@ enum AssetsStage {
                 // No write of ours made it: close the intent, so a later run (`--retry-failed`, perhaps with
                 // `--on-existing adopt`) does not take the holder for the result of this POST.
                 if !mayBeOurs {
-                    try await ctx.checkpoint.record(id, .assets, .done, op: "create",
-                                                    data: ["created": .bool(false), "slug_holder": .string(holder.uid)],
-                                                    durable: false)
+                    try await ctx.checkpoint.record(id, .assetNotCreated(slugHolder: holder.uid), durable: false)
                 }
                 throw slugTaken(id, request, holder, difference: ctx.onExisting == .adopt ? difference : nil)
             }
@@ -121,8 +119,6 @@ enum AssetsStage {
 
     /// Records the item's asset; `adopted` when it existed before and `--on-existing adopt` took it.
     private static func done(_ id: String, _ asset: RemoteAsset, _ ctx: StageContext, adopted: Bool = false) async throws {
-        var data: [String: JSONValue] = ["asset_uid": .string(asset.uid), "asset_url": .string(asset.url)]
-        if adopted { data["adopted"] = .bool(true) }
-        try await ctx.checkpoint.record(id, .assets, .done, data: data, durable: adopted)
+        try await ctx.checkpoint.record(id, .asset(uid: asset.uid, url: asset.url, adopted: adopted), durable: adopted)
     }
 }

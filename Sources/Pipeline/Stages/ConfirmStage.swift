@@ -25,10 +25,8 @@ enum ConfirmStage {
                 }
             }
             if let remote, remote.ovpCount > 0 {
-                try await ctx.checkpoint.record(id, .confirm, .done, data: [
-                    "processed": .bool(true), "ovps": .number(Double(remote.ovpCount)),
-                    "asset_uid": .string(remote.uid), "asset_url": .string(remote.url),
-                ], durable: false)
+                try await ctx.checkpoint.record(
+                    id, .confirmed(ovps: remote.ovpCount, assetUID: remote.uid, assetURL: remote.url), durable: false)
                 return
             }
             if clock.now >= deadline {

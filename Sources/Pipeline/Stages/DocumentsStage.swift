@@ -56,7 +56,7 @@ enum DocumentsStage {
                 : try await earlierTracks(of: remote, adopted: Set(start.tracks.compactMap(\.textTrackURL)), ctx)
         }
         // Refuse before creating anything: a language the asset already has from someone else.
-        for subtitle in needed where !start.documents.openIntents.contains("text_track:\(subtitle.language)") {
+        for subtitle in needed where !start.documents.openIntents.contains(JournalOp.textTrack(language: subtitle.language).name) {
             if let theirs = earlier.foreign.first(where: { sameLanguage($0.language, subtitle.language) }) {
                 throw trackExists(id, assetUID, theirs)
             }
@@ -71,7 +71,7 @@ enum DocumentsStage {
             }
             try await group.waitForAll()
         }
-        try await ctx.checkpoint.record(id, .documents, .done, durable: false)
+        try await ctx.checkpoint.record(id, .documentsDone, durable: false)
     }
 
     /// The asset's tracks that no subtitle of the item has recorded, with their languages.
@@ -92,14 +92,13 @@ enum DocumentsStage {
         let id = asset.id
         let skylark = ctx.skylark
         let language = subtitle.language
-        let lang: JSONValue = .string(language)
         let fileName = (subtitle.path as NSString).lastPathComponent
-        var state = ctx.checkpoint.item(id)
+        let state = ctx.checkpoint.item(id)
         var track = state.track(language) ?? TrackState(language: language)
 
         // 1. The text track.
         if track.textTrackUID == nil {
-            let op = "text_track:\(language)"
+            let op = JournalOp.textTrack(language: language).name
             // Tracks other subtitles of the item recorded are theirs, not this one's.
             let adopted = Set(state.tracks.filter { $0.language != language }.compactMap(\.textTrackURL))
             // A track of our language the asset did not have before the intent (`before`).
@@ -124,19 +123,17 @@ enum DocumentsStage {
                 if let theirs = earlier.foreign.first(where: { sameLanguage($0.language, language) }) {
                     throw trackExists(id, assetUID, theirs)
                 }
-                var intent: [String: JSONValue] = ["language": lang]
-                if !earlier.urls.isEmpty { intent["existing_text_tracks"] = .array(earlier.urls.map(JSONValue.string)) }
-                try await ctx.checkpoint.record(id, .documents, .intent, op: op, data: intent)
+                try await ctx.checkpoint.record(id, .textTrackIntent(language: language, existingTextTracks: earlier.urls))
                 found = try await ctx.retry.write(item: id, stage: .documents, {
                     try await skylark.createTextTrack(language: language, assetURL: assetURL)
                 }, reconcile: find(earlier.urls))
             }
             guard let found else { throw inconsistent(id, "a text track after creating it", language: language) }
-            try await ctx.checkpoint.record(id, .documents, .done, op: op, data: [
-                "language": lang, "text_track_uid": .string(found.uid), "text_track_url": .string(found.url),
-            ], durable: false)
-            state = ctx.checkpoint.item(id)
-            track = try recordedTrack(state, language)
+            try await ctx.checkpoint.record(id, .textTrack(language: language, uid: found.uid, url: found.url),
+                                            durable: false)
+            // Go on with what was recorded (`state`'s intents of the next ops are unchanged by it).
+            track.textTrackUID = found.uid
+            track.textTrackURL = found.url
         }
         guard let trackURL = track.textTrackURL else {
             throw inconsistent(id, "the text track's URL (text_track_url)", language: language)
@@ -144,7 +141,7 @@ enum DocumentsStage {
 
         // 2. The document.
         if track.documentUID == nil {
-            let op = "document:\(language)"
+            let op = JournalOp.document(language: language).name
             let typeURL = try await ctx.cache.textTrackDocumentTypeURL(skylark: skylark, retry: ctx.retry)
             let request = NewDocument(documentTypeURL: typeURL, contentURL: trackURL, fileName: fileName,
                                       language: language, title: subtitle.title ?? fileName)
@@ -154,22 +151,22 @@ enum DocumentsStage {
             var found: RemoteDocument?
             if state.documents.openIntents.contains(op) { found = try await ctx.retry.read(find) }
             if found == nil {
-                try await ctx.checkpoint.record(id, .documents, .intent, op: op, data: ["language": lang])
+                try await ctx.checkpoint.record(id, .documentIntent(language: language))
                 found = try await ctx.retry.write(item: id, stage: .documents, { try await skylark.createDocument(request) },
                                                   reconcile: find)
             }
             guard let found else { throw inconsistent(id, "a document after creating it", language: language) }
-            try await ctx.checkpoint.record(id, .documents, .done, op: op, data: [
-                "language": lang, "document_uid": .string(found.uid), "document_url": .string(found.url),
-                "upload_url": .string(found.uploadURL), "uploaded": .bool(found.fileURL != nil),
-            ], durable: false)
-            state = ctx.checkpoint.item(id)
-            track = try recordedTrack(state, language)
+            try await ctx.checkpoint.record(id, .document(language: language, uid: found.uid, url: found.url,
+                                                          uploadURL: found.uploadURL, uploaded: found.fileURL != nil),
+                                            durable: false)
+            track.documentUID = found.uid
+            track.uploadURL = found.uploadURL
+            track.uploaded = found.fileURL != nil
         }
 
         // 3. The file upload.
         if !track.uploaded {
-            let op = "upload:\(language)"
+            let op = JournalOp.fileUpload(language: language).name
             guard let documentUID = track.documentUID else {
                 throw inconsistent(id, "the document's uid (document_uid)", language: language)
             }
@@ -182,7 +179,7 @@ enum DocumentsStage {
             var done = false
             if state.documents.openIntents.contains(op) { done = try await ctx.retry.read(uploaded) != nil }
             if !done {
-                try await ctx.checkpoint.record(id, .documents, .intent, op: op, data: ["language": lang])
+                try await ctx.checkpoint.record(id, .fileUploadIntent(language: language))
                 do {
                     _ = try await ctx.retry.write(item: id, stage: .documents, {
                         try await skylark.uploadDocumentFile(uploadURL: uploadURL, fileName: fileName,
@@ -193,8 +190,7 @@ enum DocumentsStage {
                     guard try await ctx.retry.read(uploaded) != nil else { throw error }
                 }
             }
-            try await ctx.checkpoint.record(id, .documents, .done, op: op,
-                                            data: ["language": lang, "uploaded": .bool(true)], durable: false)
+            try await ctx.checkpoint.record(id, .fileUploaded(language: language), durable: false)
         }
     }
 
@@ -208,14 +204,6 @@ enum DocumentsStage {
     }
 
     static func sameLanguage(_ a: String, _ b: String) -> Bool { a.lowercased() == b.lowercased() }
-
-    /// The track the journal holds for `language` just after a result was recorded for it.
-    private static func recordedTrack(_ state: ItemState, _ language: String) throws -> TrackState {
-        guard let track = state.track(language) else {
-            throw inconsistent(state.id, "a record of the subtitle after recording it", language: language)
-        }
-        return track
-    }
 
     static func trackExists(_ id: String, _ assetUID: String, _ theirs: RemoteTextTrack) -> IngestError {
         IngestError(code: .skylarkTextTrackExists, item: id, stage: .documents,

@@ -38,18 +38,21 @@ enum TransferStage {
         }
         let userMetadata = metadata
         let events = ctx.events
-        let intent: [String: JSONValue] = ["bucket": .string(store.bucket), "key": .string(key), "bytes": .number(Double(size))]
+        let intent = JournalFact.uploadIntent(bucket: store.bucket, key: key, bytes: size)
         let outcome = try await ctx.retry.write(item: id, stage: .transfer, {
             let resume = checkpoint.item(id).uploadState
             return try await store.upload(path: path, key: key, metadata: userMetadata, resume: resume, onState: { change in
-                if case .committing = change {
+                switch change {
+                case .committing:
                     // Durable before the write that makes the object visible: a run that dies once it is sent
                     // leaves this intent open, and the next run reads the object back only after it settled.
-                    try await checkpoint.record(id, .transfer, .intent, op: "upload", data: intent)
-                } else {
+                    try await checkpoint.record(id, intent)
+                case .state(let state):
                     // The state once, then one short record per part (not the whole list again); not durable:
                     // a part whose record is lost is found again by ListParts when the upload resumes.
-                    try? await checkpoint.record(change.entry(item: id), durable: false)
+                    try? await checkpoint.record(id, .uploadState(state), durable: false)
+                case .part(let number, let etag):
+                    try? await checkpoint.record(id, .uploadPart(number: number, etag: etag), durable: false)
                 }
             }, progress: { bytes in events(PipelineEvent(kind: .bytesSent, item: id, stage: .transfer, bytes: bytes)) })
         }, reconcile: { try await finder.find() })
@@ -57,10 +60,8 @@ enum TransferStage {
     }
 
     private static func done(_ id: String, key: String, _ outcome: UploadOutcome, _ ctx: StageContext) async throws {
-        try await ctx.checkpoint.record(id, .transfer, .done, data: [
-            "bucket": .string(ctx.store.bucket), "key": .string(key), "etag": .string(outcome.etag),
-            "bytes": .number(Double(outcome.bytes)), "upload_state": .null,
-        ], durable: false)
+        try await ctx.checkpoint.record(
+            id, .transferred(bucket: ctx.store.bucket, key: key, etag: outcome.etag, bytes: outcome.bytes), durable: false)
     }
 
     static func fileSize(_ path: String, item: String) throws -> Int64 {
