@@ -92,7 +92,7 @@ let package = Package(
                     exclude: ["Snapshots"]),
         .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "Skylark", "IngestTestSupport",
                                                                 "CryptoPrimitives", "IngestCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "CryptoPrimitives"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "CryptoPrimitives", "IngestCore"]),
     ]
 )
 
