@@ -9,7 +9,7 @@ import PackageDescription
 
 let package = Package(
     name: "skylark-ingest",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // Synchronization.Mutex
     products: [
         .executable(name: "skylark-ingest", targets: ["skylark-ingest"]),
         .executable(name: "skylark-sandbox", targets: ["skylark-sandbox"]),
