@@ -68,7 +68,7 @@ let package = Package(
         // so nothing of it ships in skylark-ingest. `swift build -c release --product journal-bench` links it
         // (SwiftPM's implicit product for a root package's executable target).
         .executableTarget(name: "journal-bench", dependencies: [
-            "Pipeline", "IngestCore",
+            "Pipeline", "IngestCore", "Skylark",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/JournalBenchmark"),
 
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestCore",
                                                       "IngestTestSupport", "S3",
                                                       .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport", "S3", "HTTPEngine"],
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport", "S3", "HTTPEngine", "Skylark"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "Skylark", "IngestTestSupport",
                                                                 "CryptoPrimitives", "IngestCore"]),

@@ -1,6 +1,7 @@
 import Foundation
 import IngestCore
 import Pipeline
+import Skylark
 import Synchronization
 
 /// Counts write calls (the resume must make none).
