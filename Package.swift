@@ -9,7 +9,7 @@ import PackageDescription
 
 let package = Package(
     name: "skylark-ingest",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // Synchronization.Mutex
     products: [
         .executable(name: "skylark-ingest", targets: ["skylark-ingest"]),
         .executable(name: "skylark-sandbox", targets: ["skylark-sandbox"]),
@@ -68,7 +68,7 @@ let package = Package(
         // so nothing of it ships in skylark-ingest. `swift build -c release --product journal-bench` links it
         // (SwiftPM's implicit product for a root package's executable target).
         .executableTarget(name: "journal-bench", dependencies: [
-            "Pipeline", "IngestCore",
+            "Pipeline", "IngestCore", "Skylark",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/JournalBenchmark"),
 
@@ -88,11 +88,11 @@ let package = Package(
         .testTarget(name: "SkylarkTests", dependencies: ["Skylark", "SkylarkSandbox", "HTTPEngine", "CryptoPrimitives", "IngestCore",
                                                       "IngestTestSupport", "S3",
                                                       .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport", "S3", "HTTPEngine"],
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport", "S3", "HTTPEngine", "Skylark"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "Skylark", "IngestTestSupport",
                                                                 "CryptoPrimitives", "IngestCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "CryptoPrimitives"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "CryptoPrimitives", "IngestCore"]),
     ]
 )
 

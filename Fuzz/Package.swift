@@ -7,6 +7,7 @@ import PackageDescription
 
 let package = Package(
     name: "skylark-ingest-fuzz",
+    platforms: [.macOS(.v15)],  // as the package it fuzzes (Synchronization.Mutex)
     dependencies: [
         .package(name: "skylark-ingest", path: ".."),
     ],

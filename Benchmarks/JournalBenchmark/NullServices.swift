@@ -1,13 +1,14 @@
 import Foundation
 import IngestCore
 import Pipeline
+import Skylark
+import Synchronization
 
 /// Counts write calls (the resume must make none).
-final class WriteCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0  // guarded by `lock`
-    func add() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
+final class WriteCounter: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }
 
 /// A Skylark that answers at once and keeps nothing (benchmarks only).

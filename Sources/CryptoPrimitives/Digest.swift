@@ -26,8 +26,10 @@ public enum DigestAlgorithm: Sendable {
 
 /// An incremental hash over an `EVP_MD_CTX`: feed bytes with `update`, read the result with `finalize`.
 ///
-/// Owns its context; not shared across threads (it is a non-copyable value).
-public struct StreamingDigest: ~Copyable {
+/// Owns its context; not shared across threads (it is a non-copyable value). `@unchecked Sendable`: being
+/// non-copyable, it has one owner at a time, and moving it to another thread (or behind a `Mutex`) moves the
+/// context with it.
+public struct StreamingDigest: ~Copyable, @unchecked Sendable {
     private let context: OpaquePointer
     public let algorithm: DigestAlgorithm
 

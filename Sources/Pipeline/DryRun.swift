@@ -1,5 +1,6 @@
 import Foundation
 import IngestCore
+import Skylark
 
 /// Collects the plan lines of a dry run, in order.
 public final class PlanLog: Sendable {

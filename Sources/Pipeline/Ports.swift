@@ -1,5 +1,6 @@
 import Foundation
 import IngestCore
+import Skylark
 
 /// An asset as the stages need it.
 public struct RemoteAsset: Sendable, Hashable {
@@ -85,22 +86,8 @@ public struct NewAsset: Sendable, Hashable {
     }
 }
 
-/// What `POST documents/` sends.
-public struct NewDocument: Sendable, Hashable {
-    public var documentTypeURL: String
-    public var contentURL: String
-    public var fileName: String
-    public var language: String
-    public var title: String
-
-    public init(documentTypeURL: String, contentURL: String, fileName: String, language: String, title: String) {
-        self.documentTypeURL = documentTypeURL
-        self.contentURL = contentURL
-        self.fileName = fileName
-        self.language = language
-        self.title = title
-    }
-}
+/// What `POST documents/` sends: the client's request as it is (the same five fields; nothing to adapt).
+public typealias NewDocument = CreateDocumentRequest
 
 /// A failure that came with the server's `Retry-After` (Skylark's 429 and 503 answers).
 public protocol RetryAfterProviding: Error {

@@ -1,3 +1,5 @@
+import IngestCore
+
 /// A graceful-stop request shared by the runner and the signal handler: once set, no new item or
 /// stage starts; stages already running finish and are checkpointed.
 public final class StopSignal: Sendable {

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import Pipeline
+import Synchronization
 
 /// SIGINT/SIGTERM → a graceful stop: no new work, in-flight stages finish and are checkpointed,
 /// reports are written, exit 130. A second signal exits at once (the journal is still consistent:
@@ -31,14 +32,7 @@ final class SignalTrap {
 
     /// Whether SIGINT or SIGTERM stopped this process's run (what the final summary line says).
     static var signalReceived: Bool { received.withLock { $0 } }
-    private static let received = SignalFlag()
-
-    /// A flag behind a lock. `@unchecked Sendable`: `value` is only touched while `lock` is held.
-    private final class SignalFlag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        func withLock<T>(_ body: (inout Bool) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(&value) }
-    }
+    private static let received = Mutex(false)
 
     /// Stops listening and restores the default handlers.
     func cancel() {

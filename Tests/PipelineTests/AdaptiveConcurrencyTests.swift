@@ -1,4 +1,5 @@
 import HTTPEngine
+import IngestCore
 import XCTest
 @testable import Pipeline
 

@@ -1,5 +1,6 @@
 import Foundation
 import IngestCore
+import Skylark
 import IngestTestSupport
 @testable import Pipeline
 import Testing

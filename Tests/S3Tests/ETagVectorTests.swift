@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import Foundation
+import IngestCore
 import IngestTestSupport
 import Testing
 @testable import S3

@@ -104,9 +104,9 @@ import Testing
     }
 
     @Test func seededGeneratorReplaysTheSameSequence() {
-        var a = SeededGenerator(seed: 42)
-        var b = SeededGenerator(seed: 42)
-        var c = SeededGenerator(seed: 43)
+        var a = SplitMix64(seed: 42)
+        var b = SplitMix64(seed: 42)
+        var c = SplitMix64(seed: 43)
         let xs = (0..<5).map { _ in a.unit() }
         #expect(xs == (0..<5).map { _ in b.unit() })
         #expect(xs != (0..<5).map { _ in c.unit() })

@@ -1,12 +1,13 @@
 import CCurl
 import Foundation
 import Logging
+import Synchronization
 
 /// The libcurl multi handle and the dedicated thread that drives it.
 ///
-/// Callers enqueue commands under `lock` and wake the thread with `curl_multi_wakeup`; the thread
+/// Callers enqueue commands under `submissions`' lock and wake the thread with `curl_multi_wakeup`; the thread
 /// runs `curl_multi_perform`/`curl_multi_poll`, and resumes each transfer's continuation when curl
-/// reports it done. Concurrency: `pending` and `closed` are guarded by `lock`; `multi` may be
+/// reports it done. Concurrency: `submissions` is behind a `Mutex`; `multi` may be
 /// woken from any thread while not closed (curl_multi_wakeup is thread-safe); everything else
 /// (`active`, `pool`) is touched only by the engine thread. Hence `@unchecked Sendable`.
 final class EngineThread: @unchecked Sendable {
@@ -18,9 +19,8 @@ final class EngineThread: @unchecked Sendable {
 
     private let configuration: CurlHTTPClient.Configuration
     private let multi: UnsafeMutableRawPointer
-    private let lock = NSLock()
-    private var pending: [Command] = []
-    private var closed = false
+    /// The commands not yet taken by the thread, and whether it has stopped taking them.
+    private let submissions = Mutex<(pending: [Command], closed: Bool)>(([], false))
 
     // Engine-thread state.
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
@@ -46,26 +46,24 @@ final class EngineThread: @unchecked Sendable {
 
     /// Queues `command` and wakes the thread. Commands after shutdown are answered at once.
     func submit(_ command: Command) {
-        lock.lock()
-        if closed {
-            lock.unlock()
-            if case .add(let transfer) = command {
-                transfer.complete(.failure(TransportError(kind: .cancelled, message: "HTTP engine shut down",
-                                                          url: transfer.urlForErrors)))
-            }
-            return
+        let queued = submissions.withLock { submissions in
+            guard !submissions.closed else { return false }
+            submissions.pending.append(command)
+            curl_multi_wakeup(multi)
+            return true
         }
-        pending.append(command)
-        curl_multi_wakeup(multi)
-        lock.unlock()
+        if !queued, case .add(let transfer) = command {
+            transfer.complete(.failure(TransportError(kind: .cancelled, message: "HTTP engine shut down",
+                                                      url: transfer.urlForErrors)))
+        }
     }
 
     private func takePending() -> [Command] {
-        lock.lock()
-        defer { lock.unlock() }
-        let commands = pending
-        pending.removeAll(keepingCapacity: true)
-        return commands
+        submissions.withLock { submissions in
+            let commands = submissions.pending
+            submissions.pending.removeAll(keepingCapacity: true)
+            return commands
+        }
     }
 
     /// The thread's loop: apply commands, let curl work, collect finished transfers, wait.
@@ -87,11 +85,11 @@ final class EngineThread: @unchecked Sendable {
             curl_multi_poll(multi, nil, 0, wait, nil)
         }
         for transfer in Array(active.values) { cancel(transfer) }
-        lock.lock()
-        closed = true
-        let leftovers = pending
-        pending.removeAll()
-        lock.unlock()
+        let leftovers = submissions.withLock { submissions in
+            submissions.closed = true
+            defer { submissions.pending.removeAll() }
+            return submissions.pending
+        }
         for case .add(let transfer) in leftovers {
             transfer.complete(.failure(TransportError(kind: .cancelled, message: "HTTP engine shut down",
                                                       url: transfer.urlForErrors)))

@@ -1,19 +1,19 @@
 import CCurl
 import Foundation
+import Synchronization
 
 /// One request in flight: its easy handle, body source, response buffers and continuation.
 ///
 /// Concurrency: a `Transfer` is made on the caller's task and handed to the engine thread through
 /// the lock-protected submission queue. From then on only the engine thread touches its state,
-/// except `cancelRequested`, which `cancelLock` protects. Hence `@unchecked Sendable`.
+/// except `cancelRequested`, which is behind a `Mutex`. Hence `@unchecked Sendable`.
 final class Transfer: @unchecked Sendable {
     let request: HTTPRequest
     let progress: HTTPProgress?
     /// Set before the transfer is submitted; resumed exactly once by the engine thread.
     var continuation: CheckedContinuation<HTTPResponse, any Error>?
 
-    private let cancelLock = NSLock()
-    private var cancelFlag = false
+    private let cancelFlag = Mutex(false)
 
     // Engine-thread state.
     var easy: EasyHandle?
@@ -51,18 +51,10 @@ final class Transfer: @unchecked Sendable {
     }
 
     /// Marks the transfer cancelled (any thread).
-    func requestCancel() {
-        cancelLock.lock()
-        cancelFlag = true
-        cancelLock.unlock()
-    }
+    func requestCancel() { cancelFlag.withLock { $0 = true } }
 
     /// Whether cancellation was requested (any thread).
-    var cancelRequested: Bool {
-        cancelLock.lock()
-        defer { cancelLock.unlock() }
-        return cancelFlag
-    }
+    var cancelRequested: Bool { cancelFlag.withLock { $0 } }
 
     /// Closes the file and frees the header list (idempotent).
     func releaseResources() {

@@ -1,12 +1,13 @@
 import Foundation
 import IngestCore
+import Synchronization
 
 /// A token bucket shared by every request of a run (AWS standard mode): each retry spends tokens,
 /// successes refill a little, and when it is empty retries stop — so an outage fails fast instead
 /// of multiplying load on a service that is down.
 ///
-/// Concurrency: `tokens` is guarded by `lock`, hence `@unchecked Sendable`.
-public final class RetryBudget: @unchecked Sendable {
+/// Concurrency: `tokens` is behind a `Mutex`.
+public final class RetryBudget: Sendable {
     /// The bucket's size and starting level.
     public let capacity: Int
     /// Tokens a retry costs.
@@ -16,8 +17,7 @@ public final class RetryBudget: @unchecked Sendable {
     /// Tokens returned by a success that needed no retry.
     public let successRefund: Int
 
-    private let lock = NSLock()
-    private var tokens: Int
+    private let tokens: Mutex<Int>
 
     /// AWS standard mode: 500 tokens, 5 per retry, 10 per timeout retry, +1 per first-try success.
     public init(capacity: Int = 500, retryCost: Int = 5, timeoutRetryCost: Int = 10, successRefund: Int = 1) {
@@ -25,32 +25,27 @@ public final class RetryBudget: @unchecked Sendable {
         self.retryCost = retryCost
         self.timeoutRetryCost = timeoutRetryCost
         self.successRefund = successRefund
-        tokens = capacity
+        tokens = Mutex(capacity)
     }
 
     /// Tokens left.
-    public var available: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return tokens
-    }
+    public var available: Int { tokens.withLock { $0 } }
 
     /// Takes the cost of one retry; returns what was taken, or nil when the budget is exhausted.
     public func acquireRetry(afterTimeout: Bool) -> Int? {
         let cost = afterTimeout ? timeoutRetryCost : retryCost
-        lock.lock()
-        defer { lock.unlock() }
-        guard tokens >= cost else { return nil }
-        tokens -= cost
-        return cost
+        return tokens.withLock { tokens in
+            guard tokens >= cost else { return nil }
+            tokens -= cost
+            return cost
+        }
     }
 
     /// Records a success: gives back the cost of the retry that succeeded, or `successRefund` when
     /// the first attempt succeeded (never above `capacity`).
     public func recordSuccess(retryCost: Int?) {
-        lock.lock()
-        tokens = min(capacity, tokens + (retryCost ?? successRefund))
-        lock.unlock()
+        let refund = retryCost ?? successRefund
+        tokens.withLock { $0 = min(capacity, $0 + refund) }
     }
 }
 

@@ -82,7 +82,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// Whether the item with `id` belongs to this shard: `hash(id) mod N == I - 1`.
     public func contains(id: String) -> Bool { Shard.slot(of: id, count: count) == index - 1 }
 
-    /// The 0-based shard of `id` among `count`: FNV-1a 64 of its UTF-8 bytes, mixed (SplitMix64's finaliser,
+    /// The 0-based shard of `id` among `count`: FNV-1a 64 of its UTF-8 bytes, mixed (`SplitMix64.mix`,
     /// so consecutive ids spread evenly), modulo `count`. Never change it: checkpoints depend on it.
     public static func slot(of id: String, count: Int) -> Int {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -90,10 +90,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01b3
         }
-        hash = (hash ^ (hash >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        hash = (hash ^ (hash >> 27)) &* 0x94d0_49bb_1331_11eb
-        hash ^= hash >> 31
-        return Int(hash % UInt64(max(1, count)))
+        return Int(SplitMix64.mix(hash) % UInt64(max(1, count)))
     }
 
     public var description: String { "\(index)/\(count)" }

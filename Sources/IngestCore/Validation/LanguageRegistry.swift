@@ -157,9 +157,9 @@ public enum LanguageRegistry {
         }
         var names: [String: String] = [:]
         var nameByCode: [String: String] = [:]
-        for line in languageNameData.split(separator: "\n") {
-            guard let equals = line.lastIndex(of: "=") else { continue }
-            let name = String(line[..<equals]), code = String(line[line.index(after: equals)...])
+        for entry in languageNameData.split(separator: "|") {
+            guard let equals = entry.lastIndex(of: "=") else { continue }
+            let name = String(entry[..<equals]), code = String(entry[entry.index(after: equals)...])
             names[name] = code
         }
         // The display name of a code: its shortest name without a comma (`english`, not `english, middle`).

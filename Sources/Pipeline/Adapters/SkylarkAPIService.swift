@@ -51,9 +51,7 @@ public struct SkylarkAPIService: SkylarkService {
     public func textTrack(url: String) async throws -> RemoteTextTrack? { try await client.textTrack(url: url).map(Self.remote) }
 
     public func createDocument(_ document: NewDocument) async throws -> RemoteDocument {
-        try Self.remote(try await client.createDocument(CreateDocumentRequest(
-            documentTypeURL: document.documentTypeURL, contentURL: document.contentURL, fileName: document.fileName,
-            language: document.language, title: document.title)))
+        try Self.remote(try await client.createDocument(document))
     }
 
     public func documents(contentURL: String) async throws -> [RemoteDocument] {

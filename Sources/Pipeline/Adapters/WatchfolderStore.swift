@@ -1,6 +1,7 @@
 import Foundation
 import IngestCore
 import S3
+import Synchronization
 
 /// `ObjectStore` over the S3 client and the resumable multipart uploader.
 public struct WatchfolderStore: ObjectStore {
@@ -57,17 +58,13 @@ public struct WatchfolderStore: ObjectStore {
 }
 
 /// Turns the uploader's running total into increments for the progress output.
-///
-/// `@unchecked Sendable`: `last` is only touched under `lock`.
-final class ProgressDelta: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last: Int64 = 0
+final class ProgressDelta: Sendable {
+    private let last = Mutex<Int64>(0)
 
     func delta(_ total: Int64) -> Int64 {
-        lock.lock()
-        defer { lock.unlock() }
-        let delta = total - last
-        last = total
-        return delta
+        last.withLock { last in
+            defer { last = total }
+            return total - last
+        }
     }
 }

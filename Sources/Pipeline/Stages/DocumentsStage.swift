@@ -1,5 +1,6 @@
 import Foundation
 import IngestCore
+import Skylark
 
 /// `documents`: per subtitle, a text track, then a "Text track" document, then the file upload.
 ///

@@ -48,10 +48,11 @@ public struct ProcessCredentialProvider: CredentialProvider {
         }
         // Read stdout while the process runs, so a large answer never blocks it on a full pipe.
         let reader = out.fileHandleForReading
-        let collected = OutputBox()
+        let collected = Locked(Data())
         let readDone = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            collected.set(reader.readDataToEndOfFile())
+            let data = reader.readDataToEndOfFile()
+            collected.withLock { $0 = data }
             readDone.signal()
         }
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
@@ -65,14 +66,6 @@ public struct ProcessCredentialProvider: CredentialProvider {
         guard process.terminationStatus == 0 else {
             return .failure(.failed("credential_process exited with status \(process.terminationStatus)"))
         }
-        return .success([UInt8](collected.get()))
+        return .success([UInt8](collected.withLock { $0 }))
     }
-}
-
-/// Hands the reader thread's bytes back. `@unchecked Sendable`: guarded by `lock`.
-private final class OutputBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
 }

@@ -2,60 +2,54 @@ import CCRC32C
 import CryptoPrimitives
 import Foundation
 import HTTPEngine
+import Synchronization
 
 /// Hashes a request body while the engine sends it: the MD5 that gives the part's (or object's) ETag and,
 /// for a trailing checksum, its CRC-32C. Each byte is read once, from curl's buffer, on the engine thread;
 /// each attempt starts again from nothing (`restart`), so after a success the digests are of exactly the
 /// bytes S3 received.
 ///
-/// `@unchecked Sendable`: the engine thread writes while a request is in flight, the caller reads after its
-/// answer; `lock` orders the two.
-public final class BodyHasher: HTTPBodyObserver, @unchecked Sendable {
+/// The engine thread writes while a request is in flight, the caller reads after its answer; a `Mutex`
+/// orders the two.
+public final class BodyHasher: HTTPBodyObserver, Sendable {
+    /// The digests of one attempt's bytes so far.
+    private struct Digests: ~Copyable {
+        var md5: StreamingDigest? = StreamingDigest(.md5)
+        var crc: UInt32 = 0
+        var count: Int64 = 0
+    }
+
     /// The checksum sent in the `aws-chunked` trailer, if any.
     public let trailingChecksum: TrailingChecksum?
-    private let lock = NSLock()
-    private var md5: StreamingDigest? = StreamingDigest(.md5)
-    private var crc: UInt32 = 0
-    private var count: Int64 = 0
+    private let digests = Mutex(Digests())
 
     public init(trailingChecksum: TrailingChecksum? = nil) {
         self.trailingChecksum = trailingChecksum
     }
 
     public func restart() {
-        lock.lock()
-        md5 = StreamingDigest(.md5)
-        crc = 0
-        count = 0
-        lock.unlock()
+        digests.withLock { $0 = Digests() }
     }
 
     public func observe(_ bytes: UnsafeRawBufferPointer) {
-        lock.lock()
-        md5?.update(bytes)
-        if trailingChecksum != nil, let base = bytes.baseAddress { crc = ccrc32c_update(crc, base, bytes.count) }
-        count += Int64(bytes.count)
-        lock.unlock()
+        let crc32c = trailingChecksum != nil
+        digests.withLock { digests in
+            digests.md5?.update(bytes)
+            if crc32c, let base = bytes.baseAddress { digests.crc = ccrc32c_update(digests.crc, base, bytes.count) }
+            digests.count += Int64(bytes.count)
+        }
     }
 
     public func trailerValue() -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        return TrailingChecksum.base64(crc32c: crc)
+        TrailingChecksum.base64(crc32c: digests.withLock { $0.crc })
     }
 
     /// The bytes seen by the last attempt.
-    public var bytesObserved: Int64 {
-        lock.lock()
-        defer { lock.unlock() }
-        return count
-    }
+    public var bytesObserved: Int64 { digests.withLock { $0.count } }
 
     /// The MD5 of the bytes the last attempt sent (ends that digest; ask once, after the answer).
     public func finishMD5() -> [UInt8] {
-        lock.lock()
-        defer { lock.unlock() }
-        return md5.take()?.finalize() ?? []
+        digests.withLock { $0.md5.take()?.finalize() ?? [] }
     }
 }
 
@@ -82,8 +76,7 @@ public enum TrailingChecksum: String, Sendable, Hashable {
 /// Whether this store verifies trailing checksums (`aws-chunked` with `STREAMING-UNSIGNED-PAYLOAD-TRAILER`),
 /// learnt from the first parts sent: AWS does; a store that refuses the encoding, or stores the framed
 /// bytes (its ETag then is not the MD5 of our bytes), gets plain bodies for the rest of the run.
-/// `@unchecked Sendable`: `state` is guarded by `lock`.
-public final class TrailingChecksumSupport: @unchecked Sendable {
+public final class TrailingChecksumSupport: Sendable {
     public enum State: Sendable, Hashable {
         /// Not tried yet: parts try it (a refused part is sent again plainly), single PUTs do not.
         case unknown
@@ -91,23 +84,16 @@ public final class TrailingChecksumSupport: @unchecked Sendable {
         case unsupported
     }
 
-    private let lock = NSLock()
-    private var value: State
+    private let value: Mutex<State>
 
     public init(_ state: State = .unknown) {
-        value = state
+        value = Mutex(state)
     }
 
-    public var state: State {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
+    public var state: State { value.withLock { $0 } }
 
     /// Records what a part's answer proved (never moves away from `unsupported`).
     func learn(_ state: State) {
-        lock.lock()
-        if value != .unsupported { value = state }
-        lock.unlock()
+        value.withLock { if $0 != .unsupported { $0 = state } }
     }
 }

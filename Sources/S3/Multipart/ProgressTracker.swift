@@ -1,11 +1,17 @@
 import Foundation
 import HTTPEngine
+import Synchronization
 
-/// Sums per-request byte counts into one file total. `@unchecked Sendable`: state guarded by `lock`.
-final class ProgressTracker: @unchecked Sendable {
-    private let lock = NSLock()
-    private var finished: Int64 = 0
-    private var inFlight: [Int: Int64] = [:]
+/// Sums per-request byte counts into one file total.
+final class ProgressTracker: Sendable {
+    /// The bytes of finished parts, and the bytes sent so far of each part in flight.
+    private struct Counts {
+        var finished: Int64 = 0
+        var inFlight: [Int: Int64] = [:]
+        var total: Int64 { finished + inFlight.values.reduce(0, +) }
+    }
+
+    private let counts = Mutex(Counts())
     private let callback: (@Sendable (Int64) -> Void)?
 
     init(callback: (@Sendable (Int64) -> Void)?) { self.callback = callback }
@@ -14,21 +20,21 @@ final class ProgressTracker: @unchecked Sendable {
     func reporter(part number: Int) -> HTTPProgress? {
         guard callback != nil else { return nil }
         return { [self] sent in
-            lock.lock()
-            inFlight[number] = sent
-            let total = finished + inFlight.values.reduce(0, +)
-            lock.unlock()
+            let total = counts.withLock { counts in
+                counts.inFlight[number] = sent
+                return counts.total
+            }
             callback?(total)
         }
     }
 
     /// Marks part `number` done with `bytes`.
     func finish(part number: Int, bytes: Int64) {
-        lock.lock()
-        inFlight[number] = nil
-        finished += bytes
-        let total = finished + inFlight.values.reduce(0, +)
-        lock.unlock()
+        let total = counts.withLock { counts in
+            counts.inFlight[number] = nil
+            counts.finished += bytes
+            return counts.total
+        }
         callback?(total)
     }
 }

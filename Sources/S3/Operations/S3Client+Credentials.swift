@@ -1,5 +1,6 @@
 import Foundation
 import HTTPEngine
+import Synchronization
 
 extension S3Client {
     /// Sends `call`; when S3 refuses the credentials as expired (`ExpiredToken` and kin), tells the provider
@@ -22,20 +23,11 @@ extension S3Client {
     }
 }
 
-/// The credentials the last attempt of a call signed with. `@unchecked Sendable`: guarded by `lock`.
-final class CredentialsInUse: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: AWSCredentials?
+/// The credentials the last attempt of a call signed with.
+final class CredentialsInUse: Sendable {
+    private let value = Mutex<AWSCredentials?>(nil)
 
-    func record(_ credentials: AWSCredentials) {
-        lock.lock()
-        value = credentials
-        lock.unlock()
-    }
+    func record(_ credentials: AWSCredentials) { value.withLock { $0 = credentials } }
 
-    var last: AWSCredentials? {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
+    var last: AWSCredentials? { value.withLock { $0 } }
 }

@@ -2,6 +2,7 @@ import CryptoPrimitives
 import Foundation
 import HTTPEngine
 import IngestCore
+import Synchronization
 
 /// An S3 client over any `HTTPClient`: signs with SigV4 and retries through the engine's `RetryExecutor`
 /// what is safe to repeat (`S3Repeatability`): reads and unobserved writes on any transient failure,
@@ -164,21 +165,15 @@ public struct S3Client: Sendable {
     }
 }
 
-/// Counters of requests for tests and the upload summary. `@unchecked Sendable`: guarded by `lock`.
-final class S3RequestStats: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sentCount = 0
-    private var retriedCount = 0
+/// Counters of requests for tests and the upload summary.
+final class S3RequestStats: Sendable {
+    private let counts = Mutex<(sent: Int, retried: Int)>((0, 0))
 
     func sent(retry: Bool) {
-        lock.lock()
-        sentCount += 1
-        if retry { retriedCount += 1 }
-        lock.unlock()
+        counts.withLock { counts in
+            counts.sent += 1
+            if retry { counts.retried += 1 }
+        }
     }
-    var snapshot: (sent: Int, retried: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (sentCount, retriedCount)
-    }
+    var snapshot: (sent: Int, retried: Int) { counts.withLock { $0 } }
 }

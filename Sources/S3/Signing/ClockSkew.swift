@@ -1,22 +1,21 @@
 import Foundation
 import HTTPEngine
+import Synchronization
 
 /// The difference between S3's clock and ours, learnt from a `RequestTimeTooSkewed` answer and added
 /// to every later signature's date (the AWS SDKs' clock-skew correction).
-///
-/// `@unchecked Sendable`: `offset` is guarded by `lock`.
-public final class ClockSkew: @unchecked Sendable {
-    private let lock = NSLock()
-    private var offset: TimeInterval = 0
+public final class ClockSkew: Sendable {
+    private let offset = Mutex<TimeInterval>(0)
 
     public init() {}
 
     /// Seconds to add to the local clock.
-    public var seconds: TimeInterval { lock.withLock { offset } }
+    public var seconds: TimeInterval { offset.withLock { $0 } }
 
     /// Learns the offset from a server time seen at local time `now`.
     public func learn(serverTime: Date, now: Date) {
-        lock.withLock { offset = serverTime.timeIntervalSince(now) }
+        let seconds = serverTime.timeIntervalSince(now)
+        offset.withLock { $0 = seconds }
     }
 
     /// The server's time in an answer: the `ServerTime` of a `RequestTimeTooSkewed` error document

@@ -3,6 +3,7 @@ import Foundation
 import IngestCore
 import Logging
 import Pipeline
+import Synchronization
 
 /// Run output on stderr. Item events become log records (swift-log, `Log`); on a TTY (without
 /// `--no-progress`, with text logs) a live progress line is drawn from one place, `Terminal`, fitted to the
@@ -25,9 +26,10 @@ final class Console: Sendable {
     private let total: Int
     private let totalBytes: Int64
     private let started = ContinuousClock.now
-    private let counters = LockedCounters()
+    private let counters = Mutex(Counters())
     private let logger: Logger
-    private let sources = LockedSources()
+    /// The live line's timer and SIGWINCH sources (none without a live line).
+    private let sources: Mutex<[any DispatchSourceProtocol]>
 
     /// - Parameters:
     ///   - live: whether a progress line may be drawn (a TTY is needed too).
@@ -37,6 +39,10 @@ final class Console: Sendable {
         self.total = total
         self.totalBytes = totalBytes
         self.logger = logger
+        // The live line is drawn again every second (rate, ETA, elapsed) and when the terminal is resized.
+        sources = Mutex(live ? Terminal.drawingSources(label: "skylark-ingest.progress", first: .seconds(1),
+                                                       every: .seconds(1), redrawOnResize: true,
+                                                       tick: { Terminal.standardError.redraw() }) : [])
         if live { startLiveLine() }
     }
 
@@ -54,7 +60,7 @@ final class Console: Sendable {
         var records: [Record] = []
         var draw = false
         let quiet: Logger.Level = live ? .debug : .info
-        counters.update { c in
+        counters.withLock { c in
             let now = ContinuousClock.now
             switch event.kind {
             case .stageStarted: if let s = event.stage { c.stageActive[s, default: 0] += 1 }
@@ -117,13 +123,16 @@ final class Console: Sendable {
     func finish(interrupted: Bool? = nil) {
         let stopped = interrupted ?? SignalTrap.signalReceived
         stopLive()
-        let text = counters.read { summary($0, interrupted: stopped) }
+        let text = counters.withLock { summary($0, interrupted: stopped) }
         logger.notice("\(text)")
     }
 
     /// Removes the live line (a run that ends with an error, without a summary).
     func stopLive() {
-        sources.cancelAll()
+        sources.withLock { sources in
+            for source in sources { source.cancel() }
+            sources = []
+        }
         if live { Terminal.standardError.setStatus(nil) }
     }
 
@@ -148,23 +157,12 @@ final class Console: Sendable {
                                 elapsed: now - started, eta: eta)
     }
 
-    /// Shows the live line, redrawn every second (rate, ETA, elapsed) and when the terminal is resized.
+    /// Shows the live line.
     private func startLiveLine() {
-        let counters = counters
         Terminal.standardError.setStatus { [self] width in
             // One column spare: a line exactly as wide as the terminal would make some of them wrap.
-            ProgressLine.render(counters.read { snapshot($0, now: .now) }, width: max(1, width - 1))
+            ProgressLine.render(counters.withLock { snapshot($0, now: .now) }, width: max(1, width - 1))
         }
-        let queue = DispatchQueue(label: "skylark-ingest.progress")
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + 1, repeating: 1)
-        timer.setEventHandler { Terminal.standardError.redraw() }
-        signal(SIGWINCH, SIG_IGN)
-        let resize = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: queue)
-        resize.setEventHandler { Terminal.standardError.redraw() }
-        sources.keep([timer, resize])
-        timer.resume()
-        resize.resume()
     }
 
     /// ETAs are capped (99 days) so a rate near zero cannot overflow a `Duration`.
@@ -206,29 +204,5 @@ final class Console: Sendable {
             return
         }
         Log.logger.log(level: level, "\(text)")
-    }
-
-    /// The counters behind a lock.
-    ///
-    /// `@unchecked Sendable`: `value` is only touched while `lock` is held.
-    private final class LockedCounters: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = Counters()
-        func update(_ body: (inout Counters) -> Void) { lock.lock(); body(&value); lock.unlock() }
-        func read<T>(_ body: (Counters) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(value) }
-    }
-
-    /// The timer and signal sources of the live line. `@unchecked Sendable`: `sources` is guarded by `lock`.
-    private final class LockedSources: @unchecked Sendable {
-        private let lock = NSLock()
-        private var sources: [any DispatchSourceProtocol] = []
-        func keep(_ more: [any DispatchSourceProtocol]) { lock.lock(); sources += more; lock.unlock() }
-        func cancelAll() {
-            lock.lock()
-            let all = sources
-            sources = []
-            lock.unlock()
-            for source in all { source.cancel() }
-        }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 
 /// `--log-format`: how log records are written to stderr.
 enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -14,36 +15,25 @@ enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
 /// The CLI's logging: swift-log bootstrapped once per process with a handler writing to stderr through
 /// `Terminal` (so records and the progress line never interleave).
 enum Log {
-    private static let state = BootstrapState()
+    /// Whether `bootstrap` ran.
+    private static let bootstrapped = Mutex(false)
 
     /// Bootstraps swift-log (only the first call does anything) and returns the CLI's logger.
     @discardableResult
     static func bootstrap(level: Logger.Level, format: LogFormat) -> Logger {
-        state.once {
+        bootstrapped.withLock { done in
+            guard !done else { return }
+            done = true
             LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level, format: format) }
         }
         return Logger(label: "skylark-ingest")
     }
 
     /// Whether `bootstrap` ran (else `Console.printError` writes plain lines).
-    static var isBootstrapped: Bool { state.done }
+    static var isBootstrapped: Bool { bootstrapped.withLock { $0 } }
 
     /// The CLI's logger (swift-log's default handler until `bootstrap`).
     static var logger: Logger { Logger(label: "skylark-ingest") }
-
-    /// `@unchecked Sendable`: `done` is only touched while `lock` is held.
-    private final class BootstrapState: @unchecked Sendable {
-        private let lock = NSLock()
-        private var flag = false
-        var done: Bool { lock.lock(); defer { lock.unlock() }; return flag }
-        func once(_ body: () -> Void) {
-            lock.lock()
-            defer { lock.unlock() }
-            guard !flag else { return }
-            flag = true
-            body()
-        }
-    }
 }
 
 /// Writes each record as one line on stderr, as text or JSON.

@@ -1,5 +1,6 @@
 import Foundation
 import IngestCore
+import Skylark
 @testable import Pipeline
 
 /// An in-memory Skylark with the wire semantics the stages rely on, write counters, fault
