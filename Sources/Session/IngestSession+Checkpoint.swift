@@ -54,12 +54,8 @@ extension IngestSession {
             let recorded = opened.state.header?.shard
             if recorded != shard?.description {
                 opened.journal.abandon()
-                throw IngestError(
-                    code: .usageShardMismatch,
-                    message: "\(location) belongs to \(recorded.map { "shard " + $0 } ?? "a run of the whole manifest"), "
-                        + "not \(shard.map { "shard \($0)" } ?? "the whole manifest")",
-                    hint: "run with the shard the checkpoint was made with (the shard count is fixed for a checkpoint), "
-                        + "or give this run its own --checkpoint")
+                throw IngestError.shardMismatch(location: location, recorded: recorded, requested: shard?.description,
+                                                ownCheckpoint: "--checkpoint")
             }
             (journal, state, warnings) = (opened.journal, opened.state, opened.warnings)
         }

@@ -271,12 +271,14 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// The run's services, built on first use: connections for every call in flight (one per API call and per
-    /// upload part, kept in the cache), the API limiter of `--concurrency`, `--part-size` and `--max-bandwidth`.
+    /// upload part, kept in the cache, with room for an S3 checkpoint's segment and lease requests, which must
+    /// not queue behind the parts), the API limiter of `--concurrency`, `--part-size` and `--max-bandwidth`.
     private func makeSession(logger: Logger) -> IngestSession {
         var options = IngestSession.Options()
         options.caBundle = caBundle
-        options.maxHostConnections = max(32, apiConcurrency.ceiling * 2)
-        options.maxTotalConnections = max(64, apiConcurrency.ceiling * 4)
+        let parts = transfers * options.uploads.partConcurrency + 8
+        options.maxHostConnections = max(32, apiConcurrency.ceiling * 2, parts)
+        options.maxTotalConnections = max(64, apiConcurrency.ceiling * 4, parts)
         options.handlePoolSize = max(32, apiConcurrency.ceiling * 2)
         options.apiLimiter = APICallLimiter(apiConcurrency.settings, log: { message, metadata in
             logger.info("\(message)", metadata: metadata.mapValues { .string($0) })
