@@ -149,9 +149,10 @@ enum JournalBenchmark {
             throw IngestError(code: ErrorCode(rawValue: "BENCH_FAILED"), message: "no \(path): run the 'run' phase first")
         }
         ProcessUsage.trace("manifest items made")
+        let bytes = fileSize(path)  // before the resume, which compacts an uncompacted journal as the run does
         let seconds = try await resume(path: path, assets: assets)
         let what = file == "run.checkpoint" ? "finished journal (compacted at the run's end)" : "uncompacted journal"
-        return [String(format: "resume of the %@, %.1f MB, to 'nothing to do': %.3f s", what, Double(fileSize(path)) / 1e6, seconds)]
+        return [String(format: "resume of the %@, %.1f MB, to 'nothing to do': %.3f s", what, Double(bytes) / 1e6, seconds)]
     }
 
     private static func resume(path: String, assets: [ManifestAsset]) async throws -> Double {

@@ -20,7 +20,7 @@ extension IngestSession {
     public func services(for stages: Set<Stage>) async throws -> Services {
         let configuration = try configuration()
         let retry = try retrier()
-        _ = try http()
+        _ = try http()  // a bad CA bundle ends the command first, whatever the stages
         var skylark: any SkylarkService = UnconfiguredSkylark()
         var store: any ObjectStore = OfflineObjectStore(bucket: configuration.bucket ?? "")
         if !stages.isDisjoint(with: [.assets, .documents, .confirm]) { skylark = try await self.skylark() }
