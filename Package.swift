@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers depend downward only:
-//   skylark-ingest → Pipeline → {Skylark, S3} → HTTPEngine → CCurl
+//   skylark-ingest → Session → Pipeline → {Skylark, S3} → HTTPEngine → CCurl
 //   CryptoPrimitives → COpenSSL; every layer may use IngestCore and CryptoPrimitives.
 //   IngestCore uses no other module of ours. The sandbox's server framework stays out of
 //   skylark-ingest's dependency graph.
@@ -45,10 +45,17 @@ let package = Package(
                                                  .product(name: "Logging", package: "swift-log")]),
         .target(name: "Pipeline", dependencies: ["IngestCore", "HTTPEngine", "S3", "Skylark"]),
 
-        .executableTarget(name: "skylark-ingest", dependencies: [
-            "Pipeline", "IngestCore", "S3", "Skylark", "HTTPEngine", "CryptoPrimitives",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        // One command's services, built once: configuration, HTTP client, credentials, S3, Skylark, retry
+        // executor, checkpoint. Used by skylark-ingest and the journal benchmark (a target, not a product).
+        .target(name: "Session", dependencies: [
+            "Pipeline", "IngestCore", "S3", "Skylark", "HTTPEngine",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .executableTarget(name: "skylark-ingest", dependencies: [
+            "Session", "Pipeline", "IngestCore", "S3", "CryptoPrimitives",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -68,7 +75,7 @@ let package = Package(
         // so nothing of it ships in skylark-ingest. `swift build -c release --product journal-bench` links it
         // (SwiftPM's implicit product for a root package's executable target).
         .executableTarget(name: "journal-bench", dependencies: [
-            "Pipeline", "IngestCore", "Skylark",
+            "Session", "Pipeline", "IngestCore", "Skylark",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/JournalBenchmark"),
 
@@ -90,6 +97,7 @@ let package = Package(
                                                       .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "IngestCore", "IngestTestSupport", "S3", "HTTPEngine", "Skylark"],
                     exclude: ["Snapshots"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "Pipeline", "IngestCore", "IngestTestSupport", "S3"]),
         .testTarget(name: "SkylarkSandboxTests", dependencies: ["SkylarkSandbox", "Skylark", "IngestTestSupport",
                                                                 "CryptoPrimitives", "IngestCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["IngestTestSupport", "CryptoPrimitives", "IngestCore"]),

@@ -1,10 +1,14 @@
 import Foundation
 import IngestCore
 import Pipeline
+import Session
 
 /// The journal benchmark behind `journal-bench` (`scripts/bench/run journal`):
 /// append throughput with group commit, a whole run's bookkeeping with null network services, and
 /// the resume of its finished journal.
+///
+/// The run and resume phases open their checkpoint through `IngestSession.openCheckpoint`, as the run command
+/// does (its warnings printed, a journal whose records outgrew its items compacted before the run).
 ///
 /// Each phase runs in a process of its own (the command starts one per phase), so the peak RSS a
 /// phase prints is that of a process doing only that: a run's peak is not inflated by the append
@@ -49,6 +53,9 @@ enum JournalBenchmark {
         lines.append(String(format: "peak RSS of the %@ process: %.1f MB", phase.rawValue, Double(ProcessUsage.peakRSS()) / 1e6))
         return lines
     }
+
+    /// The session of a run with the environment alone; the stages get null services instead of its clients.
+    private static let session = IngestSession(configuration: Configuration(environment: ProcessInfo.processInfo.environment))
 
     private static let header = JournalHeader(toolVersion: "bench", manifestPath: "bench.yaml", manifestSHA256: "",
                                               createdAt: "2026-01-01T00:00:00Z")
@@ -95,9 +102,9 @@ enum JournalBenchmark {
         ProcessUsage.trace("manifest items made")
         let runPath = directory + "/run.checkpoint"
         for suffix in ["", ".lock", ".compact", ".broken"] { try? FileManager.default.removeItem(atPath: runPath + suffix) }
-        let opened = try JournalFile.open(path: runPath, header: header)
+        let opened = try await session.openCheckpoint(location: runPath, header: header)
         let start = clock.now
-        let checkpoint = Checkpoint(journal: opened.journal, state: opened.state)
+        let checkpoint = opened.checkpoint
         let context = StageContext(checkpoint: checkpoint, skylark: NullSkylark(), store: NullObjectStore(),
                                    retry: Retrier(attempts: 1))
         let runner = Runner(items: assets, context: context, options: RunOptions(concurrency: 64, transferSlots: 64))
@@ -142,20 +149,21 @@ enum JournalBenchmark {
             throw IngestError(code: ErrorCode(rawValue: "BENCH_FAILED"), message: "no \(path): run the 'run' phase first")
         }
         ProcessUsage.trace("manifest items made")
+        let bytes = fileSize(path)  // before the resume, which compacts an uncompacted journal as the run does
         let seconds = try await resume(path: path, assets: assets)
         let what = file == "run.checkpoint" ? "finished journal (compacted at the run's end)" : "uncompacted journal"
-        return [String(format: "resume of the %@, %.1f MB, to 'nothing to do': %.3f s", what, Double(fileSize(path)) / 1e6, seconds)]
+        return [String(format: "resume of the %@, %.1f MB, to 'nothing to do': %.3f s", what, Double(bytes) / 1e6, seconds)]
     }
 
     private static func resume(path: String, assets: [ManifestAsset]) async throws -> Double {
         let clock = ContinuousClock()
         let cpuStart = ProcessUsage.cpuSeconds()
         let start = clock.now
-        let opened = try JournalFile.open(path: path, header: header)
-        ProcessUsage.trace("replayed")
+        let opened = try await session.openCheckpoint(location: path, header: header)
+        ProcessUsage.trace("opened (replayed, compacted when due)")
         let replayed = clock.now
         let writes = WriteCounter()
-        let context = StageContext(checkpoint: Checkpoint(journal: opened.journal, state: opened.state),
+        let context = StageContext(checkpoint: opened.checkpoint,
                                    skylark: NullSkylark(counter: writes), store: NullObjectStore(counter: writes))
         let runner = Runner(items: assets, context: context, options: RunOptions(concurrency: 64))
         let result = try await runner.run()  // drift check of every item (prepare), then the items
@@ -163,7 +171,7 @@ enum JournalBenchmark {
         try await opened.journal.close()
         let elapsed = seconds(clock.now - start)
         if ProcessUsage.tracing {
-            print(String(format: "  replay %.3f s, prepare + run %.3f s, close %.3f s (CPU %.3f s)", seconds(replayed - start),
+            print(String(format: "  open %.3f s, prepare + run %.3f s, close %.3f s (CPU %.3f s)", seconds(replayed - start),
                          seconds(ran - replayed), seconds(clock.now - ran), ProcessUsage.cpuSeconds() - cpuStart))
         }
         guard result.count(.succeeded) == assets.count, writes.value == 0 else {

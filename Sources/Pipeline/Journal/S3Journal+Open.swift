@@ -84,12 +84,8 @@ extension S3Journal {
 
     private static func refuseOtherShard(_ state: JournalState, layout: S3JournalLayout, header: JournalHeader) throws {
         guard let recorded = state.header, recorded.shard != header.shard else { return }
-        throw IngestError(
-            code: .usageShardMismatch,
-            message: "\(layout.location) belongs to \(recorded.shard.map { "shard " + $0 } ?? "a run of the whole manifest"), "
-                + "not \(header.shard.map { "shard \($0)" } ?? "the whole manifest")",
-            hint: "run with the shard the checkpoint was made with (the shard count is fixed for a checkpoint), "
-                + "or give this run its own --checkpoint prefix")
+        throw IngestError.shardMismatch(location: layout.location, recorded: recorded.shard, requested: header.shard,
+                                        ownCheckpoint: "--checkpoint prefix")
     }
 
     /// The shard count is fixed for a prefix: journals of another count (or of the whole manifest beside

@@ -1,6 +1,7 @@
 import Foundation
 import IngestCore
 import Pipeline
+import Session
 
 /// What `status` and `report` read: one checkpoint (as before shards), or every shard's journal of a
 /// migration, merged into one view.
@@ -17,15 +18,16 @@ enum CheckpointSelection {
     /// - `--checkpoint FILE`: that file (it must exist);
     /// - none: `MANIFEST.checkpoint` when it exists, else the `MANIFEST.shard-I-of-N.checkpoint` files
     ///   beside the manifest, else `CHECKPOINT_NOT_FOUND` as before.
-    /// Warnings (ignored journals, foreign items, torn tails) go to stderr.
-    static func resolve(_ options: CheckpointOptions, manifest: String) async throws -> CheckpointSelection {
+    /// Warnings (ignored journals, foreign items, torn tails) go to stderr. Only an `s3://` prefix asks `session`
+    /// for the configuration and credentials.
+    static func resolve(_ options: CheckpointOptions, manifest: String, session: IngestSession) async throws -> CheckpointSelection {
         if let location = options.checkpoint {
             var isDirectory: ObjCBool = false
             let directory = FileManager.default.fileExists(atPath: location, isDirectory: &isDirectory) && isDirectory.boolValue
             guard location.hasPrefix("s3://") || directory else {
                 return .single(path: try options.existingPath(for: manifest))
             }
-            return try await merged(location: location, manifest: manifest)
+            return try await merged(location: location, manifest: manifest, session: session)
         }
         let defaultPath = options.path(for: manifest)
         if FileManager.default.fileExists(atPath: defaultPath) { return .single(path: defaultPath) }
@@ -33,14 +35,14 @@ enum CheckpointSelection {
         guard let found = try? beside.paths(), !found.isEmpty else {
             return .single(path: try options.existingPath(for: manifest))
         }
-        return try await merged(location: nil, manifest: manifest)
+        return try await merged(location: nil, manifest: manifest, session: session)
     }
 
     /// Loads and merges the journals at `location` (nil: beside the manifest).
-    private static func merged(location: String?, manifest: String) async throws -> CheckpointSelection {
+    private static func merged(location: String?, manifest: String, session: IngestSession) async throws -> CheckpointSelection {
         let description = location ?? LocalShardJournals.beside(manifest: manifest).description
         let journals: [ShardJournal]
-        do { journals = try await shardJournalSource(at: location, manifest: manifest).load() } catch {
+        do { journals = try await session.shardJournals(at: location, manifest: manifest).load() } catch {
             throw ExitStatus.fail(error)
         }
         if journals.count == 1, journals[0].shard == nil, !journals[0].location.hasPrefix("s3://") {
@@ -54,18 +56,5 @@ enum CheckpointSelection {
         } catch {
             throw ExitStatus.fail(error)
         }
-    }
-
-    /// The one place a checkpoint location becomes a `ShardJournalSource` (read only): nil is the shard
-    /// checkpoints beside the manifest, a path a directory of checkpoints, `s3://BUCKET/PREFIX/` the
-    /// journals under that prefix.
-    static func shardJournalSource(at location: String?, manifest: String) async throws -> any ShardJournalSource {
-        guard let location else { return LocalShardJournals.beside(manifest: manifest) }
-        if location.hasPrefix("s3://") {
-            // The watchfolder's S3 endpoint and credentials (environment), as `run` used them.
-            let configuration = try Configuration.load(configFile: nil)
-            return try await CheckpointSetup.shardSource(url: location, configuration: configuration)
-        }
-        return LocalShardJournals.inDirectory(location, manifest: manifest)
     }
 }

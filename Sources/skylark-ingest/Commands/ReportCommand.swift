@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IngestCore
 import Pipeline
+import Session
 
 /// `skylark-ingest report MANIFEST`: re-renders the reports from the checkpoint (read only).
 struct ReportCommand: AsyncParsableCommand {
@@ -24,7 +25,9 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let assets = try CheckpointReader.manifestAssets(manifest)
-        let selection = try await CheckpointSelection.resolve(checkpointOptions, manifest: manifest)
+        // The watchfolder's S3 endpoint and credentials (environment), as `run` used them, for an s3:// prefix only.
+        let session = IngestSession(configFile: nil, notice: { Console.printError($0) })
+        let selection = try await CheckpointSelection.resolve(checkpointOptions, manifest: manifest, session: session)
         let reportPath = reportDir ?? manifest + ".report"
         do {
             let source: ReportSource

@@ -2,12 +2,11 @@ import ArgumentParser
 import CryptoPrimitives
 import Dispatch
 import Foundation
-import HTTPEngine
 import IngestCore
 import Logging
 import Pipeline
 import S3
-import Skylark
+import Session
 
 /// `skylark-ingest run MANIFEST`: validate, then run the stages with the checkpoint journal.
 struct RunCommand: AsyncParsableCommand {
@@ -105,6 +104,11 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--concurrency` and `--concurrency-max` (checked by `validate()`).
+    private var apiConcurrency: APIConcurrency {
+        APIConcurrency(parsing: concurrency, maximum: concurrencyMax) ?? .auto(maximum: concurrencyMax)
+    }
+
     /// The validation diagnostics on stderr: as they are with text logs, one record per line with JSON logs.
     private func writeDiagnostics(_ text: String, errors: Bool, logger: Logger) {
         guard logging.logFormat == .json else {
@@ -159,8 +163,10 @@ struct RunCommand: AsyncParsableCommand {
             items = kept
         }
         let workStages = requested.subtracting([.validate])
+        let session = makeSession(logger: logger)
         if dryRun {
-            try await runDry(items: items, requested: workStages, checkpointPath: checkpointPath, shard: parsedShard)
+            try await runDry(items: items, requested: workStages, checkpointPath: checkpointPath, shard: parsedShard,
+                             session: session)
             return
         }
         if workStages.isEmpty {
@@ -169,43 +175,26 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         // 2. Configuration, authentication and connectivity → exit 3 before any work.
-        let apiConcurrency = APIConcurrency(parsing: concurrency, maximum: concurrencyMax) ?? .auto(maximum: concurrencyMax)
-        let limiter = APICallLimiter(apiConcurrency.settings, log: { message, metadata in
-            logger.info("\(message)", metadata: metadata.mapValues { .string($0) })
-        })
-        let services: (any SkylarkService, any ObjectStore, Retrier)
-        let configuration: Configuration
-        do {
-            configuration = try Configuration.load(configFile: config)
-            services = try await Self.connect(configuration, stages: workStages, concurrency: apiConcurrency.ceiling,
-                                              apiLimiter: limiter, caBundle: caBundle,
-                                              transfer: TransferSettings(bandwidth: maxBandwidth.flatMap { try? BandwidthSchedule(parsing: $0) },
-                                                                         partSize: partSize.flatMap(ByteSize.parse)),
-                                              logger: logger)
-        } catch {
-            throw ExitStatus.fail(error)
-        }
+        let services: IngestSession.Services
+        do { services = try await session.services(for: workStages) } catch { throw ExitStatus.fail(error) }
 
         // 3. The checkpoint: a file (exclusive lock) or an S3 prefix (lease and fencing, docs/checkpoint-s3.md).
         let fence = FenceRelay()
-        let opened: CheckpointSetup.Opened
+        let opened: OpenedCheckpoint
         do {
             let bytes = FileManager.default.contents(atPath: manifest) ?? Data()
             let sha = Hex.encode(Digest.sha256([UInt8](bytes)))
-            opened = try await CheckpointSetup.open(
+            opened = try await session.openCheckpoint(
                 location: checkpointPath, header: JournalHeader(toolVersion: ToolVersion.current, manifestPath: manifest,
                                                                 manifestSHA256: sha, createdAt: Timestamp.now(),
                                                                 shard: parsedShard?.description),
-                shard: parsedShard, configuration: configuration, caBundle: caBundle, logger: logger,
-                onFenced: { _ in fence.fire() })
+                shard: parsedShard, onFenced: { _ in fence.fire() })
         } catch {
             throw ExitStatus.fail(error)
         }
-        for warning in opened.warnings { Console.printError("warning: \(warning)") }
-        if JournalFile.shouldCompact(opened.state) { try? await opened.journal.compact(opened.state) }
 
         // 4. Run, stopping gracefully on SIGINT/SIGTERM.
-        let checkpoint = Checkpoint(journal: opened.journal, state: opened.state)
+        let checkpoint = opened.checkpoint
         let totalBytes = items.reduce(Int64(0)) { sum, asset in
             sum + ((try? FileManager.default.attributesOfItem(atPath: asset.videoPath)[.size] as? Int).map(Int64.init) ?? 0)
         }
@@ -229,7 +218,7 @@ struct RunCommand: AsyncParsableCommand {
                 Console.printError("warning: \(IngestError.from(error).description)")
             }
         }
-        let context = StageContext(checkpoint: checkpoint, skylark: services.0, store: services.1, retry: services.2,
+        let context = StageContext(checkpoint: checkpoint, skylark: services.skylark, store: services.store, retry: services.retry,
                                    confirmTimeout: .seconds(confirmTimeout), onExisting: onExisting, events: { event in
                                        console.handle(event)
                                        failureReports.record(event)
@@ -264,8 +253,7 @@ struct RunCommand: AsyncParsableCommand {
         do { try ReportWriter.write(source, to: reportPath) } catch {
             Console.printError("error: \(IngestError.from(error).description)")
         }
-        if JournalFile.shouldCompact(state) { try? await opened.journal.compact(state) }
-        try? await opened.journal.close()
+        await opened.finish()
         Console.printLine("reports: \(reportPath)/{report.json,report.csv,junit.xml,summary.md}", level: .notice)
         if let failure = result.journalFailure, failure.code == .checkpointFenced {
             Console.printError("error: \(failure.description)")
@@ -282,24 +270,36 @@ struct RunCommand: AsyncParsableCommand {
         if code != 0 { throw ExitCode(code) }
     }
 
+    /// The run's services, built on first use: connections for every call in flight (one per API call and per
+    /// upload part, kept in the cache, with room for an S3 checkpoint's segment and lease requests, which must
+    /// not queue behind the parts), the API limiter of `--concurrency`, `--part-size` and `--max-bandwidth`.
+    private func makeSession(logger: Logger) -> IngestSession {
+        var options = IngestSession.Options()
+        options.caBundle = caBundle
+        let parts = transfers * options.uploads.partConcurrency + 8
+        options.maxHostConnections = max(32, apiConcurrency.ceiling * 2, parts)
+        options.maxTotalConnections = max(64, apiConcurrency.ceiling * 4, parts)
+        options.handlePoolSize = max(32, apiConcurrency.ceiling * 2)
+        options.apiLimiter = APICallLimiter(apiConcurrency.settings, log: { message, metadata in
+            logger.info("\(message)", metadata: metadata.mapValues { .string($0) })
+        })
+        if let partSize = partSize.flatMap(ByteSize.parse) { options.uploads.planner = PartPlanner(preferredPartSize: partSize) }
+        options.uploads.bandwidth = maxBandwidth.flatMap { try? BandwidthSchedule(parsing: $0) }
+        return IngestSession(configFile: config, options: options, logger: logger, notice: { Console.printError($0) })
+    }
+
     /// `--dry-run`: the plan from the checkpoint and the manifest, with no network and no writes.
-    private func runDry(items: [ManifestAsset], requested: Set<Stage>, checkpointPath: String, shard: Shard?) async throws {
+    private func runDry(items: [ManifestAsset], requested: Set<Stage>, checkpointPath: String, shard: Shard?,
+                        session: IngestSession) async throws {
         let state: JournalState
         if S3JournalLayout.isS3(checkpointPath) {
             // Read only: the shard's journal in S3 (no lease is taken, nothing is written).
-            do {
-                let (bucket, prefix) = try S3JournalLayout.parse(checkpointPath)
-                let store = try await CheckpointSetup.objectStore(bucket: bucket, configuration: try Configuration.load(configFile: config),
-                                                                  caBundle: caBundle, logger: nil)
-                state = try await S3Journal.replay(store: store, layout: S3JournalLayout(bucket: bucket, prefix: prefix, shard: shard)).state
-            } catch {
-                throw ExitStatus.fail(error)
-            }
+            do { state = try await session.replayCheckpoint(checkpointPath, shard: shard) } catch { throw ExitStatus.fail(error) }
         } else {
             state = try CheckpointReader.state(checkpointPath)
         }
         let log = PlanLog()
-        let bucket = (try? Configuration.load(configFile: config))?.bucket ?? "SKYLARK_WATCHFOLDER_BUCKET"
+        let bucket = (try? await session.configuration())?.bucket ?? "SKYLARK_WATCHFOLDER_BUCKET"
         let context = StageContext(checkpoint: .inMemory(state), skylark: DryRunSkylark(base: OfflineSkylark(), log: log),
                                    store: DryRunObjectStore(base: OfflineObjectStore(bucket: bucket), log: log))
         let stages = requested.subtracting([.confirm])
@@ -311,77 +311,4 @@ struct RunCommand: AsyncParsableCommand {
         print("plan: \(items.count) item(s), \(already.count) already done, \(log.all.count) write(s); "
               + "\(result.count(.failed)) item(s) would fail; nothing was sent")
     }
-
-    /// `--max-bandwidth` and `--part-size` of a run.
-    struct TransferSettings {
-        /// One limit (or timetable) for every upload request of the run together; nil = none.
-        var bandwidth: BandwidthSchedule?
-        /// The preferred multipart part size; nil = the planner's default.
-        var partSize: Int64?
-    }
-
-    /// Builds the API and S3 services the requested stages need, and checks auth and connectivity.
-    /// One retry executor (policy, jittered backoff, budget) serves the whole run: the HTTP layer of both
-    /// services repeats what is safe with it, and the stages' reconcile-then-write waits through it; it logs
-    /// every retry and backoff through `logger` (at info). One send-rate limiter serves every upload.
-    /// `apiLimiter` bounds the Skylark API calls (not sign-in, not S3); `concurrency` is the most it allows.
-    static func connect(_ configuration: Configuration, stages: Set<Stage>, concurrency: Int,
-                        apiLimiter: APICallLimiter? = nil, caBundle: String? = nil,
-                        transfer: TransferSettings = TransferSettings(), logger: Logger? = nil)
-        async throws -> (any SkylarkService, any ObjectStore, Retrier) {
-        let retry = RetryExecutor(policy: configuration.retryPolicy, budget: RetryBudget(), logger: logger)
-        let environment = configuration.environment
-        var httpConfiguration = CurlHTTPClient.Configuration()
-        httpConfiguration.logger = logger
-        httpConfiguration.caBundle = try AWSSetup.caBundle(flag: caBundle, environment: environment)
-        // Warm connections for every call in flight: one per API call and per upload part, kept in the cache.
-        httpConfiguration.maxHostConnections = max(32, concurrency * 2)
-        httpConfiguration.maxTotalConnections = max(64, concurrency * 4)
-        httpConfiguration.handlePoolSize = max(32, concurrency * 2)
-        let http = CurlHTTPClient(configuration: httpConfiguration)
-        var skylark: any SkylarkService = UnconfiguredSkylark()
-        var store: any ObjectStore = OfflineObjectStore(bucket: configuration.bucket ?? "")
-        if !stages.isDisjoint(with: [.assets, .documents, .confirm]) {
-            let client = try SkylarkClient(environment: environment, httpClient: http,
-                                           apiHTTPClient: apiLimiter.map { LimitedHTTPClient(base: http, limiter: $0) },
-                                           retry: retry)
-            // Authentication and connectivity, before any work.
-            _ = try await client.documentTypes(named: "Text track")
-            skylark = SkylarkAPIService(client: client)
-        }
-        if !stages.isDisjoint(with: [.transfer, .confirm]) {
-            guard let bucket = configuration.bucket else {
-                throw IngestError(code: .s3NotConfigured, message: "SKYLARK_WATCHFOLDER_BUCKET is not set",
-                                  hint: "set it to the watchfolder bucket's name")
-            }
-            let credentials = try await AWSSetup.credentials(environment: environment, http: http)
-            let client = S3Client(http: http, configuration: try .resolve(environment: environment), credentials: credentials,
-                                  retry: retry)
-            try await client.headBucket(bucket)
-            let planner = transfer.partSize.map { PartPlanner(preferredPartSize: $0) } ?? PartPlanner()
-            let limiter = transfer.bandwidth?.makeLimiter()
-            if let limiter, let schedule = transfer.bandwidth { BandwidthFollower.start(schedule, limiter, logger: logger) }
-            store = WatchfolderStore(bucket: bucket, client: client,
-                                     uploader: MultipartUploader(client: client, planner: planner, bandwidth: limiter))
-        }
-        return (skylark, store, Retrier(executor: retry))
-    }
-}
-
-/// The Skylark service of a run whose stages never call the API (e.g. `--stages transfer`).
-struct UnconfiguredSkylark: SkylarkService {
-    private var error: IngestError {
-        IngestError(code: .skylarkNotConfigured, message: "this run's stages do not use the Skylark API")
-    }
-    func assetTypeURL(_ nameOrUID: String) async throws -> String? { throw error }
-    func documentTypeURL(_ name: String) async throws -> String? { throw error }
-    func createAsset(_ asset: NewAsset) async throws -> RemoteAsset { throw error }
-    func asset(slug: String) async throws -> RemoteAsset? { throw error }
-    func asset(uid: String) async throws -> RemoteAsset? { throw error }
-    func asset(dataSourceID: String) async throws -> RemoteAsset? { throw error }
-    func createTextTrack(language: String, assetURL: String) async throws -> RemoteTextTrack { throw error }
-    func textTrack(url: String) async throws -> RemoteTextTrack? { throw error }
-    func createDocument(_ document: NewDocument) async throws -> RemoteDocument { throw error }
-    func documents(contentURL: String) async throws -> [RemoteDocument] { throw error }
-    func uploadDocumentFile(uploadURL: String, fileName: String, path: String) async throws -> RemoteDocument { throw error }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IngestCore
 import Pipeline
+import Session
 
 /// `skylark-ingest status MANIFEST`: per-stage counts and failures from the checkpoint (read only).
 struct StatusCommand: AsyncParsableCommand {
@@ -25,9 +26,11 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let assets = try CheckpointReader.manifestAssets(manifest)
+        // The watchfolder's S3 endpoint and credentials (environment), as `run` used them, for an s3:// prefix only.
+        let session = IngestSession(configFile: nil, notice: { Console.printError($0) })
         let status: StatusSummary
         let checkpoint: String
-        switch try await CheckpointSelection.resolve(checkpointOptions, manifest: manifest) {
+        switch try await CheckpointSelection.resolve(checkpointOptions, manifest: manifest, session: session) {
         case .single(let path):
             let state: JournalState
             do { state = try CheckpointReader.state(path) } catch { throw ExitStatus.fail(error) }

@@ -1,11 +1,11 @@
 import ArgumentParser
 import CryptoPrimitives
 import Foundation
-import HTTPEngine
 import IngestCore
 import Logging
 import Pipeline
 import S3
+import Session
 
 /// `skylark-ingest upload FILE...`: uploads videos to the watchfolder bucket on their own (simple-mode drops,
 /// or with `asset` metadata), resumable through state files, without a manifest.
@@ -92,6 +92,21 @@ struct UploadCommand: AsyncParsableCommand {
         }
     }
 
+    /// The upload's services: connections for every part in flight, and one uploader whose budget and
+    /// send-rate limit every file shares (every retry and backoff is logged at info, as in `run`).
+    private var sessionOptions: IngestSession.Options {
+        var options = IngestSession.Options()
+        options.caBundle = caBundle
+        options.maxHostConnections = max(32, concurrency * partConcurrency)
+        options.maxTotalConnections = max(64, concurrency * partConcurrency)
+        options.uploads.planner = PartPlanner(multipartThreshold: multipartThreshold.flatMap(ByteSize.parse) ?? 16 * 1024 * 1024,
+                                              preferredPartSize: partSize.flatMap(ByteSize.parse) ?? 8 * 1024 * 1024)
+        options.uploads.partConcurrency = partConcurrency
+        options.uploads.budget = ByteBudget(capacity: maxInFlight.flatMap(ByteSize.parse) ?? 256 * 1024 * 1024)
+        options.uploads.bandwidth = maxBandwidth.flatMap { try? BandwidthSchedule(parsing: $0) }
+        return options
+    }
+
     /// The object key of `file`: `--key`, or `--key-prefix` (if any) followed by the file's name.
     private func objectKey(for file: String) -> String {
         key ?? ObjectKeyRules.derived(prefix: keyPrefix, filePath: file)
@@ -103,30 +118,13 @@ struct UploadCommand: AsyncParsableCommand {
         guard let bucket = bucket ?? environment["SKYLARK_WATCHFOLDER_BUCKET"].flatMap({ $0.isEmpty ? nil : $0 }) else {
             throw ValidationError("no bucket: give --bucket or set SKYLARK_WATCHFOLDER_BUCKET")
         }
+        let configuration = Configuration(environment: environment)
+        let session = IngestSession(configuration: configuration, options: sessionOptions, logger: logger,
+                                    notice: { Console.printError($0) })
         let uploader: MultipartUploader
-        let client: S3Client
-        let schedule = maxBandwidth.flatMap { try? BandwidthSchedule(parsing: $0) }
-        let limiter = schedule?.makeLimiter()
         do {
-            var httpConfiguration = CurlHTTPClient.Configuration()
-            httpConfiguration.logger = logger
-            httpConfiguration.caBundle = try AWSSetup.caBundle(flag: caBundle, environment: environment)
-            httpConfiguration.maxHostConnections = max(32, concurrency * partConcurrency)
-            httpConfiguration.maxTotalConnections = max(64, concurrency * partConcurrency)
-            let http = CurlHTTPClient(configuration: httpConfiguration)
-            let credentials = try await AWSSetup.credentials(environment: environment, http: http)
-            // Every retry and backoff is logged at info, as in `run`.
-            client = S3Client(http: http, configuration: try .resolve(environment: environment), credentials: credentials,
-                              retry: RetryExecutor(policy: .uploads, budget: RetryBudget(), logger: logger))
-            try await client.headBucket(bucket)
-            uploader = MultipartUploader(
-                client: client,
-                planner: PartPlanner(multipartThreshold: multipartThreshold.flatMap(ByteSize.parse) ?? 16 * 1024 * 1024,
-                                     preferredPartSize: partSize.flatMap(ByteSize.parse) ?? 8 * 1024 * 1024),
-                partConcurrency: partConcurrency,
-                budget: ByteBudget(capacity: maxInFlight.flatMap(ByteSize.parse) ?? 256 * 1024 * 1024),
-                bandwidth: limiter)
-            if let limiter, let schedule { BandwidthFollower.start(schedule, limiter, logger: logger) }
+            try await session.s3Client().headBucket(bucket)
+            uploader = try await session.uploader()
         } catch {
             printError(error)
             throw ExitCode(ExitStatus.code(for: error))
@@ -148,7 +146,7 @@ struct UploadCommand: AsyncParsableCommand {
             func startNext() -> Bool {
                 guard !stop.isRequested, let request = iterator.next() else { return false }
                 started += 1
-                group.addTask { await uploadOne(request, uploader: uploader, progress: progress) }
+                group.addTask { await uploadOne(request, uploader: uploader, settle: configuration.writeSettle, progress: progress) }
                 return true
             }
             for _ in 0..<concurrency where !startNext() { break }
@@ -172,7 +170,9 @@ struct UploadCommand: AsyncParsableCommand {
     }
 
     /// Uploads one file, showing its progress and printing its result line; false when it failed.
-    private func uploadOne(_ request: UploadRequest, uploader: MultipartUploader, progress: UploadProgress) async -> Bool {
+    /// `settle`: how long a write whose answer was lost may still land before it is read back.
+    private func uploadOne(_ request: UploadRequest, uploader: MultipartUploader, settle: Duration,
+                           progress: UploadProgress) async -> Bool {
         let size = (try? FileFingerprint.of(request.path).size) ?? 0
         progress.started(request.path, size: size)
         defer { progress.finished(request.path) }
@@ -201,7 +201,7 @@ struct UploadCommand: AsyncParsableCommand {
             let failure = (error as? any IngestErrorConvertible)?.ingestError
             if failure?.code.answerMayBeLost == true {
                 // The answer was lost, not given: the upload may still land; read it back once it has settled.
-                try? await Task.sleep(for: Configuration.writeSettle(in: ProcessInfo.processInfo.environment))
+                try? await Task.sleep(for: settle)
             }
             if failure?.retryable == true,
                let found = try? await UploadCommand.findOurs(request, uploader: uploader, resume: resume) {

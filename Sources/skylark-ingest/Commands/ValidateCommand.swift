@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IngestCore
 import Pipeline
+import Session
 
 /// `skylark-ingest validate MANIFEST [--online] [--format text|json]`: every problem at once;
 /// `--online` adds the checks that read Skylark and S3 (nothing is written).
@@ -36,9 +37,9 @@ struct ValidateCommand: AsyncParsableCommand {
         var result = await DedicatedThread.run(name: "validate") { ManifestValidator.validate(path: path) }
         if online, !result.hasErrors, let manifest = result.manifest {
             do {
-                let configuration = try Configuration.load(configFile: config)
-                let services = try await RunCommand.connect(configuration, stages: Set(Stage.allCases), concurrency: 8)
-                result.add(try await OnlineValidation.check(manifest, skylark: services.0))
+                let session = IngestSession(configFile: config, notice: { Console.printError($0) })
+                let services = try await session.services(for: Set(Stage.allCases))
+                result.add(try await OnlineValidation.check(manifest, skylark: services.skylark))
             } catch {
                 throw ExitStatus.fail(error)
             }

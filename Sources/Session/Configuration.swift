@@ -7,9 +7,9 @@ import Yams
 /// The run's settings: the environment, overlaid with `--config FILE` (YAML with the same keys as
 /// the environment variables, in lower case). A key in the config file wins over the environment,
 /// because the file was named on the command line. Secrets are held as `Secret` for display.
-struct Configuration: Sendable {
+public struct Configuration: Sendable {
     /// The keys a config file may set.
-    static let keys = [
+    public static let keys = [
         "SKYLARK_API_URL", "SKYLARK_TOKEN", "SKYLARK_USERNAME", "SKYLARK_PASSWORD", "SKYLARK_COGNITO_USER_POOL_ID",
         "SKYLARK_COGNITO_CLIENT_ID", "SKYLARK_COGNITO_CLIENT_SECRET", "SKYLARK_COGNITO_REGION", "SKYLARK_COGNITO_ENDPOINT",
         "SKYLARK_WATCHFOLDER_BUCKET", "AWS_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID",
@@ -19,39 +19,42 @@ struct Configuration: Sendable {
         "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
         "AWS_EC2_METADATA_DISABLED", "SKYLARK_WRITE_SETTLE_SECONDS",
     ]
-    static let secretKeys: Set<String> = ["SKYLARK_TOKEN", "SKYLARK_PASSWORD", "SKYLARK_COGNITO_CLIENT_SECRET",
+    public static let secretKeys: Set<String> = ["SKYLARK_TOKEN", "SKYLARK_PASSWORD", "SKYLARK_COGNITO_CLIENT_SECRET",
                                           "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                                           "AWS_CONTAINER_AUTHORIZATION_TOKEN"]
 
     /// The merged settings, by upper-case variable name (what the API and S3 clients read).
-    let environment: [String: String]
+    public let environment: [String: String]
 
     /// The watchfolder bucket.
-    var bucket: String? { environment["SKYLARK_WATCHFOLDER_BUCKET"].flatMap { $0.isEmpty ? nil : $0 } }
+    public var bucket: String? { environment["SKYLARK_WATCHFOLDER_BUCKET"].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// How long a write whose answer was lost may still land before it is read back
-    /// (`SKYLARK_WRITE_SETTLE_SECONDS`, default 5; see `RetryPolicy.settle`).
-    var writeSettle: Duration { Self.writeSettle(in: environment) }
-
-    /// `writeSettle` as `environment` sets it (for `upload`, which reads the environment alone).
-    static func writeSettle(in environment: [String: String]) -> Duration {
+    /// (`SKYLARK_WRITE_SETTLE_SECONDS`, default 5; see `RetryPolicy.settle`). A value out of range is the default
+    /// here: `load` refuses it, `init(environment:)` takes the environment as it is.
+    public var writeSettle: Duration {
         guard let text = environment["SKYLARK_WRITE_SETTLE_SECONDS"], let seconds = Double(text),
               seconds >= 0, seconds <= 3600 else { return RetryPolicy.defaultSettle }
         return .milliseconds(Int(seconds * 1000))
     }
 
     /// The run's retry policy: the upload policy with this configuration's `writeSettle`.
-    var retryPolicy: RetryPolicy {
+    public var retryPolicy: RetryPolicy {
         var policy = RetryPolicy.uploads
         policy.settle = writeSettle
         return policy
     }
 
+    /// `environment` as it is, unchecked (`upload` and the benchmark; `load` checks what it merges).
+    public init(environment: [String: String]) {
+        self.environment = environment
+    }
+
     /// A secret setting, wrapped.
-    func secret(_ key: String) -> Secret? { environment[key].map(Secret.init) }
+    public func secret(_ key: String) -> Secret? { environment[key].map(Secret.init) }
 
     /// Loads the environment and, when given, the config file.
-    static func load(configFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    public static func load(configFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> Configuration {
         var merged = environment
         if let configFile {

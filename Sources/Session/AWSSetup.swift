@@ -3,15 +3,15 @@ import HTTPEngine
 import IngestCore
 import S3
 
-/// The AWS side of `run`, `upload` and `validate --online`: the credential chain behind its refreshing
-/// cache, region and endpoint (environment over profile), and the extra CA bundle.
+/// The AWS side of a session: the credential chain behind its refreshing cache, and the extra CA bundle.
 enum AWSSetup {
     /// The refreshing provider over the default chain, resolved once now so a missing source fails before
-    /// any work (`AWS_NO_CREDENTIALS`, exit 3); prints which source was used on stderr, never a secret.
-    static func credentials(environment: [String: String], http: any HTTPClient) async throws -> RefreshingCredentialProvider {
+    /// any work (`AWS_NO_CREDENTIALS`, exit 3); tells `notice` which source was used, never a secret.
+    static func credentials(environment: [String: String], http: any HTTPClient,
+                            notice: @Sendable (String) -> Void) async throws -> RefreshingCredentialProvider {
         let provider = RefreshingCredentialProvider(source: CredentialChain.standard(environment: environment, http: http))
         _ = try await provider.credentials()
-        if let source = await provider.resolvedSource { Console.printError("credentials: \(source)") }
+        if let source = await provider.resolvedSource { notice("credentials: \(source)") }
         return provider
     }
 
