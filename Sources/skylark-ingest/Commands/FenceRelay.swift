@@ -1,30 +1,26 @@
-import Foundation
+import Synchronization
 
 /// Runs the fence action once, whether the fence comes before or after the action is set.
-final class FenceRelay: @unchecked Sendable {
-    private let lock = NSLock()
-    private var fired = false
-    private var action: (@Sendable () -> Void)?
+final class FenceRelay: Sendable {
+    private let state = Mutex<(fired: Bool, action: (@Sendable () -> Void)?)>((false, nil))
 
     /// Called by the journal when it is fenced.
     func fire() {
-        lock.lock()
-        fired = true
-        let run = action
-        action = nil
-        lock.unlock()
+        let run = state.withLock { state in
+            state.fired = true
+            defer { state.action = nil }
+            return state.action
+        }
         run?()
     }
 
     /// Sets what to do on a fence (at once when it already happened).
     func onFence(_ body: @escaping @Sendable () -> Void) {
-        lock.lock()
-        if fired {
-            lock.unlock()
-            body()
-            return
+        let now = state.withLock { state in
+            if state.fired { return true }
+            state.action = body
+            return false
         }
-        action = body
-        lock.unlock()
+        if now { body() }
     }
 }
