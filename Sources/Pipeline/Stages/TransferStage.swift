@@ -13,8 +13,13 @@ import IngestCore
 /// Uploads go with `If-None-Match: *`, and the uploader resumes from the journaled upload state. The intent
 /// (`transfer/upload`) is made durable right before the write that makes the object visible (the single PUT,
 /// or CompleteMultipartUpload); parts before it are invisible and need none.
+///
+/// The look before the first upload is skipped for an advanced-mode item whose asset this run's assets stage
+/// created (`assetCreatedThisRun`; no `uid` in the manifest, not adopted) and whose transfer has no record at
+/// all: no object can carry that new asset's uid yet, and `If-None-Match: *` refuses the upload (and sends
+/// the stage to the same look) if the key holds another object.
 enum TransferStage {
-    static func run(_ asset: ManifestAsset, _ ctx: StageContext) async throws {
+    static func run(_ asset: ManifestAsset, _ ctx: StageContext, assetCreatedThisRun: Bool = false) async throws {
         let id = asset.id
         let store = ctx.store
         let key = asset.effectiveKey
@@ -32,7 +37,9 @@ enum TransferStage {
         let checkpoint = ctx.checkpoint
         let finder = OwnObjectFinder(store: store, item: id, key: key, path: path, size: size,
                                      assetMetadata: metadata["asset"], resume: { checkpoint.item(id).uploadState })
-        if let outcome = try await finder.find() {
+        let firstObject = assetCreatedThisRun && asset.mode == .advanced && asset.uid == nil && !state.assetAdopted
+            && state.transfer.isUntouched && state.uploadState == nil
+        if !firstObject, let outcome = try await finder.find() {
             try await done(id, key: key, outcome, ctx)
             return
         }

@@ -1,7 +1,8 @@
 import Foundation
 import IngestCore
 
-/// Where S3 is and how to address it: region, optional custom endpoint, path- or virtual-hosted style.
+/// Where S3 is and how to address it: region, optional custom endpoint, path- or virtual-hosted style; and
+/// whether uploads to it send a trailing checksum.
 public struct S3Configuration: Sendable, Hashable {
     /// The signing region.
     public var region: String
@@ -9,17 +10,28 @@ public struct S3Configuration: Sendable, Hashable {
     public var endpoint: String?
     /// Whether the bucket goes into the path (`endpoint/bucket/key`) rather than the host name.
     public var pathStyle: Bool
+    /// Whether uploads send a trailing CRC-32C (`SKYLARK_S3_TRAILING_CHECKSUM`; see `sendsTrailingChecksums`).
+    public var trailingChecksum: TrailingChecksumSetting
 
-    public init(region: String = "us-east-1", endpoint: String? = nil, pathStyle: Bool? = nil) {
+    public init(region: String = "us-east-1", endpoint: String? = nil, pathStyle: Bool? = nil,
+                trailingChecksum: TrailingChecksumSetting = .auto) {
         self.region = region
         self.endpoint = endpoint.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.pathStyle = pathStyle ?? (endpoint != nil)
+        self.trailingChecksum = trailingChecksum
     }
+
+    /// Whether uploads to this store send a trailing CRC-32C: the setting, `auto` being on for AWS and off
+    /// for a custom endpoint (a store that pays for decoding `aws-chunked` on the same machine, or one that
+    /// may not implement it).
+    public var sendsTrailingChecksums: Bool { trailingChecksum.enabled(customEndpoint: endpoint != nil) }
 
     /// Resolves region and endpoint from environment variables (and the profile's, when given); the environment wins.
     ///
     /// Region: `AWS_REGION`, `AWS_DEFAULT_REGION`, `profileRegion`, else `us-east-1`.
     /// Endpoint: `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`, then `profileEndpoint`; path-style when one is set.
+    /// Trailing checksum: `SKYLARK_S3_TRAILING_CHECKSUM` (`auto` when unset or not understood; the validating
+    /// functions refuse the latter).
     public static func fromEnvironment(_ environment: [String: String], profileRegion: String? = nil,
                                        profileEndpoint: String? = nil) -> S3Configuration {
         func value(_ name: String) -> String? {
@@ -28,7 +40,8 @@ public struct S3Configuration: Sendable, Hashable {
         }
         let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") ?? profileRegion ?? "us-east-1"
         let endpoint = value("AWS_ENDPOINT_URL_S3") ?? value("AWS_ENDPOINT_URL") ?? profileEndpoint
-        return S3Configuration(region: region, endpoint: endpoint)
+        return S3Configuration(region: region, endpoint: endpoint,
+                               trailingChecksum: (try? TrailingChecksumSetting.from(environment)) ?? .auto)
     }
 
     /// Region and endpoint from the environment and the profile of the shared files (`AWS_PROFILE`):
@@ -48,7 +61,8 @@ public struct S3Configuration: Sendable, Hashable {
 
     /// `fromEnvironment`, refusing an endpoint that is not an `http://` or `https://` URL with a host
     /// (`S3_ENDPOINT_INVALID`, a configuration error): without a scheme, `127.0.0.1:8333` would be
-    /// spoken to over TLS and fail as an obscure TLS error.
+    /// spoken to over TLS and fail as an obscure TLS error. A `SKYLARK_S3_TRAILING_CHECKSUM` other than
+    /// `auto`, `on` or `off` is refused too (`CONFIG_SYNTAX`).
     public static func validatedFromEnvironment(_ environment: [String: String], profileRegion: String? = nil) throws
         -> S3Configuration {
         for name in ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"] {
@@ -56,6 +70,7 @@ public struct S3Configuration: Sendable, Hashable {
             if let problem = endpointProblem(value, setting: name) { throw problem }
             break   // the one used
         }
+        _ = try TrailingChecksumSetting.from(environment)
         return fromEnvironment(environment, profileRegion: profileRegion)
     }
 

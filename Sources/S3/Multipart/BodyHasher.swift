@@ -72,28 +72,3 @@ public enum TrailingChecksum: String, Sendable, Hashable {
         bytes.withUnsafeBytes { ccrc32c_update(0, $0.baseAddress, $0.count) }
     }
 }
-
-/// Whether this store verifies trailing checksums (`aws-chunked` with `STREAMING-UNSIGNED-PAYLOAD-TRAILER`),
-/// learnt from the first parts sent: AWS does; a store that refuses the encoding, or stores the framed
-/// bytes (its ETag then is not the MD5 of our bytes), gets plain bodies for the rest of the run.
-public final class TrailingChecksumSupport: Sendable {
-    public enum State: Sendable, Hashable {
-        /// Not tried yet: parts try it (a refused part is sent again plainly), single PUTs do not.
-        case unknown
-        case supported
-        case unsupported
-    }
-
-    private let value: Mutex<State>
-
-    public init(_ state: State = .unknown) {
-        value = Mutex(state)
-    }
-
-    public var state: State { value.withLock { $0 } }
-
-    /// Records what a part's answer proved (never moves away from `unsupported`).
-    func learn(_ state: State) {
-        value.withLock { if $0 != .unsupported { $0 = state } }
-    }
-}

@@ -3,46 +3,10 @@ import Foundation
 import HTTPEngine
 import IngestCore
 
-/// One file to upload.
-public struct UploadRequest: Sendable, Hashable {
-    public var path: String
-    public var bucket: String
-    public var key: String
-    /// User metadata (`asset` → `{"uid": "…"}`), sent as `x-amz-meta-*`.
-    public var metadata: [String: String]
-    public var contentType: String?
-    /// Refuse to replace an object already at `key` (`If-None-Match: *` on PutObject and
-    /// CompleteMultipartUpload): a watchfolder must not see a second copy, nor lose another upload.
-    public var ifNoneMatch: Bool
-
-    public init(path: String, bucket: String, key: String, metadata: [String: String] = [:], contentType: String? = nil,
-                ifNoneMatch: Bool = false) {
-        self.path = path
-        self.bucket = bucket
-        self.key = key
-        self.metadata = metadata
-        self.contentType = contentType
-        self.ifNoneMatch = ifNoneMatch
-    }
-}
-
-/// What an upload did.
-public struct UploadResult: Sendable, Hashable {
-    public var bucket: String
-    public var key: String
-    public var bytes: Int64
-    /// The object's ETag (no quotes), equal to the one computed locally.
-    public var etag: String
-    /// Parts of the object (0 for a single PUT).
-    public var partCount: Int
-    /// Parts (or PUTs) sent by this call — fewer than `partCount` after a resume.
-    public var partsSent: Int
-    /// Whether an earlier upload was resumed.
-    public var resumed: Bool
-}
-
 /// Uploads files to S3: one PUT below the threshold, multipart above, parts in parallel under a global
-/// byte budget, Content-MD5 on every request, the final ETag checked, resumable from an `UploadState`.
+/// byte budget, resumable from an `UploadState`. Every body is checked: by a trailing CRC-32C the store
+/// verifies (when the client sends those), else parts by their ETag against the MD5 made while sending and
+/// single PUTs by `Content-MD5`; the final ETag is checked too.
 public struct MultipartUploader: Sendable {
     /// The S3 client.
     public let client: S3Client
@@ -135,7 +99,7 @@ public struct MultipartUploader: Sendable {
         let md5: [UInt8]
         let etag: String
         do {
-            if client.trailingChecksums.state == .supported {
+            if client.sendsTrailingChecksums {
                 // Read once: hashed while sent, the CRC-32C trailing the body checked by S3 before the object appears.
                 let hasher = BodyHasher(trailingChecksum: .crc32c)
                 etag = try await client.putObject(bucket: request.bucket, key: request.key,
@@ -145,8 +109,8 @@ public struct MultipartUploader: Sendable {
                                                   progress: tracker.reporter(part: 1), sendLimiter: bandwidth)
                 md5 = try await Self.sentMD5(hasher, path: request.path, offset: 0, length: size, what: request.key)
             } else {
-                // A store not known to check trailing checksums: Content-MD5 (a hashing pass first), since a
-                // single PUT's object is visible at once and must never hold other bytes.
+                // No trailer: Content-MD5 (a hashing pass first). A single PUT's object is visible at once, and a
+                // watchfolder may take it within milliseconds: an ETag checked after it was kept is too late.
                 md5 = try await FileHasher.md5(path: request.path, offset: 0, length: size)
                 etag = try await client.putObject(bucket: request.bucket, key: request.key,
                                                   body: .file(path: request.path, offset: 0, length: size), contentMD5: md5,
@@ -266,81 +230,6 @@ public struct MultipartUploader: Sendable {
         return (state, [:], false)
     }
 
-    /// Streams one part from the file, hashing it as it goes out (read once); returns its number, ETag and MD5.
-    /// The part carries a trailing CRC-32C where the store checks those; a store not known to (the first parts
-    /// of a run against a custom endpoint) that refuses it, or keeps other bytes than ours, gets the part again
-    /// the old way (an MD5 pass, then Content-MD5), and so do the parts after it.
-    private func sendPart(_ part: PartRange, request: UploadRequest, uploadId: String,
-                          tracker: ProgressTracker) async throws -> (Int, String, [UInt8]) {
-        let taken = await budget.acquire(part.length)
-        do {
-            let sent = try await sendPartBody(part, request: request, uploadId: uploadId, tracker: tracker)
-            await budget.release(taken)
-            return sent
-        } catch {
-            await budget.release(taken)
-            throw error
-        }
-    }
-
-    private func sendPartBody(_ part: PartRange, request: UploadRequest, uploadId: String,
-                              tracker: ProgressTracker) async throws -> (Int, String, [UInt8]) {
-        let support = client.trailingChecksums.state
-        if support != .unsupported {
-            do {
-                let hasher = BodyHasher(trailingChecksum: .crc32c)
-                let etag = try await client.uploadPart(bucket: request.bucket, key: request.key, uploadId: uploadId,
-                                                       partNumber: part.number,
-                                                       body: .file(path: request.path, offset: part.offset, length: part.length),
-                                                       contentMD5: nil, hasher: hasher,
-                                                       progress: tracker.reporter(part: part.number), sendLimiter: bandwidth)
-                let md5 = try await Self.sentMD5(hasher, path: request.path, offset: part.offset, length: part.length,
-                                                 what: "part \(part.number) of \(request.key)")
-                try checkPartETag(etag, md5: md5, part: part, request: request)
-                if support == .unknown { client.trailingChecksums.learn(.supported) }
-                tracker.finish(part: part.number, bytes: part.length)
-                return (part.number, etag, md5)
-            } catch where support == .unknown && Self.mayBeTrailerRefusal(error) {
-                // Tried once more below without the trailer; only its success says the store refused it.
-                let (number, etag, md5) = try await sendPartWithContentMD5(part, request: request, uploadId: uploadId,
-                                                                           tracker: tracker)
-                client.trailingChecksums.learn(.unsupported)
-                return (number, etag, md5)
-            }
-        }
-        return try await sendPartWithContentMD5(part, request: request, uploadId: uploadId, tracker: tracker)
-    }
-
-    /// The part the old way: its MD5 first (one read), then the body with Content-MD5 (a second read).
-    private func sendPartWithContentMD5(_ part: PartRange, request: UploadRequest, uploadId: String,
-                                        tracker: ProgressTracker) async throws -> (Int, String, [UInt8]) {
-        let md5 = try await FileHasher.md5(path: request.path, offset: part.offset, length: part.length)
-        let etag = try await client.uploadPart(bucket: request.bucket, key: request.key, uploadId: uploadId,
-                                               partNumber: part.number,
-                                               body: .file(path: request.path, offset: part.offset, length: part.length),
-                                               contentMD5: md5, progress: tracker.reporter(part: part.number),
-                                               sendLimiter: bandwidth)
-        try checkPartETag(etag, md5: md5, part: part, request: request)
-        tracker.finish(part: part.number, bytes: part.length)
-        return (part.number, etag, md5)
-    }
-
-    /// A part's ETag is the MD5 of the bytes S3 kept (32 hex digits; other forms, e.g. with SSE-KMS, are not checked).
-    private func checkPartETag(_ etag: String, md5: [UInt8], part: PartRange, request: UploadRequest) throws {
-        if etag.count == 32 && etag != Hex.encode(md5) {
-            throw IngestError(code: .s3PartETagMismatch, message: "part \(part.number) of \(request.key): "
-                              + "S3 answered ETag \(etag), local MD5 is \(Hex.encode(md5))", retryable: true)
-        }
-    }
-
-    /// Whether a part sent with a trailing checksum failed in a way a store without `aws-chunked` support
-    /// answers: a 4xx refusal or 501, or an ETag that is not the MD5 of our bytes (it kept the framing).
-    static func mayBeTrailerRefusal(_ error: any Error) -> Bool {
-        if let s3 = error as? S3Error { return (400..<500).contains(s3.status) || s3.status == 501 }
-        if let ingest = error as? IngestError { return ingest.code == .s3PartETagMismatch }
-        return false
-    }
-
     /// Every ETag an object holding exactly the file at `path` (`size` bytes) can have when this uploader
     /// sent it: the whole-file MD5 (a single PUT, or a copy S3 made) and the multipart ETag for this
     /// planner's part size and for `resumedPartSize` (an earlier upload's). Reads the file once.
@@ -356,33 +245,5 @@ public struct MultipartUploader: Sendable {
             throw IngestError(code: .s3ETagMismatch, message: "\(request.bucket)/\(request.key): S3 answered ETag "
                               + "\(server), computed locally \(expected); the object may be corrupt", retryable: true)
         }
-    }
-}
-
-/// An upload whose result cannot be known from its own answer: the object may or may not be there (a
-/// lost Complete answer) or the key already holds an object (`If-None-Match` refused). Retryable, so the
-/// caller reads the key (and where a watchfolder moves it) before it uploads again.
-public struct UploadOutcomeUnknown: Error, Sendable, CustomStringConvertible, IngestErrorConvertible {
-    public var bucket: String
-    public var key: String
-    public var reason: String
-
-    public init(request: UploadRequest, reason: String) {
-        bucket = request.bucket
-        key = request.key
-        self.reason = reason
-    }
-
-    /// The error for a write that `If-None-Match: *` refused because `key` holds an object; nil for others.
-    static func refusedBecauseTaken(_ error: any Error, _ request: UploadRequest) -> UploadOutcomeUnknown? {
-        guard let s3 = error as? S3Error, s3.status == 412 || s3.code == "PreconditionFailed" else { return nil }
-        return UploadOutcomeUnknown(request: request, reason: "the key already holds an object (If-None-Match refused the upload)")
-    }
-
-    public var description: String { ingestError.description }
-
-    public var ingestError: IngestError {
-        IngestError(code: .s3OutcomeUnknown, message: "s3://\(bucket)/\(key): \(reason)",
-                    hint: "the object is looked up before anything is uploaded again", retryable: true)
     }
 }

@@ -22,9 +22,6 @@ public struct S3Client: Sendable {
     let stats: S3RequestStats
     /// The signing clock's correction, shared by copies of this client.
     let skew: ClockSkew
-    /// Whether the store verifies trailing checksums (known for AWS; learnt from the first parts elsewhere),
-    /// shared by copies of this client.
-    public let trailingChecksums: TrailingChecksumSupport
 
     public init(http: any HTTPClient, configuration: S3Configuration, credentials: any CredentialProvider,
                 retry: RetryExecutor = RetryExecutor(policy: .uploads, budget: RetryBudget()),
@@ -37,8 +34,10 @@ public struct S3Client: Sendable {
         self.signer = SigV4Signer(region: configuration.region)
         self.stats = S3RequestStats()
         self.skew = ClockSkew()
-        self.trailingChecksums = TrailingChecksumSupport(configuration.endpoint == nil ? .supported : .unknown)
     }
+
+    /// Whether uploads send a trailing CRC-32C (`S3Configuration.sendsTrailingChecksums`).
+    public var sendsTrailingChecksums: Bool { configuration.sendsTrailingChecksums }
 
     /// Requests sent and retried so far by this client (and its copies).
     public var requestCounts: (sent: Int, retried: Int) { stats.snapshot }

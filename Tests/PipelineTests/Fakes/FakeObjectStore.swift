@@ -16,6 +16,10 @@ actor FakeObjectStore: ObjectStore {
     /// Completed uploads per key.
     private(set) var uploads: [String: Int] = [:]
     private(set) var writeCount = 0
+    /// HEAD requests answered (the transfer stage's looks for its object).
+    private(set) var headCount = 0
+    /// Uploads refused because the key held an object (`If-None-Match: *`, as `WatchfolderStore` sends).
+    private(set) var refusedUploads = 0
     var faults = FaultPlan.none
     var crashAtWrite: Int?
     private(set) var dead = false
@@ -62,6 +66,7 @@ actor FakeObjectStore: ObjectStore {
     func head(key: String) async throws -> ObjectInfo? {
         await applyDueLandings()
         if dead { throw SimulatedCrash() }
+        headCount += 1
         return objects[key].map { ObjectInfo(size: $0.size, etag: $0.etag, metadata: $0.metadata) }
     }
 
@@ -93,6 +98,12 @@ actor FakeObjectStore: ObjectStore {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         try await onState(.state(.object(["upload_id": .string("up-\(key)"), "parts": .number(1)])))
         try await onState(.committing)
+        if objects[key] != nil {
+            // `If-None-Match: *`: the store refuses to replace an object (the real uploader's 412).
+            refusedUploads += 1
+            throw IngestError(code: .s3OutcomeUnknown, message: "s3://\(bucket)/\(key): the key already holds an object",
+                              retryable: true)
+        }
         if let delay = lateLanding {
             lateLanding = nil
             landings.append((.now + delay, key, data, metadata))
