@@ -6,7 +6,7 @@ import Testing
 
 /// The group-commit front both journal sinks share, with the test playing the writer: it claims, takes and
 /// finishes each batch itself, so every step between an append and its answer can be observed.
-@Suite(.timeLimit(.minutes(1))) struct GroupCommitTests {
+@Suite(.timeLimit(.minutes(10))) struct GroupCommitTests {
     static func entry(_ id: String) -> JournalEntry { JournalEntry(item: id, stage: .assets, event: .done) }
 
     static func front(nextSeq: UInt64 = 1, batchLimit: Int = 100, minimumInterval: Duration = .zero)
