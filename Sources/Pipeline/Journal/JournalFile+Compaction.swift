@@ -4,7 +4,7 @@ import IngestCore
 // Compaction: the journal rewritten as one summary record per item (docs/pipeline.md, Compaction).
 extension JournalFile {
     /// Number of records appended through this handle.
-    public var appendedCount: Int { core.withLock { $0.appended } }
+    public var appendedCount: Int { commit.appended }
 
     /// Whether a journal that replays to `state` is worth compacting: many more records than
     /// the one summary per item that compaction would leave.
@@ -55,7 +55,7 @@ extension JournalFile {
             Self.syncDirectory(of: path)
             Foundation.close(core.fd)
             core.fd = fd
-            core.nextSeq = seq + 1
+            commit.restartNumbering(at: seq + 1)
         }
     }
 }

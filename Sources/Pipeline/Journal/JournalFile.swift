@@ -4,9 +4,9 @@ import IngestCore
 /// The checkpoint journal on disk: append-only JSON lines with group commit, an exclusive lock,
 /// torn-tail repair and compaction. The format is described in `docs/pipeline.md`.
 ///
-/// Appends are queued in memory and written by one writer thread. A batch is written and
-/// `fsync`ed as soon as a durable append waits, or after `flushInterval`, or when `batchLimit`
-/// records are queued. `append(_:durable: true)` returns only once its record is on disk.
+/// Appends are queued in memory by the group-commit front (`GroupCommit`) and written by one
+/// writer thread. A batch is written and `fsync`ed as soon as a durable append waits, or after
+/// `flushInterval`, or when `batchLimit` records are queued. `append(_:durable: true)` returns only once its record is on disk.
 public final class JournalFile: Sendable {
     /// Tuning for group commit.
     public struct Options: Sendable {
@@ -20,23 +20,16 @@ public final class JournalFile: Sendable {
     public let path: String
     // Internal rather than private: the writer (`JournalFile+Writer.swift`) and compaction
     // (`JournalFile+Compaction.swift`) extensions use them.
-    let lockFD: Int32
     let core: Locked<Core>
+    /// Numbers, queues and answers the appends; the writer thread writes its batches.
+    let commit: GroupCommit
     let wakeup = Wakeup()
     let options: Options
 
+    /// The open descriptors (-1 once released).
     struct Core {
         var fd: Int32
-        var nextSeq: UInt64
-        var pending: [UInt8] = []
-        var pendingCount = 0
-        var waiters: [CheckedContinuation<Void, any Error>] = []
-        var firstPendingAt: ContinuousClock.Instant?
-        var closing = false
-        var closed = false
-        var failure: IngestError?
-        var writerBusy = false
-        var appended = 0
+        var lockFD: Int32
     }
 
     /// What `open` found.
@@ -48,9 +41,12 @@ public final class JournalFile: Sendable {
 
     private init(path: String, lockFD: Int32, fd: Int32, nextSeq: UInt64, options: Options) {
         self.path = path
-        self.lockFD = lockFD
         self.options = options
-        core = Locked(Core(fd: fd, nextSeq: nextSeq))
+        core = Locked(Core(fd: fd, lockFD: lockFD))
+        commit = GroupCommit(location: path, nextSeq: nextSeq,
+                             policy: .init(flushInterval: options.flushInterval, batchLimit: options.batchLimit),
+                             clock: ContinuousLeaseClock())
+        commit.connect { [wakeup] in wakeup.kick() }
         let thread = Thread { [self] in writerLoop() }
         thread.name = "journal-writer"
         thread.start()

@@ -32,10 +32,8 @@ extension S3Journal {
                 throw error
             }
         }
-        core.withLock { core in
-            // Later records are numbered after the snapshot's, as after the file's compaction.
-            if core.pendingCount == 0 { core.nextSeq = max(core.nextSeq, seq + 1) }
-        }
+        // Later records are numbered after the snapshot's, as after the file's compaction.
+        commit.raiseNumbering(to: seq + 1)
         try checkLeaseDeadline()
         guard core.withLock({ $0.mayDelete }) else { return }
         let redundant = try await store.list(prefix: layout.directory).filter { key in

@@ -92,8 +92,8 @@ extension S3Journal {
     /// Renews the lease once: `If-Match` on the ETag of our last write. A 412 that is not our own write
     /// means another task took the lease: the journal is fenced.
     func renewLease() async throws {
-        let held: LeaseHold? = core.withLock { $0.failure == nil && !$0.closing ? $0.lease : nil }
-        guard let held else { return }
+        guard commit.isOpen else { return }
+        let held = core.withLock { $0.lease }
         let body = S3JournalLease.encode(owner: options.owner, generation: held.generation + 1, ttl: options.leaseTTL,
                                          released: false)
         let sentAt = options.clock.now()
@@ -144,7 +144,7 @@ extension S3Journal {
                     // ETag), so an owner that was only starved of CPU (a loaded machine) may go on; anything
                     // else, or a renewal refused, gives the shard up.
                     if (try? await journal.renewLease()) != nil,
-                       journal.core.withLock({ $0.lease.sentAt > sentAt && $0.failure == nil }) {
+                       journal.core.withLock({ $0.lease.sentAt > sentAt }), journal.commit.failure == nil {
                         continue
                     }
                     journal.fence(journal.fencedError(

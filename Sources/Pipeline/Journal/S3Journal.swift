@@ -4,7 +4,7 @@ import IngestCore
 /// The checkpoint journal as a log of objects in S3, fenced so two tasks on one shard never both act
 /// (docs/checkpoint-s3.md). The records are the file journal's JSON lines (`JournalCodec`).
 ///
-/// Group commit: appends queue in memory; one segment PUT is in flight at a time. A durable append is
+/// Group commit (`GroupCommit`): appends queue in memory; one segment PUT is in flight at a time. A durable append is
 /// sent at once (no sooner than `minimumPutInterval` after the previous PUT), and durable appends that arrive
 /// while a PUT is in flight share the next segment; other records go within `flushInterval`. A segment
 /// answered 200 makes every record in it and before it durable. A 412 on a segment means another task took
@@ -64,28 +64,24 @@ public final class S3Journal: JournalSink {
     public let store: any JournalObjectStore
     public let options: Options
     let core: Locked<Core>
+    /// Numbers, queues and answers the appends; `schedule` and `flush` write its batches as segments.
+    let commit: GroupCommit
     let tasks = Locked<[Task<Void, Never>]>([])
 
     struct Core {
+        /// The front, for `nextSeq` (read it without holding the front's lock elsewhere).
+        let commit: GroupCommit
         var nextSegment: UInt64
-        var nextSeq: UInt64
-        var pending: [UInt8] = []
-        var pendingCount = 0
-        var waiters: [CheckedContinuation<Void, any Error>] = []
-        var firstPendingAt: Duration?
-        var putInFlight = false
-        var lastPutAt: Duration?
         var timerAt: Duration?
-        var closing = false
-        var closed = false
-        var failure: IngestError?
         var lease: LeaseHold
         /// Whether old segments may be deleted: only once no previous owner can still be acting.
         var mayDelete = false
         var fenceReported = false
-        var appended = 0
         var segmentsWritten = 0
         var bytesWritten = 0
+
+        /// The `seq` the next record gets.
+        var nextSeq: UInt64 { commit.nextSeq }
     }
 
     /// This journal's hold on the lease.
@@ -101,95 +97,54 @@ public final class S3Journal: JournalSink {
         self.layout = layout
         self.store = store
         self.options = options
-        core = Locked(Core(nextSegment: nextSegment, nextSeq: nextSeq, lease: lease))
+        commit = GroupCommit(location: layout.location, nextSeq: nextSeq,
+                             policy: .init(flushInterval: options.flushInterval, batchLimit: options.batchLimit,
+                                           batchBytes: options.batchBytes, minimumInterval: options.minimumPutInterval),
+                             clock: options.clock)
+        core = Locked(Core(commit: commit, nextSegment: nextSegment, lease: lease))
+        commit.connect { [weak self] in self?.schedule() }
     }
 
     public var location: String { layout.location }
 
     /// Counters for tests and the simulation: records appended, segments and bytes written.
     public var counters: (appended: Int, segments: Int, bytes: Int) {
-        core.withLock { ($0.appended, $0.segmentsWritten, $0.bytesWritten) }
+        let (segments, bytes) = core.withLock { ($0.segmentsWritten, $0.bytesWritten) }
+        return (commit.appended, segments, bytes)
     }
 
     // MARK: Appending
 
     @discardableResult
     public func append(_ entry: JournalEntry, durable: Bool) async throws -> UInt64 {
-        if !durable { return try enqueue(entry, waiter: nil) }
-        var seq: UInt64 = 0
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            do { seq = try enqueue(entry, waiter: continuation) } catch { continuation.resume(throwing: error) }
-        }
-        return seq
+        try await commit.append(entry, durable: durable)
     }
 
     @discardableResult
-    public func appendLater(_ entry: JournalEntry) throws -> UInt64 { try enqueue(entry, waiter: nil) }
+    public func appendLater(_ entry: JournalEntry) throws -> UInt64 { try commit.appendLater(entry) }
 
-    public func sync() async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let outcome: Result<Void, IngestError>? = core.withLock { core in
-                if let failure = core.failure { return .failure(failure) }
-                if core.pendingCount == 0 && !core.putInFlight { return .success(()) }
-                core.waiters.append(continuation)
-                return nil
-            }
-            if let outcome { continuation.resume(with: outcome) } else { schedule() }
-        }
-    }
-
-    private func enqueue(_ entry: JournalEntry, waiter: CheckedContinuation<Void, any Error>?) throws -> UInt64 {
-        var entry = entry
-        if entry.at.isEmpty { entry.at = Timestamp.now() }
-        let now = options.clock.now()
-        let seq: UInt64 = try core.withLock { core in
-            if let failure = core.failure { throw failure }
-            guard !core.closing else {
-                throw IngestError(code: .checkpointClosed, message: "the checkpoint \(layout.location) is already closed")
-            }
-            entry.seq = core.nextSeq
-            core.nextSeq += 1
-            core.pending.append(contentsOf: JournalCodec.encode(.entry(entry)))
-            core.pendingCount += 1
-            core.appended += 1
-            if core.firstPendingAt == nil { core.firstPendingAt = now }
-            if let waiter { core.waiters.append(waiter) }
-            return entry.seq
-        }
-        schedule()
-        return seq
-    }
+    public func sync() async throws { try await commit.sync() }
 
     // MARK: Group commit
 
     /// Starts a segment PUT when one is due and none is in flight, or arms a timer for when one will be.
     func schedule() {
-        let now = options.clock.now()
-        enum Next { case nothing, flush, timer(Duration) }
-        let next: Next = core.withLock { core in
-            guard core.failure == nil, !core.closed, !core.putInFlight, core.pendingCount > 0 || !core.waiters.isEmpty
-            else { return .nothing }
-            let urgent = !core.waiters.isEmpty || core.closing || core.pendingCount >= options.batchLimit
-                || core.pending.count >= options.batchBytes
-            var due = urgent ? now : (core.firstPendingAt ?? now) + options.flushInterval
-            if let last = core.lastPutAt { due = max(due, last + options.minimumPutInterval) }
-            if due <= now {
-                core.putInFlight = true
-                return .flush
+        switch commit.claim() {
+        case .idle, .stop:
+            return
+        case .write:
+            Task { await self.flush() }
+        case .notYet(let due, let now):
+            let arm: Bool = core.withLock { core in
+                if let armed = core.timerAt, armed <= due { return false }
+                core.timerAt = due
+                return true
             }
-            if let armed = core.timerAt, armed <= due { return .nothing }
-            core.timerAt = due
-            return .timer(due - now)
-        }
-        switch next {
-        case .nothing: return
-        case .flush: Task { await self.flush() }
-        case .timer(let delay):
-            let armed = now + delay
+            guard arm else { return }
             Task {
-                try? await self.options.clock.sleep(for: delay)
+                try? await self.options.clock.sleep(for: due - now)
                 // This timer is spent (even if it woke a little early: `schedule` arms another for the rest).
-                self.core.withLock { if $0.timerAt == armed { $0.timerAt = nil } }
+                self.core.withLock { if $0.timerAt == due { $0.timerAt = nil } }
                 self.schedule()
             }
         }
@@ -197,42 +152,23 @@ public final class S3Journal: JournalSink {
 
     /// Writes everything queued as the next segment and answers its waiters.
     private func flush() async {
-        let now = options.clock.now()
-        let (bytes, count, waiters, number): ([UInt8], Int, [CheckedContinuation<Void, any Error>], UInt64) = core.withLock { core in
-            let batch = (core.pending, core.pendingCount, core.waiters, core.nextSegment)
-            core.pending = []
-            core.pendingCount = 0
-            core.waiters = []
-            core.firstPendingAt = nil
-            core.lastPutAt = now
-            return batch
-        }
+        let batch = commit.takeBatch()
+        let number = core.withLock { $0.nextSegment }
         var failure: IngestError?
-        if count > 0 {
+        if batch.count > 0 {
             do {
-                try await writeSegment(number, bytes)
+                try await writeSegment(number, batch.bytes)
+                // Before the waiters are answered: a `sync` that returns sees the segment counted.
+                core.withLock { core in
+                    core.nextSegment = number + 1
+                    core.segmentsWritten += 1
+                    core.bytesWritten += batch.bytes.count
+                }
             } catch {
                 failure = IngestError.from(error)
             }
         }
-        let extra: [CheckedContinuation<Void, any Error>] = core.withLock { core in
-            core.putInFlight = false
-            if let failure, core.failure == nil { core.failure = failure }
-            if core.failure == nil && count > 0 {
-                core.nextSegment = number + 1
-                core.segmentsWritten += 1
-                core.bytesWritten += bytes.count
-            }
-            // A failed journal answers every waiter now; `sync` calls that waited for this PUT with nothing
-            // else queued are answered with it.
-            guard core.failure != nil || core.pendingCount == 0 else { return [] }
-            defer { core.waiters = [] }
-            return core.waiters
-        }
-        let outcome = core.withLock { $0.failure }
-        for waiter in waiters + extra {
-            if let outcome { waiter.resume(throwing: outcome) } else { waiter.resume() }
-        }
+        commit.finish(batch, failure: failure)
         if let failure, failure.code == .checkpointFenced { fence(failure) }
         schedule()
     }
@@ -284,17 +220,12 @@ public final class S3Journal: JournalSink {
 
     /// Fails the journal for good with `error`, answers every waiter and tells the run to stop its effects.
     func fence(_ error: IngestError) {
-        let (waiters, first): ([CheckedContinuation<Void, any Error>], Bool) = core.withLock { core in
-            if core.failure == nil { core.failure = error }
-            // A batch in flight is answered by its PUT's completion; everything queued fails now.
-            let waiters = core.putInFlight ? [] : core.waiters
-            if !core.putInFlight { core.waiters = [] }
-            core.pending = []
-            core.pendingCount = 0
+        // A batch in flight is answered by its PUT's completion; everything queued fails now.
+        commit.fail(error)
+        let first: Bool = core.withLock { core in
             defer { core.fenceReported = true }
-            return (waiters, !core.fenceReported)
+            return !core.fenceReported
         }
-        for waiter in waiters { waiter.resume(throwing: error) }
         stopBackgroundTasks()
         if first { options.onFenced?(error) }
     }
@@ -311,23 +242,13 @@ public final class S3Journal: JournalSink {
 
     /// Writes everything queued, stops renewing and releases the lease (so a successor need not wait).
     public func close() async throws {
-        let alreadyClosing = core.withLock { core -> Bool in
-            defer { core.closing = true }
-            return core.closing
-        }
-        if alreadyClosing {
-            if let failure = core.withLock({ $0.failure }), failure.code != .checkpointClosed { throw failure }
+        let (began, failure) = await commit.close(drained: stopBackgroundTasks)
+        guard began else {
+            if let failure, failure.code != .checkpointClosed { throw failure }
             return
         }
-        var failure: IngestError?
-        do { try await sync() } catch { failure = IngestError.from(error) }
-        stopBackgroundTasks()
-        let held: LeaseHold? = core.withLock { core in
-            core.closed = true
-            if failure == nil { failure = core.failure }
-            return failure == nil ? core.lease : nil
-        }
-        if let held {
+        if failure == nil {
+            let held = core.withLock { $0.lease }
             // Released only after every record is durable and every effect finished: a successor starts at once.
             _ = try? await store.put(layout.leaseKey, S3JournalLease.encode(owner: options.owner, generation: held.generation + 1,
                                                                               ttl: options.leaseTTL, released: true),
@@ -338,17 +259,6 @@ public final class S3Journal: JournalSink {
 
     /// Simulates a crash (tests): records not yet written are lost; the lease is not released.
     public func abandon() {
-        let waiters: [CheckedContinuation<Void, any Error>] = core.withLock { core in
-            let crash = IngestError(code: .checkpointClosed, message: "simulated crash")
-            if core.failure == nil { core.failure = crash }
-            core.closing = true
-            core.closed = true
-            core.pending = []
-            core.pendingCount = 0
-            defer { core.waiters = [] }
-            return core.waiters
-        }
-        stopBackgroundTasks()
-        for waiter in waiters { waiter.resume(throwing: IngestError(code: .checkpointClosed, message: "simulated crash")) }
+        commit.abandon(release: stopBackgroundTasks)
     }
 }
