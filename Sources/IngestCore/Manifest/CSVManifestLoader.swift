@@ -10,11 +10,22 @@ enum CSVManifestLoader {
         case subtitle(language: String, key: String)
         case field(name: String, key: String)
         case ignored
+
+        /// The `fieldLocations` key of the column's cells.
+        var locationKey: String? {
+            switch self {
+            case .base(let name): return name
+            case .subtitle(_, let key), .field(_, let key): return key
+            case .ignored: return nil
+            }
+        }
     }
 
     static func load(bytes: ArraySlice<UInt8>, path: String, paths: ManifestPaths) -> ManifestLoadResult {
         var diagnostics: [Diagnostic] = []
         var columns: [Column] = []
+        // Every row's field locations share one table of the columns' keys.
+        var locationKeys = FieldLocations()
         var header: [CSVCell] = []
         var assets: [ManifestAsset] = []
         // One row per line (fewer when cells span lines): reserved up front, the item array never
@@ -35,6 +46,7 @@ enum CSVManifestLoader {
                     sawHeader = true
                     header = cells
                     columns = classify(cells, path: path, diagnostics: &diagnostics, ok: &columnsOK)
+                    locationKeys = FieldLocations(keys: columns.compactMap(\.locationKey))
                     return
                 }
                 guard columnsOK else { return }
@@ -46,7 +58,8 @@ enum CSVManifestLoader {
                         at: SourceLocation(file: path, line: line, column: 1)))
                     return
                 }
-                if let asset = row(cells, line: line, columns: columns, path: path, paths: paths, diagnostics: &diagnostics) {
+                if let asset = row(cells, line: line, columns: columns, locationKeys: locationKeys, path: path,
+                                    paths: paths, diagnostics: &diagnostics) {
                     assets.append(asset)
                 }
             }
@@ -144,11 +157,11 @@ enum CSVManifestLoader {
         return columns
     }
 
-    private static func row(_ cells: [CSVCell], line: Int, columns: [Column], path: String, paths: ManifestPaths,
-                            diagnostics: inout [Diagnostic]) -> ManifestAsset? {
+    private static func row(_ cells: [CSVCell], line: Int, columns: [Column], locationKeys: FieldLocations, path: String,
+                            paths: ManifestPaths, diagnostics: inout [Diagnostic]) -> ManifestAsset? {
         let rowLocation = SourceLocation(file: path, line: line, column: 1)
         var asset = ManifestAsset(id: "", video: "", videoPath: "", location: rowLocation)
-        var locations = FieldLocations()
+        var locations = FieldLocations(sharingKeysOf: locationKeys)
         var id: String?
         var modeText: String?
         for (index, column) in columns.enumerated() {
@@ -201,6 +214,7 @@ enum CSVManifestLoader {
         guard let id, !asset.video.isEmpty else { return nil }
         asset.id = id
         asset.videoPathStorage = .folder(paths.absoluteFolder)
+        locations.shrinkToFit()
         asset.fieldLocations = locations
         return asset
     }

@@ -52,6 +52,9 @@ struct YAMLManifestWalker {
     let path: String
     let paths: ManifestPaths
     var diagnostics: [Diagnostic] = []
+    /// The field-location key names every new item starts with (`FieldLocations(sharingKeysOf:)`):
+    /// the keys seen so far, so items share one table of them.
+    var locationKeys = FieldLocations()
 
     init(path: String, paths: ManifestPaths) {
         self.path = path

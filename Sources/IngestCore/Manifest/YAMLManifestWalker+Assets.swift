@@ -13,7 +13,7 @@ extension YAMLManifestWalker {
         let item = id
         var asset = ManifestAsset(id: id ?? "", video: "", videoPath: "", location: itemLocation)
         var sawVideo = false, subtitleNodes: YAMLNode?
-        var locations = FieldLocations()
+        var locations = FieldLocations(sharingKeysOf: locationKeys)
         for (keyNode, value) in mapping.pairs {
             guard let key = keyName(keyNode, context: item.map { "asset `\(DiagnosticText.escaped($0))`" }) else { continue }
             let valueLocation = location(value)
@@ -80,6 +80,9 @@ extension YAMLManifestWalker {
         if let subtitleNodes {
             asset.subtitles = walkSubtitles(subtitleNodes, item: item, locations: &locations)
         }
+        locations.shrinkToFit()
+        // The next items share this item's key names, unless a manifest with ever new keys grew the table.
+        if locations.keyTableCount <= 64 { locationKeys = FieldLocations(sharingKeysOf: locations) }
         asset.fieldLocations = locations
         guard id != nil, sawVideo, !asset.video.isEmpty else { return nil }
         return asset

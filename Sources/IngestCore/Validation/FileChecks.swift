@@ -19,8 +19,11 @@ public enum FileChecks {
     static func check(_ manifest: Manifest, paths: ManifestPaths, probeWidth: Int = defaultProbeWidth,
                       into diagnostics: inout [Diagnostic]) {
         let folder = paths.absoluteFolder
-        var plan = ProbePlan(folder: folder, capacity: manifest.assets.count)
+        let subtitleCount = manifest.assets.reduce(0) { $0 + $1.subtitles.count }
+        var plan = ProbePlan(folder: folder, videos: manifest.assets.count, subtitles: subtitleCount)
         for asset in manifest.assets { plan.add(asset) }
+        // The lookup tables only serve building the plan: freed before the outcomes are allocated.
+        plan.dropIndexes()
         let jobs = plan.jobs
         let outcomes = Outcomes(count: jobs.count)
         DedicatedThread.forEach(count: jobs.count, width: probeWidth, name: "probe") { index in
@@ -49,10 +52,14 @@ public enum FileChecks {
         private var videos: [String: Int32] = [:]
         private var subtitles: [String: Int32] = [:]
 
-        init(folder: String, capacity: Int) {
+        /// A plan for `videos` video and `subtitles` subtitle uses, reserved up front: no table or
+        /// list is copied while it grows (which would hold the old and the new one at once).
+        init(folder: String, videos videoUses: Int, subtitles subtitleUses: Int) {
             self.folder = folder
-            videos.reserveCapacity(capacity)
-            uses.reserveCapacity(capacity * 2)
+            videos.reserveCapacity(videoUses)
+            subtitles.reserveCapacity(subtitleUses)
+            uses.reserveCapacity(videoUses + subtitleUses)
+            jobs.reserveCapacity(videoUses + subtitleUses)
         }
 
         mutating func add(_ asset: ManifestAsset) {
@@ -60,6 +67,13 @@ public enum FileChecks {
             for subtitle in asset.subtitles {
                 uses.append(job(subtitle.pathStorage.identity(subtitle.file, folder: folder), .subtitle))
             }
+        }
+
+        /// Frees the tables that find a file's job while the plan is built (two hash tables of every
+        /// distinct path); `add` must not be called afterwards.
+        mutating func dropIndexes() {
+            videos = [:]
+            subtitles = [:]
         }
 
         private mutating func job(_ key: String, _ kind: Job.Kind) -> Int32 {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Offline validation: load, structural and item rules, cross-item rules, then file checks.
 public enum ManifestValidator {
     /// Validates the manifest at `path`; `checkFiles: false` skips every file-system check.
@@ -23,19 +21,11 @@ public enum ManifestValidator {
                          checkFiles: Bool, probeWidth: Int = FileChecks.defaultProbeWidth) -> ValidationResult {
         var diagnostics = loaded.diagnostics
         if let manifest = loaded.manifest {
-            if checkFiles {
-                // The pure rules run on a GCD worker while this thread does the file checks.
-                let ruleResults = RuleResults()
-                let group = DispatchGroup()
-                DispatchQueue.global().async(group: group) { ruleResults.set(rules(manifest)) }
-                var fileDiagnostics: [Diagnostic] = []
-                FileChecks.check(manifest, paths: paths, probeWidth: probeWidth, into: &fileDiagnostics)
-                group.wait()
-                diagnostics += ruleResults.get()
-                diagnostics += fileDiagnostics
-            } else {
-                diagnostics += rules(manifest)
-            }
+            // On the caller's thread (a dedicated one: validation blocks on file reads), the rules first,
+            // then the file checks: no GCD worker to block on, and the rules' indexes (four hash tables
+            // of every item) are freed before the probe plan is built, so the two never add up.
+            diagnostics += rules(manifest)
+            if checkFiles { FileChecks.check(manifest, paths: paths, probeWidth: probeWidth, into: &diagnostics) }
         }
         return ValidationResult(manifest: loaded.manifest, diagnostics: sorted(diagnostics, manifestPath: path))
     }
@@ -61,24 +51,5 @@ public enum ManifestValidator {
             if a.location.column != b.location.column { return a.location.column < b.location.column }
             return a.rule < b.rule
         }
-    }
-}
-
-/// The rule diagnostics handed from the worker that computed them.
-/// `@unchecked Sendable`: every access holds `lock`.
-private final class RuleResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var diagnostics: [Diagnostic] = []
-
-    func set(_ value: [Diagnostic]) {
-        lock.lock()
-        diagnostics = value
-        lock.unlock()
-    }
-
-    func get() -> [Diagnostic] {
-        lock.lock()
-        defer { lock.unlock() }
-        return diagnostics
     }
 }
