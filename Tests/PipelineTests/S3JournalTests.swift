@@ -10,7 +10,11 @@ import Testing
     let header = S3JournalFencingTests.header
     let layout = S3JournalFencingTests.layout
 
-    func options(_ owner: String = "owner", ttl: Duration = .seconds(30)) -> S3Journal.Options {
+    /// Options for `owner`. Tests that are not about the lease get a 10-minute TTL: a 30 s one (give-up at 24 s)
+    /// fenced `replayStarts…` and `concurrentDurableAppends…` in whole suites where other tests kept the cooperative
+    /// pool's two threads busy that long (the owner then gives up by the rule, and the test fails on an unrelated
+    /// point). The lease tests below set their own TTLs.
+    func options(_ owner: String = "owner", ttl: Duration = .seconds(600)) -> S3Journal.Options {
         var options = S3Journal.Options()
         options.owner = owner
         options.leaseTTL = ttl
