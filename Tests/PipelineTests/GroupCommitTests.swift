@@ -39,6 +39,23 @@ import Testing
         return !flag.withLock { $0 }
     }
 
+    @Test func theWakeHandlerIsCalledAtTheSameStackDepthAfterManyWakes() async throws {
+        // Reading a closure out of a generic lock's `inout` value wrapped it in two more reabstraction thunks at
+        // every wake: after the S3 simulation's ~64k wakes the handler sat under ~130k thunks, each call walked
+        // them all, and releasing the front overflowed the stack (SIGSEGV).
+        let (front, _) = Self.front(batchLimit: 1_000_000)
+        let depths = Locked<[Int]>([])
+        front.connect { depths.withLock { $0.append(Thread.callStackReturnAddresses.count) } }
+        for index in 0..<2_000 {
+            _ = try front.appendLater(Self.entry("w\(index)"))  // the first record of a batch wakes the writer
+            guard case .notYet = front.claim() else { Issue.record("a lazy record was due at once"); return }
+            _ = front.takeBatch()
+        }
+        let seen = depths.withLock { $0 }
+        #expect(seen.count == 2_000)
+        #expect(seen.last == seen.first, "the handler was called \(seen.first ?? 0) frames deep at first, \(seen.last ?? 0) at the end")
+    }
+
     @Test func recordsAreNumberedInAppendOrderAndTheBatchHoldsThemInThatOrder() async throws {
         let (front, clock) = Self.front(nextSeq: 41)
         let seqs = try ["a", "b", "c"].map { try front.appendLater(Self.entry($0)) }

@@ -66,7 +66,14 @@ final class GroupCommit: Sendable {
     let policy: Policy
     private let clock: any LeaseClock
     private let state: Locked<State>
-    private let wake = Locked<(@Sendable () -> Void)?>(nil)
+    /// Held in a class: a closure stored in a generic lock's value and read back through its `inout` gains two
+    /// reabstraction thunks per read, so the handler would sink under one more pair at every wake.
+    private let wake = Locked<WakeHandler?>(nil)
+
+    private final class WakeHandler: Sendable {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
 
     init(location: String, nextSeq: UInt64, policy: Policy, clock: any LeaseClock) {
         self.location = location
@@ -77,11 +84,12 @@ final class GroupCommit: Sendable {
 
     /// Sets what the front calls when a batch may have become due sooner (never called with the front's lock held).
     func connect(_ handler: @escaping @Sendable () -> Void) {
-        wake.withLock { $0 = handler }
+        let box = WakeHandler(handler)
+        wake.withLock { $0 = box }
     }
 
     private func wakeWriter() {
-        wake.withLock { $0 }?()
+        wake.withLock { $0 }?.run()
     }
 
     // MARK: Appending
