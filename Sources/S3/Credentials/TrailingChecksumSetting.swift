@@ -6,15 +6,16 @@ import IngestCore
 ///
 /// With the trailer the store checks each body before it keeps it, and each byte is read once. Without it,
 /// parts are still read once (hashed while sent, their ETag checked against that MD5), and single PUTs carry
-/// `Content-MD5` (a hashing pass first). Decoding `aws-chunked` costs the store CPU (SeaweedFS: ~1.4 CPU-s per
-/// GiB), which on AWS is not ours to pay and on a store beside the client is: so `auto` is on for AWS and off for
-/// a custom endpoint.
+/// an `x-amz-checksum-crc32c` header (a CRC pass first) and `Content-MD5` until the store has shown it checks
+/// the CRC (`StoreChecksums`). Decoding `aws-chunked` costs the store CPU (SeaweedFS: ~1.4 CPU-s per GiB),
+/// which on AWS is not ours to pay and on a store beside the client is: so `auto` is on for AWS and off for a
+/// custom endpoint. `off` sends no flexible checksum at all (single PUTs: `Content-MD5` alone).
 public enum TrailingChecksumSetting: String, Sendable, Hashable, CaseIterable {
     /// On for AWS S3 (no custom endpoint), off for a custom endpoint (SeaweedFS, MinIO, …).
     case auto
     /// Always (the store must accept `aws-chunked` trailers).
     case on
-    /// Never.
+    /// Never, nor a CRC-32C header (for a store that refuses `x-amz-checksum-*` headers).
     case off
 
     /// The environment variable (and config-file key) that sets it.

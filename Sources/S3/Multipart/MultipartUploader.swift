@@ -109,14 +109,25 @@ public struct MultipartUploader: Sendable {
                                                   progress: tracker.reporter(part: 1), sendLimiter: bandwidth)
                 md5 = try await Self.sentMD5(hasher, path: request.path, offset: 0, length: size, what: request.key)
             } else {
-                // No trailer: Content-MD5 (a hashing pass first). A single PUT's object is visible at once, and a
-                // watchfolder may take it within milliseconds: an ETag checked after it was kept is too late.
-                md5 = try await FileHasher.md5(path: request.path, offset: 0, length: size)
+                // No trailer: the store checks the bytes before it keeps them (a single PUT's object is visible at
+                // once, and a watchfolder may take it within milliseconds: an ETag checked after it was kept is too
+                // late), by the CRC-32C header once the store has shown it checks those, else by Content-MD5.
+                let crc32c = client.sendsChecksumHeaders
+                    ? try await FileHasher.crc32c(path: request.path, offset: 0, length: size) : nil
+                let byCRCAlone = crc32c != nil && client.checksums.verifiesCRC32CHeaders
+                let contentMD5 = byCRCAlone ? nil : try await FileHasher.md5(path: request.path, offset: 0, length: size)
                 etag = try await client.putObject(bucket: request.bucket, key: request.key,
-                                                  body: .file(path: request.path, offset: 0, length: size), contentMD5: md5,
+                                                  body: .file(path: request.path, offset: 0, length: size),
+                                                  contentMD5: contentMD5, checksumCRC32C: crc32c,
                                                   metadata: request.metadata, contentType: request.contentType,
                                                   ifNoneMatch: request.ifNoneMatch,
                                                   progress: tracker.reporter(part: 1), sendLimiter: bandwidth)
+                // Checked by its CRC-32C: the store's ETag is the MD5 of the bytes it checked.
+                if let known = contentMD5 ?? Self.md5(ofETag: etag) {
+                    md5 = known
+                } else {
+                    md5 = try await FileHasher.md5(path: request.path, offset: 0, length: size)
+                }
             }
         } catch {
             await budget.release(taken)
@@ -128,6 +139,12 @@ public struct MultipartUploader: Sendable {
         tracker.finish(part: 1, bytes: size)
         return UploadResult(bucket: request.bucket, key: request.key, bytes: size, etag: expected, partCount: 0,
                             partsSent: 1, resumed: false)
+    }
+
+    /// The MD5 a single-PUT ETag is (32 hex digits), or nil (an encrypting store's ETag is not an MD5).
+    static func md5(ofETag etag: String) -> [UInt8]? {
+        guard etag.utf8.count == 32, let bytes = Hex.decode(etag) else { return nil }
+        return bytes
     }
 
     /// The MD5 `hasher` made of a body that went out whole; throws when it saw another length. An `HTTPClient`

@@ -54,14 +54,19 @@ extension S3Client {
     /// without it. Sent again only when S3 proves it did not store it (`S3Repeatability.onlyIfNotProcessed`).
     /// With a `hasher` the body is hashed as it goes out, and sent `aws-chunked` with the hasher's trailing
     /// checksum when it has one (S3 verifies it before the object appears).
+    /// With `checksumCRC32C` the body's CRC-32C goes as `x-amz-checksum-crc32c`; an answer that echoes it teaches
+    /// `checksums` that the store checks it (`StoreChecksums`), one that echoes another value throws
+    /// `S3_ETAG_MISMATCH`.
     public func putObject(bucket: String, key: String, body: HTTPBody, contentMD5: [UInt8]? = nil,
-                          hasher: BodyHasher? = nil,
+                          checksumCRC32C: UInt32? = nil, hasher: BodyHasher? = nil,
                           metadata: [String: String] = [:], contentType: String? = nil, ifNoneMatch: Bool = false,
                           progress: HTTPProgress? = nil, maxSendBytesPerSecond: Int64? = nil,
                           sendLimiter: SendRateLimiter? = nil) async throws -> String {
         var headers = HTTPHeaders(S3Client.metadataHeaders(metadata))
         if let contentType { headers.add("Content-Type", contentType) }
         if let contentMD5 { headers.add("Content-MD5", Data(contentMD5).base64EncodedString()) }
+        let crc32c = checksumCRC32C.map(TrailingChecksum.base64(crc32c:))
+        if let crc32c { headers.add(TrailingChecksum.crc32c.headerName, crc32c) }
         let payload: SigV4Payload
         if case .bytes(let bytes) = body { payload = .bytes(bytes) } else { payload = .unsigned }
         var call = Call(operation: "PutObject", method: "PUT", bucket: bucket, key: key, headers: headers, body: body,
@@ -70,6 +75,10 @@ extension S3Client {
         call.repeatability = .onlyIfNotProcessed
         S3Client.hashWhileSending(&call, hasher: hasher)
         let response = try await sendConditional(call, ifNoneMatch: ifNoneMatch)
+        if let crc32c {
+            try checksums.learn(sent: crc32c, echoed: response.s3Header(TrailingChecksum.crc32c.headerName),
+                                what: "\(bucket)/\(key)")
+        }
         return MultipartETag.normalized(response.s3Header("ETag") ?? "")
     }
 

@@ -22,6 +22,8 @@ public struct S3Client: Sendable {
     let stats: S3RequestStats
     /// The signing clock's correction, shared by copies of this client.
     let skew: ClockSkew
+    /// What the store has shown of checksum headers, shared by copies of this client.
+    public let checksums: StoreChecksums
 
     public init(http: any HTTPClient, configuration: S3Configuration, credentials: any CredentialProvider,
                 retry: RetryExecutor = RetryExecutor(policy: .uploads, budget: RetryBudget()),
@@ -34,10 +36,15 @@ public struct S3Client: Sendable {
         self.signer = SigV4Signer(region: configuration.region)
         self.stats = S3RequestStats()
         self.skew = ClockSkew()
+        self.checksums = StoreChecksums()
     }
 
     /// Whether uploads send a trailing CRC-32C (`S3Configuration.sendsTrailingChecksums`).
     public var sendsTrailingChecksums: Bool { configuration.sendsTrailingChecksums }
+
+    /// Whether single PUTs without a trailer carry `x-amz-checksum-crc32c` (every setting but
+    /// `SKYLARK_S3_TRAILING_CHECKSUM=off`; see `StoreChecksums`).
+    public var sendsChecksumHeaders: Bool { configuration.trailingChecksum != .off && !sendsTrailingChecksums }
 
     /// Requests sent and retried so far by this client (and its copies).
     public var requestCounts: (sent: Int, retried: Int) { stats.snapshot }
