@@ -7,8 +7,10 @@ extension Transfer {
         let h = easy.raw
         let me = Unmanaged.passUnretained(self).toOpaque()
         var failed: (String, CURLcode)?
-        func check(_ what: String, _ code: CURLcode) {
-            if code != CURLE_OK && failed == nil { failed = (what, code) }
+        // The option's name is formatted only when it failed: `"\(option)"` reflects a C enum (a Mirror walk),
+        // and formatting it for each of ~25 options per request was ~6 % of a run's CPU.
+        func check(_ what: @autoclosure () -> String, _ code: CURLcode) {
+            if code != CURLE_OK && failed == nil { failed = (what(), code) }
         }
         func long(_ option: CURLoption, _ value: Int) { check("\(option)", ccurl_easy_setopt_long(h, option, value)) }
 

@@ -171,16 +171,11 @@ final class Transfer: @unchecked Sendable {
     /// Handles one header line of a response; a status line starts a new header set, so only the
     /// last response's headers (after 100-continue or redirects) remain.
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
-            responseHeaders.removeAll(keepingCapacity: true)
-            return
+        switch HeaderLine.parse(bytes) {
+        case .status: responseHeaders.removeAll(keepingCapacity: true)
+        case .field(let name, let value): responseHeaders.append((name, value))
+        case .other: break
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].trimmingCharacters(in: .whitespaces)
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { return }
-        responseHeaders.append((name, value))
     }
 
     /// Appends body bytes; false when the response exceeds the configured maximum.
