@@ -25,6 +25,8 @@ struct LoggingEndToEndTests {
                 let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
                 #expect(object?["ts"] is String && object?["level"] is String && object?["msg"] is String,
                         "not a log record: \(line)")
+                #expect((object?["ts"] as? String)?.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil,
+                        "ts is UTC with milliseconds: \(line)")
                 if let object { records.append(object) }
             }
             let retries = records.filter { ($0["level"] as? String) == "info" && $0["wait_ms"] != nil && $0["reason"] != nil }

@@ -105,8 +105,21 @@ enum LogLine {
         var parts = tm()
         gmtime_r(&time, &parts)
         let millis = Int((date.timeIntervalSince1970 - Double(time)) * 1000) % 1000
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+        // Digits by hand: `String(format:)` (a CVarArg list through NSString) was ~1 % of a run's CPU at -v.
+        var text = ""
+        text.reserveCapacity(24)
+        func digits(_ value: Int, _ width: Int, then separator: String) {
+            let plain = String(value)
+            text += String(repeating: "0", count: max(0, width - plain.count)) + plain + separator
+        }
+        digits(Int(parts.tm_year) + 1900, 4, then: "-")
+        digits(Int(parts.tm_mon) + 1, 2, then: "-")
+        digits(Int(parts.tm_mday), 2, then: "T")
+        digits(Int(parts.tm_hour), 2, then: ":")
+        digits(Int(parts.tm_min), 2, then: ":")
+        digits(Int(parts.tm_sec), 2, then: ".")
+        digits(millis, 3, then: "Z")
+        return text
     }
 
     /// A message on one line (a record never spans lines).
