@@ -1,4 +1,5 @@
 import Foundation
+import IngestCore
 
 /// The sandbox's live parts shared by every request handler (all immutable references to actors).
 final class SandboxCore: Sendable {
@@ -31,13 +32,13 @@ struct RequestLog: Sendable {
 
     func request(method: String, path: String, status: String, milliseconds: Double, note: String? = nil) {
         guard enabled else { return }
-        let line = "\(ISO8601DateFormatter().string(from: Date())) \(method) \(path) \(status) "
-            + String(format: "%.1fms", milliseconds) + (note.map { " \($0)" } ?? "") + "\n"
+        let line = "\(UTCTimestamp.string(Date())) \(method) \(path) \(status) \((milliseconds * 10).rounded() / 10)ms"
+            + (note.map { " \($0)" } ?? "") + "\n"
         FileHandle.standardError.write(Data(line.utf8))
     }
 
     func event(_ message: String) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\(ISO8601DateFormatter().string(from: Date())) \(message)\n".utf8))
+        FileHandle.standardError.write(Data("\(UTCTimestamp.string(Date())) \(message)\n".utf8))
     }
 }

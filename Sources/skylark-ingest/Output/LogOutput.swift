@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IngestCore
 import Logging
 import Synchronization
 
@@ -100,27 +101,7 @@ enum LogLine {
     }
 
     /// ISO-8601 UTC with milliseconds: `2026-12-05T09:41:07.215Z`.
-    static func timestamp(_ date: Date) -> String {
-        var time = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        let millis = Int((date.timeIntervalSince1970 - Double(time)) * 1000) % 1000
-        // Digits by hand: `String(format:)` (a CVarArg list through NSString) was ~1 % of a run's CPU at -v.
-        var text = ""
-        text.reserveCapacity(24)
-        func digits(_ value: Int, _ width: Int, then separator: String) {
-            let plain = String(value)
-            text += String(repeating: "0", count: max(0, width - plain.count)) + plain + separator
-        }
-        digits(Int(parts.tm_year) + 1900, 4, then: "-")
-        digits(Int(parts.tm_mon) + 1, 2, then: "-")
-        digits(Int(parts.tm_mday), 2, then: "T")
-        digits(Int(parts.tm_hour), 2, then: ":")
-        digits(Int(parts.tm_min), 2, then: ":")
-        digits(Int(parts.tm_sec), 2, then: ".")
-        digits(millis, 3, then: "Z")
-        return text
-    }
+    static func timestamp(_ date: Date) -> String { UTCTimestamp.string(date, milliseconds: true) }
 
     /// A message on one line (a record never spans lines).
     private static func oneLine(_ text: String) -> String {
