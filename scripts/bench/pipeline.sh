@@ -33,6 +33,9 @@ state = json.load(sys.stdin)
 print(sum(n for route, by in state.get("requests", {}).items() if "/cognito/" not in route for n in by.values()))'
 }
 per_item() { python3 -c "print(f'{($2 - $1) / $ASSETS:.2f}')"; }
+# CPU seconds (user + system) a server process has used so far: the servers share the client's two cores, so
+# each run also prints what the sandbox (API + watchfolder) and SeaweedFS spent during it.
+proc_cpu() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$(cat "$1")/stat"; }
 
 for LATENCY_MS in $LATENCIES; do
 work="$(mktemp -d "${TMPDIR:-/tmp}/skylark-bench-pipeline.XXXXXX")"
@@ -55,12 +58,17 @@ one_run() {
     local binary="$1" name="$2" label="$3"
     python3 scripts/make-catalogue.py "$work/$name" --assets "$ASSETS" --subtitles 2 --video-bytes 1048576 --prefix "$name" >/dev/null
     before=$(api_calls)
+    local sandbox0 weed0
+    sandbox0=$(proc_cpu "$work/sandbox/sandbox.pid"); weed0=$(proc_cpu "$work/sandbox/weed.pid")
     start=$(now)
     /usr/bin/time -f "%U %S" -o "$work/$name.cpu" "$binary" run "$work/$name/manifest.yaml" --no-progress ${INGEST_ARGS:-} \
         > "$work/$name.log" 2>&1 || { tail -20 "$work/$name.log"; exit 1; }
     t=$(elapsed "$start" "$(now)")
+    local servers
+    servers=$(python3 -c "print(f'sandbox {$(proc_cpu "$work/sandbox/sandbox.pid") - $sandbox0:.2f} s, SeaweedFS {$(proc_cpu "$work/sandbox/weed.pid") - $weed0:.2f} s')")
     calls=$(per_item "$before" "$(api_calls)")
-    echo "$label: ${t} s, CPU $(awk '{printf "%.2f", $1 + $2}' "$work/$name.cpu") s, $calls API calls per item, concurrency reached $(grep -o 'concurrency [0-9]* → [0-9]*' "$work/$name.log" | tail -1 | awk '{print $4}')"
+    echo "$label: ${t} s, CPU $(awk '{printf "%.2f", $1 + $2}' "$work/$name.cpu") s (servers meanwhile: $servers), $calls API calls per item, concurrency reached $(grep -o 'concurrency [0-9]* → [0-9]*' "$work/$name.log" | tail -1 | awk '{print $4}')"
+    sleep 2 # the watchfolder moves the last objects; the next run starts on settled servers
 }
 for run in $(seq 1 "$RUNS"); do
     if [ -n "${COMPARE_BIN:-}" ]; then
