@@ -216,10 +216,7 @@ struct ItemRun: Sendable {
         context.retry.executor.note("\(asset.id): \(stage.rawValue) has a write of an earlier run whose outcome is "
                                     + "unknown; reading it back in \(RetryExecutor.milliseconds(wait)) ms, once it has settled",
                                     metadata: ["item": asset.id, "stage": stage.rawValue])
-        while !stop.isRequested, ContinuousClock.now < earlierWritesSettled {
-            let step = min(.milliseconds(200), ContinuousClock.now.duration(to: earlierWritesSettled))
-            try? await Task.sleep(for: step)
-        }
+        await stop.sleep(until: earlierWritesSettled)
     }
 
     /// Runs `stage` once under its stage's bound, journals a failure and reports events.
