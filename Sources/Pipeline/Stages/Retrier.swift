@@ -59,7 +59,7 @@ public struct Retrier: Sendable {
                 // A server that asked for time (429/503 `Retry-After`) gets it before it is read from; a write
                 // whose answer was lost gets time to land.
                 let asked = min((error as? any RetryAfterProviding)?.retryAfter ?? .zero, executor.policy.maxRetryAfter)
-                let settle = failure.code.answerMayBeLost ? executor.policy.settle : .zero
+                let settle = failure.answerMayBeLost ? executor.policy.settle : .zero
                 if max(asked, settle) > .zero {
                     let wait = max(asked, settle)
                     var waitFields = fields
