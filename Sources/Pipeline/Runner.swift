@@ -95,9 +95,9 @@ public struct Runner: Sendable {
                 let runItem = ItemRun(asset: asset, context: context, options: options, stop: stop,
                                       semaphores: semaphores, journalFailure: journalFailure,
                                       earlierWritesSettled: earlierWritesSettled)
+                let settles = if case .perform(let stage, _) = first { runItem.awaitsEarlierWrites(stage) } else { false }
                 group.addTask { await runItem.run() }
-                if case .perform(let stage, _) = first, !context.checkpoint.item(asset.id)[stage].openIntents.isEmpty,
-                   ContinuousClock.now < earlierWritesSettled {
+                if settles {
                     settling.insert(asset.id)
                 } else {
                     inFlight += 1
@@ -187,7 +187,7 @@ struct ItemRun: Sendable {
                 // One stage at a time per item, in the machine's order: an item's video goes up only after its
                 // subtitles are attached (the watchfolder's processing of the video may read them). Items run
                 // side by side, so S3 and the API are still busy at once.
-                if attempted.insert(stage).inserted, !context.checkpoint.item(id)[stage].openIntents.isEmpty {
+                if attempted.insert(stage).inserted, awaitsEarlierWrites(stage) {
                     await awaitEarlierWrites(stage)
                 }
                 let result = await attempt(stage, assetCreatedThisRun: !assetBeforeRun && attempted.contains(.assets))
@@ -200,6 +200,13 @@ struct ItemRun: Sendable {
         }
     }
 
+    /// Whether `stage`, not yet attempted in this run, must first wait for an earlier run's write: it has an intent
+    /// that run left open (this run has not touched the stage, so every open intent is an earlier run's) and that
+    /// write has not settled yet.
+    func awaitsEarlierWrites(_ stage: Stage) -> Bool {
+        !context.checkpoint.item(asset.id)[stage].openIntents.isEmpty && ContinuousClock.now < earlierWritesSettled
+    }
+
     /// An intent an earlier run left open: its write may have been on its way when that run died, and a server
     /// can still commit it (a watchfolder then moves it within milliseconds). Reading it back before it has
     /// settled could miss it and send it twice, so the stage waits (once per run; a stop ends the wait).
@@ -209,10 +216,7 @@ struct ItemRun: Sendable {
         context.retry.executor.note("\(asset.id): \(stage.rawValue) has a write of an earlier run whose outcome is "
                                     + "unknown; reading it back in \(RetryExecutor.milliseconds(wait)) ms, once it has settled",
                                     metadata: ["item": asset.id, "stage": stage.rawValue])
-        while !stop.isRequested, ContinuousClock.now < earlierWritesSettled {
-            let step = min(.milliseconds(200), ContinuousClock.now.duration(to: earlierWritesSettled))
-            try? await Task.sleep(for: step)
-        }
+        await stop.sleep(until: earlierWritesSettled)
     }
 
     /// Runs `stage` once under its stage's bound, journals a failure and reports events.

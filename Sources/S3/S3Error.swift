@@ -38,6 +38,11 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible, Inges
         }
     }
 
+    /// Whether the write this error failed may still land: a gateway (a proxy or load balancer in front of S3)
+    /// answered 502/504 for a backend that may have the whole request and go on to store it. S3's own answers
+    /// (an error document, 500, 503 `SlowDown`) are given once it is done with the request.
+    public var answerMayBeLost: Bool { status == 502 || status == 504 }
+
     /// Whether this is an authentication or authorisation failure (the CLI maps these to exit 3).
     public var isAuthFailure: Bool {
         switch code {
@@ -64,7 +69,7 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible, Inges
     public var ingestError: IngestError {
         IngestError(code: stableCode, message: description,
                     hint: isAuthFailure ? "check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the profile) and the bucket policy" : nil,
-                    retryable: isRetryable)
+                    retryable: isRetryable, answerMayBeLost: answerMayBeLost)
     }
 
     /// Decodes an error answer (XML body when present, else from the status alone).

@@ -1,41 +1,45 @@
 import Foundation
 import HTTPEngine
+import IngestCore
 import IngestTestSupport
 import Testing
 
 /// Counts and fingerprints (FNV-1a) the body bytes the engine shows it; its trailer is the count.
-final class CountingObserver: HTTPBodyObserver, @unchecked Sendable {
-    private let lock = NSLock()
-    private var count: Int64 = 0
-    private var fnv: UInt64 = 0xcbf29ce484222325
-    private(set) var restarts = 0
+final class CountingObserver: HTTPBodyObserver, Sendable {
+    private struct State {
+        var count: Int64 = 0
+        var fnv: UInt64 = 0xcbf29ce484222325
+        var restarts = 0
+    }
+
+    private let state = Locked(State())
     let trailerWidth: Int
 
     init(trailerWidth: Int = 12) { self.trailerWidth = trailerWidth }
 
+    var restarts: Int { state.withLock { $0.restarts } }
+
     func restart() {
-        lock.lock(); defer { lock.unlock() }
-        count = 0
-        fnv = 0xcbf29ce484222325
-        restarts += 1
+        state.withLock { state in
+            state.count = 0
+            state.fnv = 0xcbf29ce484222325
+            state.restarts += 1
+        }
     }
 
     func observe(_ bytes: UnsafeRawBufferPointer) {
-        lock.lock(); defer { lock.unlock() }
-        for byte in bytes { fnv = (fnv ^ UInt64(byte)) &* 0x100000001b3 }
-        count += Int64(bytes.count)
+        state.withLock { state in
+            for byte in bytes { state.fnv = (state.fnv ^ UInt64(byte)) &* 0x100000001b3 }
+            state.count += Int64(bytes.count)
+        }
     }
 
     func trailerValue() -> String {
-        lock.lock(); defer { lock.unlock() }
-        let digits = String(count)
+        let digits = String(state.withLock { $0.count })
         return String(repeating: "0", count: max(0, trailerWidth - digits.count)) + digits
     }
 
-    var seen: (count: Int64, fnv: UInt64) {
-        lock.lock(); defer { lock.unlock() }
-        return (count, fnv)
-    }
+    var seen: (count: Int64, fnv: UInt64) { state.withLock { ($0.count, $0.fnv) } }
 
     static func fingerprint(_ bytes: some Sequence<UInt8>) -> UInt64 {
         bytes.reduce(UInt64(0xcbf29ce484222325)) { ($0 ^ UInt64($1)) &* 0x100000001b3 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPEngine
+import IngestCore
 import IngestTestSupport
 import Logging
 import Testing
@@ -363,22 +364,13 @@ func residentKilobytes() -> Int {
     }
 }
 
-/// Collects progress values reported from the engine thread. A lock guards `storage`.
-final class ProgressRecorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [Int64] = []
+/// Collects progress values reported from the engine thread.
+final class ProgressRecorder: Sendable {
+    private let storage = Locked<[Int64]>([])
 
-    func record(_ value: Int64) {
-        lock.lock()
-        storage.append(value)
-        lock.unlock()
-    }
+    func record(_ value: Int64) { storage.withLock { $0.append(value) } }
 
-    var values: [Int64] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
+    var values: [Int64] { storage.withLock { $0 } }
 }
 
 /// Issue 10 point 7: libcurl must not squash `.`/`..` segments, or `bucket/a/../b` reaches another key

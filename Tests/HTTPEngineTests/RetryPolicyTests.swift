@@ -126,39 +126,21 @@ import Testing
     }
 }
 
-/// Records sleeps instead of waiting. A lock guards `storage`.
-final class SleepRecorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [Duration] = []
-    var sleeps: [Duration] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
+/// Records sleeps instead of waiting.
+final class SleepRecorder: Sendable {
+    private let storage = Locked<[Duration]>([])
+    var sleeps: [Duration] { storage.withLock { $0 } }
     func sleep(_ duration: Duration) async throws {
         try Task.checkCancellation()
-        record(duration)
-    }
-    private func record(_ duration: Duration) {
-        lock.withLock { storage.append(duration) }
+        storage.withLock { $0.append(duration) }
     }
 }
 
-/// Counts operation calls. A lock guards `value`.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
-    }
-    var count: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
+/// Counts operation calls.
+final class Counter: Sendable {
+    private let value = Locked(0)
+    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    var count: Int { value.withLock { $0 } }
 }
 
 @Suite struct RetryExecutorTests {

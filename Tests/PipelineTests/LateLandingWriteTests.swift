@@ -3,6 +3,7 @@ import HTTPEngine
 import IngestCore
 import IngestTestSupport
 @testable import Pipeline
+import S3
 import Testing
 
 /// A write whose answer was lost can still land: a store that had the whole request commits it after the
@@ -92,6 +93,59 @@ import Testing
         }, reconcile: { "found" })
         #expect(value == "found" && writes.value == 1)
         #expect(ContinuousClock.now - started < .seconds(60), "an answered failure waited for the settle")
+    }
+
+    /// A gateway in front of S3 answers 502/504 for a backend that may still store the write, with or without
+    /// an error document: the S3 error says so from its status, whatever code it reports.
+    @Test(arguments: [502, 504], [false, true])
+    func theRetrierReadsBackAnS3WriteAGatewayAnsweredOnlyAfterItSettled(status: Int, documented: Bool) async throws {
+        let body = documented ? Array("<Error><Code>ServiceUnavailable</Code><Message>upstream</Message></Error>".utf8) : []
+        let gateway = S3Error.from(HTTPResponse(status: status, body: body), operation: "PutObject watch/a.mp4")
+        let retrier = Retrier(attempts: 3, baseDelay: .milliseconds(1), settle: Self.settle)
+        let landsAt = Locked<ContinuousClock.Instant?>(nil)
+        let writes = LockedCounter()
+        let value = try await retrier.write({
+            writes.increment()
+            guard writes.value == 1 else { return "written again" }
+            landsAt.withLock { $0 = .now + Self.landing }
+            throw gateway
+        }, reconcile: { (landsAt.withLock { $0 }.map { ContinuousClock.now >= $0 } ?? false) ? "found" : nil })
+        #expect(value == "found", "\(gateway): the write was sent again before the first could land")
+        #expect(writes.value == 1)
+    }
+
+    /// S3 refused the upload with 412 to `If-None-Match: *`: the key already holds a stored object, so it is
+    /// read back at once (it is reported as `S3_OUTCOME_UNKNOWN`, as before, but as an answer, not a lost one).
+    @Test func anUploadS3RefusedBecauseTheKeyIsTakenIsReadBackWithoutWaitingTheSettle() async throws {
+        let directory = try TempDirectory(prefix: "refused")
+        defer { directory.remove() }
+        let video = try directory.write("a.mp4", String(repeating: "v", count: 1000))
+        let http = RefusingPuts()
+        let client = S3Client(http: http, configuration: S3Configuration(region: "us-east-1", endpoint: "http://127.0.0.1:9"),
+                              credentials: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKID", secretAccessKey: Secret("s"))),
+                              retry: RetryExecutor(policy: RetryPolicy(maxAttempts: 4, base: .milliseconds(1)), budget: RetryBudget()))
+        let uploader = MultipartUploader(client: client)
+        let request = UploadRequest(path: video, bucket: "watch", key: "a.mp4", ifNoneMatch: true)
+        let settle: Duration = .seconds(60)
+        let retrier = Retrier(attempts: 3, baseDelay: .milliseconds(1), settle: settle)
+        let started = ContinuousClock.now
+        let value = try await retrier.write({ try await uploader.upload(request).etag }, reconcile: { "found" })
+        #expect(value == "found")
+        #expect(http.puts == 1, "the refused upload was sent again")
+        #expect(ContinuousClock.now - started < settle / 2, "an upload S3 refused waited for the settle before its read-back")
+    }
+}
+
+/// Answers every PUT with S3's 412 to `If-None-Match: *` (the key already holds an object).
+private final class RefusingPuts: HTTPClient, Sendable {
+    private let count = Locked(0)
+    var puts: Int { count.withLock { $0 } }
+
+    func execute(_ request: HTTPRequest, progress: HTTPProgress?) async throws -> HTTPResponse {
+        guard request.method == "PUT" else { return HTTPResponse(status: 405) }
+        count.withLock { $0 += 1 }
+        return HTTPResponse(status: 412, body: Array(("<Error><Code>PreconditionFailed</Code><Message>At least one of the "
+            + "pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>").utf8))
     }
 }
 

@@ -12,11 +12,11 @@ import Testing
 struct LostCompleteAnswerTests {
     /// Sends every request; after a CompleteMultipartUpload that S3 answered, moves the object to
     /// `processed/` (a watchfolder reacting at once) and loses the answer (a connection reset).
-    final class LosingCompleteAnswers: HTTPClient, @unchecked Sendable {
+    final class LosingCompleteAnswers: HTTPClient, Sendable {
         let base: any HTTPClient
         let moveToProcessed: @Sendable (String) async throws -> Void
-        private let lock = NSLock()
-        private(set) var completes = 0
+        private let answered = Locked(0)
+        var completes: Int { answered.withLock { $0 } }
 
         init(base: any HTTPClient, moveToProcessed: @escaping @Sendable (String) async throws -> Void) {
             self.base = base
@@ -26,7 +26,7 @@ struct LostCompleteAnswerTests {
         func execute(_ request: HTTPRequest, progress: HTTPProgress?) async throws -> HTTPResponse {
             let response = try await base.execute(request, progress: progress)
             guard request.method == "POST", request.url.contains("uploadId="), response.status == 200 else { return response }
-            lock.withLock { completes += 1 }
+            answered.withLock { $0 += 1 }
             // Path-style: /BUCKET/KEY.
             let path = URL(string: request.url)?.path ?? ""
             try await moveToProcessed(String(path.dropFirst().drop { $0 != "/" }.dropFirst()))

@@ -32,11 +32,11 @@ import Testing
     enum Step: Sendable { case append(String), renew, compact }
 
     /// What one interleaving did, in the order it happened.
-    final class History: @unchecked Sendable {
-        private let lock = NSLock()
-        private(set) var events: [String] = []
-        func add(_ event: String) { lock.lock(); events.append(event); lock.unlock() }
-        func index(of event: String) -> Int? { lock.lock(); defer { lock.unlock() }; return events.firstIndex(of: event) }
+    final class History: Sendable {
+        private let recorded = Locked<[String]>([])
+        var events: [String] { recorded.withLock { $0 } }
+        func add(_ event: String) { recorded.withLock { $0.append(event) } }
+        func index(of event: String) -> Int? { recorded.withLock { $0.firstIndex(of: event) } }
     }
 
     struct Outcome {

@@ -33,12 +33,11 @@ actor NumberedSource: CredentialProvider {
     }
 }
 
-/// A settable clock. `@unchecked Sendable`: guarded by `lock`.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var time = Date(timeIntervalSince1970: 1_700_000_000)
-    func now() -> Date { lock.withLock { time } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { time += seconds } }
+/// A settable clock.
+final class TestClock: Sendable {
+    private let time = Locked(Date(timeIntervalSince1970: 1_700_000_000))
+    func now() -> Date { time.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { time.withLock { $0 += seconds } }
 }
 
 @Suite struct CredentialRefreshTests {

@@ -6,18 +6,16 @@ import Testing
 @testable import S3
 
 /// An `HTTPClient` that answers each request with a closure and records what was asked.
-final class RecordedHTTPClient: HTTPClient, @unchecked Sendable {
-    // `@unchecked Sendable`: `requests` is guarded by `lock`; `answer` is immutable.
-    private let lock = NSLock()
-    private var recorded: [HTTPRequest] = []
+final class RecordedHTTPClient: HTTPClient, Sendable {
+    private let recorded = Locked<[HTTPRequest]>([])
     private let answer: @Sendable (HTTPRequest) throws -> HTTPResponse
 
     init(_ answer: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) { self.answer = answer }
 
-    var requests: [HTTPRequest] { lock.withLock { recorded } }
+    var requests: [HTTPRequest] { recorded.withLock { $0 } }
 
     func execute(_ request: HTTPRequest, progress: HTTPProgress?) async throws -> HTTPResponse {
-        lock.withLock { recorded.append(request) }
+        recorded.withLock { $0.append(request) }
         return try answer(request)
     }
 

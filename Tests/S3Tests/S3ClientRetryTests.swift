@@ -5,20 +5,23 @@ import Testing
 @testable import S3
 
 /// An `HTTPClient` that answers from a script and records the requests.
-final class ScriptedHTTPClient: HTTPClient, @unchecked Sendable {
-    // `@unchecked Sendable`: `answers` and `requests` are guarded by `lock`.
-    private let lock = NSLock()
-    private var answers: [Result<HTTPResponse, TransportError>]
-    private(set) var requests: [HTTPRequest] = []
+final class ScriptedHTTPClient: HTTPClient, Sendable {
+    private struct State {
+        var answers: [Result<HTTPResponse, TransportError>]
+        var requests: [HTTPRequest] = []
+    }
 
-    init(_ answers: [Result<HTTPResponse, TransportError>]) { self.answers = answers }
+    private let state: Locked<State>
 
-    var requestCount: Int { lock.lock(); defer { lock.unlock() }; return requests.count }
+    init(_ answers: [Result<HTTPResponse, TransportError>]) { state = Locked(State(answers: answers)) }
+
+    var requests: [HTTPRequest] { state.withLock { $0.requests } }
+    var requestCount: Int { state.withLock { $0.requests.count } }
 
     func execute(_ request: HTTPRequest, progress: HTTPProgress?) async throws -> HTTPResponse {
-        let next: Result<HTTPResponse, TransportError> = lock.withLock {
-            requests.append(request)
-            return answers.isEmpty ? .success(HTTPResponse(status: 200)) : answers.removeFirst()
+        let next: Result<HTTPResponse, TransportError> = state.withLock { state in
+            state.requests.append(request)
+            return state.answers.isEmpty ? .success(HTTPResponse(status: 200)) : state.answers.removeFirst()
         }
         return try next.get()
     }

@@ -80,13 +80,17 @@ extension Array {
 /// Counts the PUTs it forwards by how their body was checked; `etagForPlainParts` replaces the ETag the store
 /// answers for an UploadPart sent without a trailer or `Content-MD5` (a store that kept other bytes, or one
 /// whose ETags are not MD5s).
-final class CountingPUTs: HTTPClient, @unchecked Sendable {
+final class CountingPUTs: HTTPClient, Sendable {
+    private struct Counts {
+        var awsChunked = 0, withContentMD5 = 0, plain = 0
+    }
+
     let base: any HTTPClient
     let etagForPlainParts: String?
-    private let lock = NSLock()
-    private(set) var awsChunked = 0
-    private(set) var withContentMD5 = 0
-    private(set) var plain = 0
+    private let counts = Locked(Counts())
+    var awsChunked: Int { counts.withLock { $0.awsChunked } }
+    var withContentMD5: Int { counts.withLock { $0.withContentMD5 } }
+    var plain: Int { counts.withLock { $0.plain } }
 
     init(base: any HTTPClient = CurlHTTPClient(), etagForPlainParts: String? = nil) {
         self.base = base
@@ -97,8 +101,8 @@ final class CountingPUTs: HTTPClient, @unchecked Sendable {
         guard request.method == "PUT" else { return try await base.execute(request, progress: progress) }
         let chunked = request.headers["Content-Encoding"] == "aws-chunked"
         let md5 = request.headers["Content-MD5"] != nil
-        lock.withLock {
-            if chunked { awsChunked += 1 } else if md5 { withContentMD5 += 1 } else { plain += 1 }
+        counts.withLock {
+            if chunked { $0.awsChunked += 1 } else if md5 { $0.withContentMD5 += 1 } else { $0.plain += 1 }
         }
         var response = try await base.execute(request, progress: progress)
         if let etag = etagForPlainParts, !chunked, !md5, request.url.contains("partNumber=") {

@@ -10,11 +10,10 @@ import Testing
 /// no configuration and no credentials; the watchfolder and an `s3://` checkpoint share one credential resolution.
 @Suite struct IngestSessionTests {
     /// The lines a session told its operator.
-    final class Notices: @unchecked Sendable {
-        private let lock = NSLock()
-        private var lines: [String] = []  // guarded by `lock`
-        func add(_ line: String) { lock.withLock { lines.append(line) } }
-        var all: [String] { lock.withLock { lines } }
+    final class Notices: Sendable {
+        private let lines = Locked<[String]>([])
+        func add(_ line: String) { lines.withLock { $0.append(line) } }
+        var all: [String] { lines.withLock { $0 } }
     }
 
     static let header = JournalHeader(toolVersion: "test", manifestPath: "m.yaml", manifestSHA256: "", createdAt: "2026-01-01T00:00:00Z")

@@ -64,12 +64,12 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public var isRegistered: Bool { ErrorCode.registry[rawValue] != nil }
 
     /// Whether a write that failed with this code may still land afterwards: its answer was lost on the way
-    /// (a reset, a timeout, a gateway's 502/503/504, a multipart upload gone under an unanswered Complete),
-    /// rather than given by the server that owns the write. Such a write is read back only once it has
-    /// settled (`RetryPolicy.settle`).
-    public var answerMayBeLost: Bool {
-        ErrorCode.answerLost.contains(self) || rawValue == "S3_HTTP502" || rawValue == "S3_HTTP504"
-    }
+    /// (a reset, a timeout, Skylark behind a gateway's 502/503/504, a multipart upload gone under an unanswered
+    /// Complete), rather than given by the server that owns the write. Such a write is read back only once it
+    /// has settled (`RetryPolicy.settle`). The default of `IngestError.answerMayBeLost`: an error that knows
+    /// better sets it there (an S3 answer from a gateway, 502/504, whose derived code says nothing of it; an
+    /// `S3_OUTCOME_UNKNOWN` that S3 did answer, a 412 to `If-None-Match: *`).
+    public var answerMayBeLost: Bool { ErrorCode.answerLost.contains(self) }
 
     private static let answerLost: Set<ErrorCode> = [
         .netTimeout, .netConnectionReset, .netError, .skylarkUnavailable, .s3OutcomeUnknown,

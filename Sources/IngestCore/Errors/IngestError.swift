@@ -16,16 +16,33 @@ public struct IngestError: Error, Sendable, Hashable, Codable, CustomStringConve
     public var hint: String?
     /// Whether the same operation may succeed if tried again later.
     public var retryable: Bool
+    /// Whether a write that failed this way may still land afterwards: its answer was lost on the way (a reset, a
+    /// timeout, a gateway's 502/504) rather than given by the server that owns the write. Such a write is read
+    /// back only once it has settled (`RetryPolicy.settle`). The code's (`ErrorCode.answerMayBeLost`) unless the
+    /// error that knows better said (S3's own errors know the HTTP status and what it means).
+    public var answerMayBeLost: Bool {
+        get { answerLost ?? code.answerMayBeLost }
+        set { answerLost = newValue }
+    }
+    /// What the error said about its answer; nil: the code's default. Not encoded (it matters only to the
+    /// run that saw the failure, which reads the write back).
+    private var answerLost: Bool?
 
-    /// An error; `retryable` defaults to the code's (`ErrorCode.retryable`).
+    /// An error; `retryable` and `answerMayBeLost` default to the code's (`ErrorCode.retryable`,
+    /// `ErrorCode.answerMayBeLost`).
     public init(code: ErrorCode, item: String? = nil, stage: Stage? = nil, message: String,
-                hint: String? = nil, retryable: Bool? = nil) {
+                hint: String? = nil, retryable: Bool? = nil, answerMayBeLost: Bool? = nil) {
         self.code = code
         self.item = item
         self.stage = stage
         self.message = message
         self.hint = hint
         self.retryable = retryable ?? code.retryable
+        self.answerLost = answerMayBeLost
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case code, item, stage, message, hint, retryable
     }
 
     /// This error attributed to `item` at `stage` (keeps values already set).

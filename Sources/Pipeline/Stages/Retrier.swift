@@ -28,6 +28,14 @@ public struct Retrier: Sendable {
     /// Writes allowed per call, the first one included.
     public var attempts: Int { executor.policy.maxAttempts }
 
+    /// This retrier with `writes` writes allowed per call (at least one); the same executor, settle and budget.
+    /// `upload` allows one: it reads an upload whose outcome is unknown back and never sends it again.
+    public func allowing(writes: Int) -> Retrier {
+        var copy = self
+        copy.executor.policy.maxAttempts = max(1, writes)
+        return copy
+    }
+
     /// How long a write whose answer was lost may still land (`RetryPolicy.settle`).
     public var settle: Duration { executor.policy.settle }
 
@@ -59,7 +67,7 @@ public struct Retrier: Sendable {
                 // A server that asked for time (429/503 `Retry-After`) gets it before it is read from; a write
                 // whose answer was lost gets time to land.
                 let asked = min((error as? any RetryAfterProviding)?.retryAfter ?? .zero, executor.policy.maxRetryAfter)
-                let settle = failure.code.answerMayBeLost ? executor.policy.settle : .zero
+                let settle = failure.answerMayBeLost ? executor.policy.settle : .zero
                 if max(asked, settle) > .zero {
                     let wait = max(asked, settle)
                     var waitFields = fields

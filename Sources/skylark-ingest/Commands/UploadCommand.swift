@@ -122,9 +122,11 @@ struct UploadCommand: AsyncParsableCommand {
         let session = IngestSession(configuration: configuration, options: sessionOptions, logger: logger,
                                     notice: { Console.printError($0) })
         let uploader: MultipartUploader
+        let retrier: Retrier
         do {
             try await session.s3Client().headBucket(bucket)
             uploader = try await session.uploader()
+            retrier = try await session.retrier()
         } catch {
             printError(error)
             throw ExitCode(ExitStatus.code(for: error))
@@ -137,6 +139,9 @@ struct UploadCommand: AsyncParsableCommand {
             UploadRequest(path: file, bucket: bucket, key: objectKey(for: file),
                           metadata: assetUID.map { ["asset": "{\"uid\": \"\($0)\"}"] } ?? [:], ifNoneMatch: true)
         }
+        // One upload per file: after an outcome it does not know, `run`'s rule reads the file back (once the
+        // upload has settled, when its answer was lost) and reports what it found; it never sends it again.
+        let writeOnce = retrier.allowing(writes: 1)
         let stop = StopSignal()
         let signals = SignalTrap(stop: stop)
         let progress = UploadProgress(total: requests.count, noProgress: logging.level >= .warning)
@@ -146,7 +151,7 @@ struct UploadCommand: AsyncParsableCommand {
             func startNext() -> Bool {
                 guard !stop.isRequested, let request = iterator.next() else { return false }
                 started += 1
-                group.addTask { await uploadOne(request, uploader: uploader, settle: configuration.writeSettle, progress: progress) }
+                group.addTask { await uploadOne(request, uploader: uploader, retrier: writeOnce, progress: progress) }
                 return true
             }
             for _ in 0..<concurrency where !startNext() { break }
@@ -170,8 +175,8 @@ struct UploadCommand: AsyncParsableCommand {
     }
 
     /// Uploads one file, showing its progress and printing its result line; false when it failed.
-    /// `settle`: how long a write whose answer was lost may still land before it is read back.
-    private func uploadOne(_ request: UploadRequest, uploader: MultipartUploader, settle: Duration,
+    /// `retrier` (one write) reads an upload whose outcome is unknown back instead of failing it.
+    private func uploadOne(_ request: UploadRequest, uploader: MultipartUploader, retrier: Retrier,
                            progress: UploadProgress) async -> Bool {
         let size = (try? FileFingerprint.of(request.path).size) ?? 0
         progress.started(request.path, size: size)
@@ -183,38 +188,43 @@ struct UploadCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         do {
             let path = request.path
-            let result = try await uploader.upload(request, resume: resume, onStateChange: { state in
-                guard let statePath else { return }
-                try UploadCommand.writeState(state, to: statePath)
-            }, progress: { sent in progress.sent(path, bytes: sent) })
-            let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let rate = seconds > 0 ? Double(result.bytes) / seconds / 1e6 : 0
-            var line = "uploaded \(request.path) -> s3://\(result.bucket)/\(result.key)  \(result.bytes) bytes  etag \(result.etag)"
-                + "  \(String(format: "%.1f", rate)) MB/s"
-            if result.resumed { line += "  (resumed: \(result.partsSent) of \(result.partCount) parts sent)" }
-            progress.print { print(line) }
-            return true
-        } catch {
-            // An upload whose outcome is unknown is never sent again before a read: the object may be
-            // there (or already moved to processed/ by the watchfolder).
-            let failure = (error as? any IngestErrorConvertible)?.ingestError
-            if failure?.code.answerMayBeLost == true {
-                // The answer was lost, not given: the upload may still land; read it back once it has settled.
-                try? await Task.sleep(for: settle)
-            }
-            if failure?.retryable == true,
-               let found = try? await UploadCommand.findOurs(request, uploader: uploader, resume: resume) {
+            // An upload whose outcome is unknown is never sent again before a read: the object may be there (or
+            // already moved to processed/ by the watchfolder). A read that fails leaves the upload's own failure.
+            let outcome = try await retrier.write(item: path, {
+                FileResult.uploaded(try await uploader.upload(request, resume: resume, onStateChange: { state in
+                    guard let statePath else { return }
+                    try UploadCommand.writeState(state, to: statePath)
+                }, progress: { sent in progress.sent(path, bytes: sent) }))
+            }, reconcile: {
+                (try? await UploadCommand.findOurs(request, uploader: uploader, resume: resume)).map(FileResult.found)
+            })
+            switch outcome {
+            case .uploaded(let result):
+                let elapsed = ContinuousClock.now - started
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let rate = seconds > 0 ? Double(result.bytes) / seconds / 1e6 : 0
+                var line = "uploaded \(request.path) -> s3://\(result.bucket)/\(result.key)  \(result.bytes) bytes  etag \(result.etag)"
+                    + "  \(String(format: "%.1f", rate)) MB/s"
+                if result.resumed { line += "  (resumed: \(result.partsSent) of \(result.partCount) parts sent)" }
+                progress.print { print(line) }
+            case .found(let found):
                 progress.print {
                     print("uploaded \(request.path) -> s3://\(request.bucket)/\(found.key)  \(found.size) bytes  etag \(found.etag)"
                           + "  (confirmed by reading it back)")
                 }
                 if let statePath { try? UploadCommand.writeState(nil, to: statePath) }
-                return true
             }
+            return true
+        } catch {
             printError(error, file: request.path)
             return false
         }
+    }
+
+    /// How one file's upload ended: sent, or found by reading it back after an unknown outcome.
+    private enum FileResult: Sendable {
+        case uploaded(UploadResult)
+        case found((key: String, size: Int64, etag: String))
     }
 
     /// Our object under the request's key or under `processed/<key>`: same metadata and an ETag the local

@@ -10,8 +10,7 @@ import S3
 /// `crash(beforePart:onCrash:)` simulates the process dying as that part is about to be sent: `onCrash` runs, the
 /// part is not stored, and every request fails until `revive()`.
 ///
-/// `@unchecked Sendable`: every stored property is guarded by `lock`.
-final class FakeMultipartS3: HTTPClient, @unchecked Sendable {
+final class FakeMultipartS3: HTTPClient, Sendable {
     struct StoredPart {
         var etag: String
         var md5: [UInt8]
@@ -24,40 +23,43 @@ final class FakeMultipartS3: HTTPClient, @unchecked Sendable {
         var metadata: [String: String]
     }
 
-    private let lock = NSLock()
-    private var uploads: [String: (key: String, metadata: [String: String], parts: [Int: StoredPart])] = [:]
-    private var objectsByKey: [String: Object] = [:]
-    private var creates = 0
-    private var sent: [Int] = []
-    private var dead = false
-    private var crashPart: Int?
-    private var crashHook: @Sendable () async -> Void = {}
+    private struct State {
+        var uploads: [String: (key: String, metadata: [String: String], parts: [Int: StoredPart])] = [:]
+        var objectsByKey: [String: Object] = [:]
+        var creates = 0
+        var sent: [Int] = []
+        var dead = false
+        var crashPart: Int?
+        var crashHook: @Sendable () async -> Void = {}
+    }
+
+    private let state = Locked(State())
 
     /// Makes the fake die as part `number` is about to be sent (after `onCrash` ran).
     func crash(beforePart number: Int, onCrash: @escaping @Sendable () async -> Void) {
-        lock.withLock {
-            crashPart = number
-            crashHook = onCrash
+        state.withLock {
+            $0.crashPart = number
+            $0.crashHook = onCrash
         }
     }
 
     /// Brings a dead fake back (a new process talking to the same S3); forgets the parts sent so far.
     func revive() {
-        lock.withLock {
-            dead = false
-            crashPart = nil
-            sent = []
+        state.withLock {
+            $0.dead = false
+            $0.crashPart = nil
+            $0.sent = []
         }
     }
 
     /// Part numbers UploadPart stored, in order, since the start or the last `revive()`.
-    var partsSent: [Int] { lock.withLock { sent } }
+    var partsSent: [Int] { state.withLock { $0.sent } }
     /// CreateMultipartUpload calls answered.
-    var createCount: Int { lock.withLock { creates } }
+    var createCount: Int { state.withLock { $0.creates } }
     /// The completed objects by key.
-    var objects: [String: Object] { lock.withLock { objectsByKey } }
+    var objects: [String: Object] { state.withLock { $0.objectsByKey } }
     /// The parts S3 holds for `uploadId`, by number.
-    func parts(of uploadId: String) -> [Int: StoredPart] { lock.withLock { uploads[uploadId]?.parts ?? [:] } }
+    func parts(of uploadId: String) -> [Int: StoredPart] { state.withLock { $0.uploads[uploadId]?.parts ?? [:] } }
 
     func execute(_ request: HTTPRequest, progress: HTTPProgress?) async throws -> HTTPResponse {
         guard let url = URLComponents(string: request.url) else { return Self.error(400, "InvalidURI") }
@@ -66,11 +68,11 @@ final class FakeMultipartS3: HTTPClient, @unchecked Sendable {
         // Path-style: /BUCKET/KEY.
         let key = String(url.path.dropFirst().drop { $0 != "/" }.dropFirst())
         enum Life { case alive, dying(@Sendable () async -> Void), dead }
-        let life: Life = lock.withLock {
-            if dead { return .dead }
-            if request.method == "PUT", let number = query["partNumber"].flatMap(Int.init), number == crashPart {
-                dead = true
-                return .dying(crashHook)
+        let life: Life = state.withLock { state in
+            if state.dead { return .dead }
+            if request.method == "PUT", let number = query["partNumber"].flatMap(Int.init), number == state.crashPart {
+                state.dead = true
+                return .dying(state.crashHook)
             }
             return .alive
         }
@@ -86,10 +88,10 @@ final class FakeMultipartS3: HTTPClient, @unchecked Sendable {
         case "POST" where query["uploads"] != nil:
             var metadata: [String: String] = [:]
             if let asset = request.headers["x-amz-meta-asset"] { metadata["asset"] = asset }
-            let uploadId: String = lock.withLock {
-                creates += 1
-                let id = "upload-\(creates)"
-                uploads[id] = (key, metadata, [:])
+            let uploadId: String = state.withLock { state in
+                state.creates += 1
+                let id = "upload-\(state.creates)"
+                state.uploads[id] = (key, metadata, [:])
                 return id
             }
             return Self.xml("<InitiateMultipartUploadResult><Bucket>watch</Bucket><Key>\(key)</Key>"
@@ -99,17 +101,17 @@ final class FakeMultipartS3: HTTPClient, @unchecked Sendable {
                   case .file(let path, let offset, let length) = request.body else { return Self.error(400, "InvalidRequest") }
             let md5 = try await FileHasher.md5(path: path, offset: offset, length: length)
             let etag = MultipartETag.single(md5: md5)
-            let stored: Bool = lock.withLock {
-                guard uploads[uploadId] != nil else { return false }
-                uploads[uploadId]!.parts[number] = StoredPart(etag: etag, md5: md5, size: length)
-                sent.append(number)
+            let stored: Bool = state.withLock { state in
+                guard state.uploads[uploadId] != nil else { return false }
+                state.uploads[uploadId]!.parts[number] = StoredPart(etag: etag, md5: md5, size: length)
+                state.sent.append(number)
                 return true
             }
             guard stored else { return Self.error(404, "NoSuchUpload") }
             progress?(length)
             return HTTPResponse(status: 200, headers: ["ETag": "\"\(etag)\""])
         case "GET" where query["uploadId"] != nil:
-            guard let parts = lock.withLock({ uploads[query["uploadId"]!]?.parts }) else { return Self.error(404, "NoSuchUpload") }
+            guard let parts = state.withLock({ $0.uploads[query["uploadId"]!]?.parts }) else { return Self.error(404, "NoSuchUpload") }
             var xml = "<ListPartsResult><IsTruncated>false</IsTruncated>"
             for number in parts.keys.sorted() {
                 let part = parts[number]!
@@ -120,22 +122,22 @@ final class FakeMultipartS3: HTTPClient, @unchecked Sendable {
             guard case .bytes(let body) = request.body else { return Self.error(400, "MalformedXML") }
             let listed = String(decoding: body, as: UTF8.self).components(separatedBy: "<PartNumber>").dropFirst()
                 .compactMap { Int($0.prefix { $0.isNumber }) }
-            let result: HTTPResponse = lock.withLock {
-                guard let upload = uploads.removeValue(forKey: query["uploadId"]!) else { return Self.error(404, "NoSuchUpload") }
+            let result: HTTPResponse = state.withLock { state in
+                guard let upload = state.uploads.removeValue(forKey: query["uploadId"]!) else { return Self.error(404, "NoSuchUpload") }
                 let md5s = listed.compactMap { upload.parts[$0]?.md5 }
                 guard !listed.isEmpty, md5s.count == listed.count else { return Self.error(400, "InvalidPart") }
                 let etag = MultipartETag.multipart(partMD5s: md5s)
                 let size = listed.reduce(Int64(0)) { $0 + upload.parts[$1]!.size }
-                objectsByKey[upload.key] = Object(size: size, etag: etag, metadata: upload.metadata)
+                state.objectsByKey[upload.key] = Object(size: size, etag: etag, metadata: upload.metadata)
                 return Self.xml("<CompleteMultipartUploadResult><Key>\(upload.key)</Key><ETag>\"\(etag)\"</ETag>"
                                 + "</CompleteMultipartUploadResult>")
             }
             return result
         case "DELETE" where query["uploadId"] != nil:
-            _ = lock.withLock { uploads.removeValue(forKey: query["uploadId"]!) }
+            _ = state.withLock { $0.uploads.removeValue(forKey: query["uploadId"]!) }
             return HTTPResponse(status: 204)
         case "HEAD":
-            guard let object = lock.withLock({ objectsByKey[key] }) else { return HTTPResponse(status: 404) }
+            guard let object = state.withLock({ $0.objectsByKey[key] }) else { return HTTPResponse(status: 404) }
             var headers: HTTPHeaders = ["Content-Length": String(object.size), "ETag": "\"\(object.etag)\""]
             for (name, value) in object.metadata { headers.add("x-amz-meta-" + name, value) }
             return HTTPResponse(status: 200, headers: headers)

@@ -40,7 +40,7 @@ struct Fixture {
 
     /// Opens the journal (as a new process would) and runs the items once.
     func run(stages: Set<Stage> = Set(Stage.defaultRun), retryFailed: Bool = false, items: [ManifestAsset]? = nil,
-             onExisting: OnExisting = .fail, settle: Duration = .zero,
+             onExisting: OnExisting = .fail, settle: Duration = .zero, stop: StopSignal = StopSignal(),
              beforeRun: (JournalFile) async -> Void = { _ in }) async throws -> (RunResult, JournalState) {
         let opened = try JournalFile.open(path: journalPath, header: Self.header)
         let checkpoint = Checkpoint(journal: opened.journal, state: opened.state)
@@ -50,7 +50,7 @@ struct Fixture {
                                    confirmTimeout: .milliseconds(300), pollInterval: .milliseconds(5), onExisting: onExisting)
         let runner = Runner(items: items ?? assets, context: context,
                             options: RunOptions(stages: stages, concurrency: 4, transferSlots: 2, retryFailed: retryFailed,
-                                                retrier: retrier))
+                                                retrier: retrier), stop: stop)
         do {
             let result = try await runner.run()
             try await opened.journal.close()

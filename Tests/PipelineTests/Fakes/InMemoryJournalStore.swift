@@ -5,57 +5,60 @@ import IngestCore
 /// An object store in memory with S3's exact precondition semantics (`If-None-Match: *`, `If-Match`),
 /// counting every request. `view(as:)` gives each writer its own door to it, which an `Interleaver` can hold
 /// shut request by request.
-final class InMemoryJournalStore: @unchecked Sendable {
+final class InMemoryJournalStore: Sendable {
     struct Counts: Sendable {
         var puts = 0, gets = 0, lists = 0, deletes = 0, preconditionFailures = 0, bytesPut = 0
     }
 
-    private let lock = NSLock()
-    private var objects: [String: JournalObject] = [:]
-    private var etagCounter = 0
-    private var counts = Counts()
-    /// Makes conditions ignored (a store without conditional writes).
-    var ignoresConditions = false
-
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body()
+    private struct State {
+        var objects: [String: JournalObject] = [:]
+        var etagCounter = 0
+        var counts = Counts()
+        var ignoresConditions = false
     }
 
-    var snapshot: [String: JournalObject] { locked { objects } }
-    var requestCounts: Counts { locked { counts } }
-    var keys: [String] { locked { objects.keys.sorted() } }
+    private let state = Locked(State())
+    /// Makes conditions ignored (a store without conditional writes).
+    var ignoresConditions: Bool {
+        get { state.withLock { $0.ignoresConditions } }
+        set { state.withLock { $0.ignoresConditions = newValue } }
+    }
+
+    var snapshot: [String: JournalObject] { state.withLock { $0.objects } }
+    var requestCounts: Counts { state.withLock { $0.counts } }
+    var keys: [String] { state.withLock { $0.objects.keys.sorted() } }
 
     func put(_ key: String, _ body: [UInt8], condition: JournalWriteCondition) -> JournalPutResult {
-        locked {
-            counts.puts += 1
-            let current = objects[key]
-            if !ignoresConditions {
+        state.withLock { state in
+            state.counts.puts += 1
+            let current = state.objects[key]
+            if !state.ignoresConditions {
                 switch condition {
                 case .ifNoneMatch where current != nil,
                      .ifMatch where current == nil:
-                    counts.preconditionFailures += 1
+                    state.counts.preconditionFailures += 1
                     return .preconditionFailed
                 case .ifMatch(let etag) where current?.etag != etag:
-                    counts.preconditionFailures += 1
+                    state.counts.preconditionFailures += 1
                     return .preconditionFailed
                 default: break
                 }
             }
-            etagCounter += 1
-            let etag = String(format: "%032x", etagCounter)
-            objects[key] = JournalObject(body: body, etag: etag)
-            counts.bytesPut += body.count
+            state.etagCounter += 1
+            let etag = String(format: "%032x", state.etagCounter)
+            state.objects[key] = JournalObject(body: body, etag: etag)
+            state.counts.bytesPut += body.count
             return .stored(etag: etag)
         }
     }
 
-    func get(_ key: String) -> JournalObject? { locked { counts.gets += 1; return objects[key] } }
-    func list(_ prefix: String) -> [String] { locked { counts.lists += 1; return objects.keys.filter { $0.hasPrefix(prefix) } } }
-    func delete(_ key: String) { locked { counts.deletes += 1; objects[key] = nil } }
+    func get(_ key: String) -> JournalObject? { state.withLock { $0.counts.gets += 1; return $0.objects[key] } }
+    func list(_ prefix: String) -> [String] {
+        state.withLock { $0.counts.lists += 1; return $0.objects.keys.filter { $0.hasPrefix(prefix) } }
+    }
+    func delete(_ key: String) { state.withLock { $0.counts.deletes += 1; $0.objects[key] = nil } }
     /// Writes behind every writer's back (tests: a foreign or damaged object).
-    func plant(_ key: String, _ body: [UInt8]) { locked { objects[key] = JournalObject(body: body, etag: "planted") } }
+    func plant(_ key: String, _ body: [UInt8]) { state.withLock { $0.objects[key] = JournalObject(body: body, etag: "planted") } }
 
     /// The store as writer `name` sees it; with an interleaver, each request waits for its turn.
     func view(as name: String, interleaver: Interleaver? = nil) -> View { View(base: self, name: name, interleaver: interleaver) }
@@ -90,81 +93,77 @@ final class InMemoryJournalStore: @unchecked Sendable {
 /// step of two writers. A writer is "running" from the moment one of its requests is let through until it
 /// asks for the next one (or its script ends); the test waits for quiescence (no writer running) before it
 /// chooses, so the history is one sequence.
-final class Interleaver: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pending: [String: (label: String, continuation: CheckedContinuation<Void, Never>)] = [:]
-    private var running: Set<String> = []
-    private var quiescent: CheckedContinuation<Void, Never>?
-    private(set) var trace: [String] = []
+final class Interleaver: Sendable {
+    private struct State {
+        var pending: [String: (label: String, continuation: CheckedContinuation<Void, Never>)] = [:]
+        var running: Set<String> = []
+        var quiescent: CheckedContinuation<Void, Never>?
+        var trace: [String] = []
+
+        mutating func takeQuiescentIfReady() -> CheckedContinuation<Void, Never>? {
+            guard running.isEmpty, let waiter = quiescent else { return nil }
+            quiescent = nil
+            return waiter
+        }
+    }
+
+    private let state = Locked(State())
+    var trace: [String] { state.withLock { $0.trace } }
 
     /// Marks `name` as running (its script is about to start).
-    func start(_ name: String) { lock.lock(); running.insert(name); lock.unlock() }
+    func start(_ name: String) { state.withLock { _ = $0.running.insert(name) } }
 
     /// Marks `name`'s script as finished.
     func finish(_ name: String) {
-        lock.lock()
-        running.remove(name)
-        let wake = takeQuiescentIfReady()
-        lock.unlock()
+        let wake = state.withLock { state in
+            state.running.remove(name)
+            return state.takeQuiescentIfReady()
+        }
         wake?.resume()
     }
 
     func arrive(_ name: String, _ label: String) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            lock.lock()
-            pending[name] = (label, continuation)
-            running.remove(name)
-            let wake = takeQuiescentIfReady()
-            lock.unlock()
+            let wake = state.withLock { state in
+                state.pending[name] = (label, continuation)
+                state.running.remove(name)
+                return state.takeQuiescentIfReady()
+            }
             wake?.resume()
         }
-    }
-
-    private func takeQuiescentIfReady() -> CheckedContinuation<Void, Never>? {
-        guard running.isEmpty, let waiter = quiescent else { return nil }
-        quiescent = nil
-        return waiter
     }
 
     /// Waits until no writer is running; returns the writers with a request waiting, sorted.
     func waitQuiescent() async -> [String] {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            lock.lock()
-            if running.isEmpty {
-                lock.unlock()
-                continuation.resume()
-            } else {
-                quiescent = continuation
-                lock.unlock()
+            let now = state.withLock { state in
+                if state.running.isEmpty { return true }
+                state.quiescent = continuation
+                return false
             }
+            if now { continuation.resume() }
         }
-        return waitingWriters()
-    }
-
-    private func waitingWriters() -> [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return pending.keys.sorted()
+        return state.withLock { $0.pending.keys.sorted() }
     }
 
     /// Lets `name`'s waiting request through.
     func release(_ name: String) {
-        lock.lock()
-        let entry = pending.removeValue(forKey: name)!
-        running.insert(name)
-        trace.append("\(name): \(entry.label)")
-        lock.unlock()
+        let entry = state.withLock { state in
+            let entry = state.pending.removeValue(forKey: name)!
+            state.running.insert(name)
+            state.trace.append("\(name): \(entry.label)")
+            return entry
+        }
         entry.continuation.resume()
     }
 }
 
 /// A lease clock the test moves: `sleep` returns at once after moving it.
-final class ManualLeaseClock: LeaseClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Duration = .seconds(1000)
+final class ManualLeaseClock: LeaseClock, Sendable {
+    private let current = Locked<Duration>(.seconds(1000))
 
-    func now() -> Duration { lock.lock(); defer { lock.unlock() }; return current }
-    func advance(_ by: Duration) { lock.lock(); current += by; lock.unlock() }
+    func now() -> Duration { current.withLock { $0 } }
+    func advance(_ by: Duration) { current.withLock { $0 += by } }
     func sleep(for duration: Duration) async throws {
         try Task.checkCancellation()
         advance(duration)

@@ -7,6 +7,9 @@ import SkylarkSandbox
 
 /// An in-memory Cognito IDP over `FakeHTTPClient` that verifies SRP claims for real with
 /// `SRPServerSession`: one user, optional client secret, optional extra challenge after the password.
+///
+/// `@unchecked Sendable` for `http` alone (a `lazy var`, made once before the tests share it); the state the
+/// requests change is behind `state`.
 final class FakeCognito: @unchecked Sendable {
     let poolID = "eu-west-1_Sandbox1"
     let clientID = "fakeclientid"
@@ -19,13 +22,18 @@ final class FakeCognito: @unchecked Sendable {
     let nextChallenge: String?
     let expiresIn: Int
 
-    // `lock` protects everything below.
-    private let lock = NSLock()
-    private var sessions: [String: (SRPServerSession, String)] = [:]
-    private var issued = 0
-    private(set) var refreshTokens: Set<String> = []
-    private(set) var actions: [String] = []
-    private(set) var problems: [String] = []
+    private struct State {
+        var sessions: [String: (SRPServerSession, String)] = [:]
+        var issued = 0
+        var refreshTokens: Set<String> = []
+        var actions: [String] = []
+        var problems: [String] = []
+    }
+
+    private let state = Locked(State())
+    var refreshTokens: Set<String> { state.withLock { $0.refreshTokens } }
+    var actions: [String] { state.withLock { $0.actions } }
+    var problems: [String] { state.withLock { $0.problems } }
 
     init(loginName: String = "editor@example.com", internalName: String = "7d2a6c1e-0000", password: String,
          clientSecret: Secret? = nil, nextChallenge: String? = nil, expiresIn: Int = 3600) {
@@ -44,7 +52,7 @@ final class FakeCognito: @unchecked Sendable {
 
     lazy var http: FakeHTTPClient = FakeHTTPClient { [unowned self] request, _ in self.handle(request) }
 
-    private func problem(_ text: String) { lock.withLock { problems.append(text) } }
+    private func problem(_ text: String) { state.withLock { $0.problems.append(text) } }
 
     private func fail(_ type: String, _ message: String) -> HTTPResponse {
         .json(400, #"{"__type": "\#(type)", "message": "\#(message)"}"#)
@@ -62,12 +70,12 @@ final class FakeCognito: @unchecked Sendable {
     }
 
     private func tokens(refresh: Bool) -> [String: Any] {
-        let n = lock.withLock { () -> Int in issued += 1; return issued }
+        let n = state.withLock { state -> Int in state.issued += 1; return state.issued }
         var result: [String: Any] = ["IdToken": "id-token-\(n)", "AccessToken": "access-token-\(n)",
                                      "ExpiresIn": expiresIn, "TokenType": "Bearer"]
         if refresh {
             let token = "refresh-token-\(n)"
-            lock.withLock { _ = refreshTokens.insert(token) }
+            state.withLock { _ = $0.refreshTokens.insert(token) }
             result["RefreshToken"] = token
         }
         return ["AuthenticationResult": result]
@@ -77,8 +85,9 @@ final class FakeCognito: @unchecked Sendable {
         if request.headers["Content-Type"] != "application/x-amz-json-1.1" { problem("content type") }
         let target = request.headers["X-Amz-Target"] ?? ""
         let body = request.jsonObject
-        lock.withLock { actions.append(target.replacingOccurrences(of: "AWSCognitoIdentityProviderService.", with: "")
-                                       + "/" + ((body["AuthFlow"] ?? body["ChallengeName"]) as? String ?? "")) }
+        let action = target.replacingOccurrences(of: "AWSCognitoIdentityProviderService.", with: "")
+            + "/" + ((body["AuthFlow"] ?? body["ChallengeName"]) as? String ?? "")
+        state.withLock { $0.actions.append(action) }
         guard body["ClientId"] as? String == clientID else { return fail("ResourceNotFoundException", "no client") }
         switch target {
         case "AWSCognitoIdentityProviderService.InitiateAuth":
@@ -92,14 +101,14 @@ final class FakeCognito: @unchecked Sendable {
                 guard let srpA = parameters["SRP_A"] else { return fail("InvalidParameterException", "SRP_A") }
                 let server = SRPServerSession(verifier: verifier)
                 let session = UUID().uuidString
-                lock.withLock { sessions[session] = (server, srpA) }
+                state.withLock { $0.sessions[session] = (server, srpA) }
                 let block = Data(SecureRandom.bytes(64)).base64EncodedString()
                 return ok(["ChallengeName": "PASSWORD_VERIFIER", "Session": session, "ChallengeParameters": [
                     "SALT": salt, "SRP_B": server.srpB, "SECRET_BLOCK": block, "USER_ID_FOR_SRP": internalName,
                     "USERNAME": internalName,
                 ]])
             case "REFRESH_TOKEN_AUTH":
-                guard let token = parameters["REFRESH_TOKEN"], lock.withLock({ refreshTokens.contains(token) }) else {
+                guard let token = parameters["REFRESH_TOKEN"], state.withLock({ $0.refreshTokens.contains(token) }) else {
                     return fail("NotAuthorizedException", "Invalid Refresh Token")
                 }
                 guard checkSecretHash(parameters, name: internalName) else {
@@ -112,7 +121,7 @@ final class FakeCognito: @unchecked Sendable {
         case "AWSCognitoIdentityProviderService.RespondToAuthChallenge":
             let responses = body["ChallengeResponses"] as? [String: String] ?? [:]
             guard let session = body["Session"] as? String,
-                  let (server, srpA) = lock.withLock({ sessions.removeValue(forKey: session) }) else {
+                  let (server, srpA) = state.withLock({ $0.sessions.removeValue(forKey: session) }) else {
                 return fail("NotAuthorizedException", "Invalid session")
             }
             guard responses["USERNAME"] == internalName, checkSecretHash(responses, name: internalName),

@@ -1,14 +1,13 @@
 import Foundation
 import HTTPEngine
+import IngestCore
 import Skylark
 
 /// An `HTTPClient` that answers from a closure and records every request; for pure client tests.
-final class FakeHTTPClient: HTTPClient, @unchecked Sendable {
+final class FakeHTTPClient: HTTPClient, Sendable {
     typealias Handler = @Sendable (HTTPRequest, Int) async throws -> HTTPResponse
 
-    // `lock` protects `requests`; the handler is immutable.
-    private let lock = NSLock()
-    private var recorded: [HTTPRequest] = []
+    private let recorded = Locked<[HTTPRequest]>([])
     private let handler: Handler
 
     /// `handler` gets each request and its 0-based index.
@@ -19,10 +18,10 @@ final class FakeHTTPClient: HTTPClient, @unchecked Sendable {
         self.init { _, index in responses[min(index, responses.count - 1)] }
     }
 
-    var requests: [HTTPRequest] { lock.withLock { recorded } }
+    var requests: [HTTPRequest] { recorded.withLock { $0 } }
 
     func execute(_ request: HTTPRequest, progress: HTTPProgress?) async throws -> HTTPResponse {
-        let index = lock.withLock { () -> Int in
+        let index = recorded.withLock { recorded -> Int in
             recorded.append(request)
             return recorded.count - 1
         }
@@ -52,32 +51,28 @@ extension HTTPRequest {
 }
 
 /// A clock tests move by hand.
-final class TestClock: @unchecked Sendable {
-    // `lock` protects `current`.
-    private let lock = NSLock()
-    private var current: Date
+final class TestClock: Sendable {
+    private let current: Locked<Date>
 
-    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = start }
+    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = Locked(start) }
 
-    var now: Date { lock.withLock { current } }
+    var now: Date { current.withLock { $0 } }
 
-    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 
     /// The clock as the `now` closure the clients take.
     var closure: @Sendable () -> Date { { self.now } }
 }
 
 /// A retry policy that does not sleep, recording the waits it would have made.
-final class SleepRecorder: @unchecked Sendable {
-    // `lock` protects `waits`.
-    private let lock = NSLock()
-    private var recorded: [Duration] = []
+final class SleepRecorder: Sendable {
+    private let recorded = Locked<[Duration]>([])
 
-    var waits: [Duration] { lock.withLock { recorded } }
+    var waits: [Duration] { recorded.withLock { $0 } }
 
     /// An executor (4 attempts) whose jitter is fixed near its maximum and whose sleeps are recorded, not slept.
     func policy(maxAttempts: Int = 4) -> RetryExecutor {
         RetryExecutor(policy: RetryPolicy(maxAttempts: maxAttempts), random: { 0.999_999 },
-                      sleep: { wait in self.lock.withLock { self.recorded.append(wait) } })
+                      sleep: { wait in self.recorded.withLock { $0.append(wait) } })
     }
 }
