@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IngestCore
 
 extension JournalBenchmark.Phase: ExpressibleByArgument {}
 
@@ -24,6 +25,7 @@ struct JournalBench: AsyncParsableCommand {
 
     func run() async throws {
         if let phase {
+            MallocArenas.limit()  // as the run command does
             for line in try await JournalBenchmark.run(phase, directory: directory, items: items, manifest: manifest) { print(line) }
             return
         }

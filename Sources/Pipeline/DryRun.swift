@@ -2,17 +2,36 @@ import Foundation
 import IngestCore
 import Skylark
 
-/// Collects the plan lines of a dry run, in order.
+/// The plan lines of a dry run, in order: collected, or handed one at a time to a writer as they come
+/// (`run --dry-run` prints them so: a 100,000-item plan is 500,000 lines, some 70 MB held until the end).
 public final class PlanLog: Sendable {
-    private let lines = Locked<[String]>([])
+    private struct State {
+        var lines: [String] = []
+        var count = 0
+    }
 
-    public init() {}
+    private let state = Locked(State())
+    private let writer: (@Sendable (String) -> Void)?
+
+    /// A log that keeps every line (`all`).
+    public init() { writer = nil }
+
+    /// A log that keeps none: `write` gets each line when it is added (one at a time, in order).
+    public init(writingEach write: @escaping @Sendable (String) -> Void) { writer = write }
 
     /// Adds a line.
-    public func add(_ line: String) { lines.withLock { $0.append(line) } }
+    public func add(_ line: String) {
+        state.withLock { state in
+            state.count += 1
+            if let writer { writer(line) } else { state.lines.append(line) }
+        }
+    }
 
-    /// Every line so far.
-    public var all: [String] { lines.withLock { $0 } }
+    /// Every line so far (none when the log writes its lines instead).
+    public var all: [String] { state.withLock { $0.lines } }
+
+    /// Number of lines added so far.
+    public var count: Int { state.withLock { $0.count } }
 }
 
 /// A Skylark service for `--dry-run` (restic's dry-run backend): reads pass through to `base`,

@@ -79,8 +79,8 @@ public enum APIConcurrency: Sendable, Equatable {
 
 /// What a run did.
 public struct RunResult: Sendable {
-    /// Outcome per item of this run.
-    public var outcomes: [String: ItemOutcome]
+    /// Outcome per item of this run (one byte per item: `ItemOutcomes`).
+    public var outcomes: ItemOutcomes
     /// Failures per item (stage failures and drift refusals).
     public var errors: [String: IngestError]
     /// Whether a stop request ended the run early.
@@ -88,7 +88,7 @@ public struct RunResult: Sendable {
     /// The checkpoint write that failed and stopped the run (`CHECKPOINT_IO`), if one did.
     public var journalFailure: IngestError?
 
-    public init(outcomes: [String: ItemOutcome], errors: [String: IngestError], interrupted: Bool,
+    public init(outcomes: ItemOutcomes, errors: [String: IngestError], interrupted: Bool,
                 journalFailure: IngestError? = nil) {
         self.outcomes = outcomes
         self.errors = errors
@@ -97,5 +97,5 @@ public struct RunResult: Sendable {
     }
 
     /// Number of items with `outcome`.
-    public func count(_ outcome: ItemOutcome) -> Int { outcomes.values.reduce(0) { $1 == outcome ? $0 + 1 : $0 } }
+    public func count(_ outcome: ItemOutcome) -> Int { outcomes.count(outcome) }
 }

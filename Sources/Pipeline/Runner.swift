@@ -56,8 +56,7 @@ public struct Runner: Sendable {
         // before now): they are read back no earlier than one settle from here.
         let earlierWritesSettled = ContinuousClock.now + context.retry.settle
         let maxInFlight = options.concurrency * 4 + options.transferSlots
-        var outcomes: [String: ItemOutcome] = [:]
-        outcomes.reserveCapacity(items.count)
+        var outcomes = ItemOutcomes(items: items)
         var errors = refused
         for (id, error) in refused {
             outcomes[id] = .failed

@@ -14,7 +14,7 @@ enum ExitStatus {
     static func code(for result: RunResult) -> Int32 {
         if result.journalFailure != nil { return fatal }
         if result.interrupted { return interrupted }
-        if result.outcomes.values.contains(.failed) { return itemsFailed }
+        if result.outcomes.count(.failed) > 0 { return itemsFailed }
         return success
     }
 

@@ -25,6 +25,8 @@ struct SkylarkIngest: AsyncParsableCommand {
         }
         do {
             var command = try parseAsRoot()
+            // A whole catalogue in memory: fewer allocator arenas, less resident (MallocArenas).
+            if command is RunCommand { MallocArenas.limit() }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -15,6 +15,7 @@ public struct ItemState: Sendable, Hashable {
         get { packedAssetUID?.text }
         set { packedAssetUID = newValue.map(PackedString.init) }
     }
+    /// Kept as a flag when it is the asset's API path (`/api/assets/<uid>/`), as nearly always.
     public var assetURL: String? {
         get { packedAssetURL?.text }
         set { packedAssetURL = newValue.map(PackedString.init) }
@@ -41,41 +42,68 @@ public struct ItemState: Sendable, Hashable {
     var upload = Sparse<UploadDetail>()
     // The fingerprint, the asset's uid and its path packed (see `PackedString`).
     var packedDefinition: PackedString?
-    var packedAssetUID: PackedString?
-    var packedAssetURL: PackedString?
+    var packedAssetUID: PackedString? {
+        get { assetUIDStorage }
+        set {
+            let url = packedAssetURL
+            assetUIDStorage = newValue
+            packedAssetURL = url
+        }
+    }
+    /// The asset's path: only a flag (`assetURLIsUIDPath`) when it is the uid's API path, as it nearly
+    /// always is; any other in a box (`otherAssetURL`).
+    var packedAssetURL: PackedString? {
+        get { assetURLIsUIDPath ? assetUIDStorage?.apiPath(.assets) : otherAssetURL.value.url }
+        set {
+            assetURLIsUIDPath = newValue != nil && newValue == assetUIDStorage?.apiPath(.assets)
+            otherAssetURL.value = OtherURL(url: assetURLIsUIDPath ? nil : newValue)
+        }
+    }
+    private var otherAssetURL = Sparse<OtherURL>()
+    private var assetUIDStorage: PackedString?
     var packedDefinitionFields: PackedFieldHashes?
-    public var assets = StageState()
-    public var documents = StageState()
-    public var transfer = StageState()
-    public var confirm = StageState()
-    public var bytes: Int64?
-    public var ovpCount: Int?
+    public var bytes: Int64? {
+        get { hasBytes ? bytesValue : nil }
+        set { (hasBytes, bytesValue) = (newValue != nil, newValue ?? 0) }
+    }
+    public var ovpCount: Int? {
+        get { hasOVPCount ? ovpCountValue : nil }
+        set { (hasOVPCount, ovpCountValue) = (newValue != nil, newValue ?? 0) }
+    }
+    private var bytesValue: Int64 = 0
+    private var ovpCountValue = 0
+    /// The four work stages (see `StageStates`).
+    var stages = StageStates()
+    private var hasBytes = false
+    private var hasOVPCount = false
     public var processed = false
     /// The asset existed before the item and `--on-existing adopt` took it (it was not created).
     public var assetAdopted = false
+    private var assetURLIsUIDPath = false
+
+    public var assets: StageState {
+        get { stages[.assets] }
+        set { stages[.assets] = newValue }
+    }
+    public var documents: StageState {
+        get { stages[.documents] }
+        set { stages[.documents] = newValue }
+    }
+    public var transfer: StageState {
+        get { stages[.transfer] }
+        set { stages[.transfer] = newValue }
+    }
+    public var confirm: StageState {
+        get { stages[.confirm] }
+        set { stages[.confirm] = newValue }
+    }
 
     public init(id: String) { self.id = id }
 
     /// The state of `stage` (validate has none: it is redone every run).
     public subscript(stage: Stage) -> StageState {
-        get {
-            switch stage {
-            case .validate: return StageState()
-            case .assets: return assets
-            case .documents: return documents
-            case .transfer: return transfer
-            case .confirm: return confirm
-            }
-        }
-        set {
-            switch stage {
-            case .validate: break
-            case .assets: assets = newValue
-            case .documents: documents = newValue
-            case .transfer: transfer = newValue
-            case .confirm: confirm = newValue
-            }
-        }
+        get { stages[stage] }
+        set { stages[stage] = newValue }
     }
 
     /// The track for `language`, if any was recorded.

@@ -18,6 +18,22 @@ struct PackedString: Sendable, Hashable {
 
     private let storage: Storage
 
+    /// The API path prefixes a uid can be given under (indexes of `paths`).
+    enum APIPath: UInt8 {
+        case assets = 1
+        case textTracks = 2
+        case documents = 3
+    }
+
+    private init(storage: Storage) { self.storage = storage }
+
+    /// The packed `<path><uid>/` of this bare uid (nil when it is not a packed bare uid): equal to
+    /// `PackedString(path + text + "/")` without building it.
+    func apiPath(_ path: APIPath) -> PackedString? {
+        guard case .uid(let high, let low, let type, let shape) = storage, shape == 0 else { return nil }
+        return PackedString(storage: .uid(high: high, low: low, type: type, shape: path.rawValue << 1 | 1))
+    }
+
     /// Packs `text`.
     init(_ text: String) {
         var text = text

@@ -44,3 +44,9 @@ struct Sparse<Value: SparseValue>: Hashable, Sendable {
     static func == (a: Sparse, b: Sparse) -> Bool { a.value == b.value }
     func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
+
+/// A URL that is not the API path of the uid beside it (rare: kept in a `Sparse` box).
+struct OtherURL: SparseValue {
+    var url: PackedString?
+    static let empty = OtherURL()
+}

@@ -229,7 +229,7 @@ public enum ReportBuilder {
     /// `errors` carry failures that never reached the journal (e.g. drift refusals).
     /// (Holds every row: for large runs, render from a `ReportSource` row by row instead.)
     public static func build(assets: [ManifestAsset], state: JournalState, context: Context,
-                             outcomes: [String: ItemOutcome] = [:], errors: [String: IngestError] = [:]) -> RunReport {
+                             outcomes: ItemOutcomes = [:], errors: [String: IngestError] = [:]) -> RunReport {
         let source = ReportSource(assets: assets, state: state, context: context, outcomes: outcomes, errors: errors)
         var counts = ReportCounts()
         var totals = ReportTotals()
@@ -301,14 +301,14 @@ public struct ReportSource: Sendable {
     public let assets: [ManifestAsset]
     public let context: ReportBuilder.Context
     private let states: States
-    private let outcomes: [String: ItemOutcome]
+    private let outcomes: ItemOutcomes
     private let errors: [String: IngestError]
     private let through: Stage
 
     /// Rows from a replayed journal `state` (a copy: a running checkpoint's `snapshot` stays as it
     /// was while the report is written, so its counts and rows agree).
     public init(assets: [ManifestAsset], state: JournalState, context: ReportBuilder.Context,
-                outcomes: [String: ItemOutcome] = [:], errors: [String: IngestError] = [:],
+                outcomes: ItemOutcomes = [:], errors: [String: IngestError] = [:],
                 shards: [String: String] = [:]) {
         self.init(assets: assets, states: .one(state, shards: shards), context: context, outcomes: outcomes, errors: errors)
     }
@@ -320,7 +320,7 @@ public struct ReportSource: Sendable {
     }
 
     private init(assets: [ManifestAsset], states: States, context: ReportBuilder.Context,
-                 outcomes: [String: ItemOutcome], errors: [String: IngestError]) {
+                 outcomes: ItemOutcomes, errors: [String: IngestError]) {
         self.assets = assets
         self.states = states
         self.context = context

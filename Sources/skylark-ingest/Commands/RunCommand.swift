@@ -291,24 +291,28 @@ struct RunCommand: AsyncParsableCommand {
     /// `--dry-run`: the plan from the checkpoint and the manifest, with no network and no writes.
     private func runDry(items: [ManifestAsset], requested: Set<Stage>, checkpointPath: String, shard: Shard?,
                         session: IngestSession) async throws {
-        let state: JournalState
+        var state: JournalState
         if S3JournalLayout.isS3(checkpointPath) {
             // Read only: the shard's journal in S3 (no lease is taken, nothing is written).
             do { state = try await session.replayCheckpoint(checkpointPath, shard: shard) } catch { throw ExitStatus.fail(error) }
         } else {
             state = try CheckpointReader.state(checkpointPath)
         }
-        let log = PlanLog()
+        // Counted before the run, whose checkpoint then holds the only copy of the state (a copy kept here
+        // would be duplicated by the run's first record).
+        let already = items.count { ItemMachine.outcome(of: state.item($0.id), mode: $0.mode, through: .transfer) == .succeeded }
+        let checkpoint = Checkpoint.inMemory(state)
+        state = JournalState()
+        // Each line is printed as the plan is made, in the same order as once collected.
+        let log = PlanLog(writingEach: { print("would \($0)") })
         let bucket = (try? await session.configuration())?.bucket ?? "SKYLARK_WATCHFOLDER_BUCKET"
-        let context = StageContext(checkpoint: .inMemory(state), skylark: DryRunSkylark(base: OfflineSkylark(), log: log),
+        let context = StageContext(checkpoint: checkpoint, skylark: DryRunSkylark(base: OfflineSkylark(), log: log),
                                    store: DryRunObjectStore(base: OfflineObjectStore(bucket: bucket), log: log))
         let stages = requested.subtracting([.confirm])
         let result = try await Runner(items: items, context: context,
                                       options: RunOptions(stages: stages, concurrency: 1, retryFailed: retryFailed)).run()
-        for line in log.all { print("would \(line)") }
         if requested.contains(.confirm) { print("would wait up to \(confirmTimeout)s per item for processed/<key> and OVPs") }
-        let already = items.filter { ItemMachine.outcome(of: state.item($0.id), mode: $0.mode, through: .transfer) == .succeeded }
-        print("plan: \(items.count) item(s), \(already.count) already done, \(log.all.count) write(s); "
+        print("plan: \(items.count) item(s), \(already) already done, \(log.count) write(s); "
               + "\(result.count(.failed)) item(s) would fail; nothing was sent")
     }
 }
