@@ -106,8 +106,8 @@ public struct ManifestSubtitle: Sendable, Hashable, Codable {
 /// resolved on use from the path as written and the manifest's folder (one string every item shares),
 /// and the extra `fields` are a flat list rather than a dictionary per item.
 public struct ManifestAsset: Sendable, Hashable, Codable {
-    // Stored in an order that packs the item (an array of 100,000 items is ~29 MB): the strings,
-    // the location, the one-byte `mode`, the inline subtitle.
+    // Stored in an order that packs the item (an array of 100,000 items is ~33 MB): the strings,
+    // the inline field, the location, the one-byte `mode`, the inline subtitle.
     public var id: String
     /// An existing asset to attach to, instead of creating one.
     public var uid: String?
@@ -122,7 +122,7 @@ public struct ManifestAsset: Sendable, Hashable, Codable {
     public var key: String?
     /// Where each field's value is (keys: `id`, `title`, `video`, `fields.synopsis`, …).
     public var fieldLocations: FieldLocations
-    /// `fields`, flat.
+    /// `fields`, flat (one field inline).
     var fieldList: ManifestFields
     var compactLocation: CompactLocation
     var videoPathStorage: ResolvablePath
