@@ -184,7 +184,7 @@ enum CSVManifestLoader {
                 }
             case .subtitle(let language, let key):
                 locations[key] = location
-                asset.subtitles.append(ManifestSubtitle(file: cell.value, pathStorage: .folder(paths.absoluteFolder),
+                asset.subtitleList.append(ManifestSubtitle(file: cell.value, pathStorage: .folder(paths.absoluteFolder),
                                                         language: language, location: location))
             case .field(let name, let key):
                 locations[key] = location

@@ -51,7 +51,11 @@ public struct ManifestSubtitle: Sendable, Hashable, Codable {
     /// Optional display title.
     public var title: String?
     /// Where the subtitle entry (or CSV cell) is in the manifest.
-    public var location: SourceLocation
+    public var location: SourceLocation {
+        get { compactLocation.location }
+        set { compactLocation = CompactLocation(newValue) }
+    }
+    var compactLocation: CompactLocation
     var pathStorage: ResolvablePath
 
     public init(file: String, path: String, language: String, title: String? = nil, location: SourceLocation) {
@@ -63,7 +67,7 @@ public struct ManifestSubtitle: Sendable, Hashable, Codable {
         self.pathStorage = pathStorage
         self.language = language
         self.title = title
-        self.location = location
+        self.compactLocation = CompactLocation(location)
     }
 
     public static func == (a: ManifestSubtitle, b: ManifestSubtitle) -> Bool {
@@ -102,8 +106,9 @@ public struct ManifestSubtitle: Sendable, Hashable, Codable {
 /// resolved on use from the path as written and the manifest's folder (one string every item shares),
 /// and the extra `fields` are a flat list rather than a dictionary per item.
 public struct ManifestAsset: Sendable, Hashable, Codable {
+    // Stored in an order that packs the item (an array of 100,000 items is ~33 MB): the strings,
+    // the inline field, the location, the one-byte `mode`, the inline subtitle.
     public var id: String
-    public var mode: IngestMode
     /// An existing asset to attach to, instead of creating one.
     public var uid: String?
     public var title: String?
@@ -111,28 +116,39 @@ public struct ManifestAsset: Sendable, Hashable, Codable {
     public var slug: String?
     /// Asset type uid or name.
     public var assetType: String?
+    /// The video path as written.
+    public var video: String
+    /// The S3 key as given; `effectiveKey` defaults it to the video's file name.
+    public var key: String?
+    /// Where each field's value is (keys: `id`, `title`, `video`, `fields.synopsis`, …).
+    public var fieldLocations: FieldLocations
+    /// `fields`, flat (one field inline).
+    var fieldList: ManifestFields
+    var compactLocation: CompactLocation
+    var videoPathStorage: ResolvablePath
+    public var mode: IngestMode
+    /// `subtitles`, with one subtitle inline (no array per item).
+    var subtitleList: SubtitleList
+
     /// Extra asset fields sent as they are.
     public var fields: [String: JSONValue] {
         get { fieldList.dictionary }
         set { fieldList = ManifestFields(newValue) }
     }
-    /// The video path as written.
-    public var video: String
     /// `video` resolved against the manifest's folder (absolute; empty when `video` is). Resolved on use.
     public var videoPath: String {
         get { videoPathStorage.resolve(video) }
         set { videoPathStorage = .explicit(newValue) }
     }
-    /// The S3 key as given; `effectiveKey` defaults it to the video's file name.
-    public var key: String?
-    public var subtitles: [ManifestSubtitle]
+    public var subtitles: [ManifestSubtitle] {
+        get { subtitleList.array }
+        set { subtitleList = SubtitleList(newValue) }
+    }
     /// Where the item starts in the manifest.
-    public var location: SourceLocation
-    /// Where each field's value is (keys: `id`, `title`, `video`, `fields.synopsis`, …).
-    public var fieldLocations: FieldLocations
-    /// `fields`, flat.
-    var fieldList: ManifestFields
-    var videoPathStorage: ResolvablePath
+    public var location: SourceLocation {
+        get { compactLocation.location }
+        set { compactLocation = CompactLocation(newValue) }
+    }
 
     public init(id: String, mode: IngestMode = .advanced, uid: String? = nil, title: String? = nil,
                 slug: String? = nil, assetType: String? = nil, fields: [String: JSONValue] = [:],
@@ -148,8 +164,8 @@ public struct ManifestAsset: Sendable, Hashable, Codable {
         self.video = video
         self.videoPathStorage = .explicit(videoPath)
         self.key = key
-        self.subtitles = subtitles
-        self.location = location
+        self.subtitleList = SubtitleList(subtitles)
+        self.compactLocation = CompactLocation(location)
         self.fieldLocations = fieldLocations
     }
 
@@ -275,6 +291,7 @@ extension Manifest {
 public enum Slug {
     /// Lower-cases `title`, keeps ASCII letters and digits, and joins the runs between them with `-`.
     public static func derive(from title: String) -> String {
+        if let ascii = deriveASCII(title) { return ascii }
         var out = ""
         var pendingDash = false
         for scalar in title.lowercased().unicodeScalars {
@@ -287,5 +304,31 @@ public enum Slug {
             }
         }
         return out
+    }
+
+    /// `derive` for an ASCII title, by bytes (no lower-cased copy, no scalar-by-scalar appends);
+    /// nil when the title has other characters (whose lower case may hold ASCII letters).
+    private static func deriveASCII(_ title: String) -> String? {
+        var title = title
+        return title.withUTF8 { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
+                var count = 0
+                var pendingDash = false
+                for byte in bytes {
+                    var lower = byte
+                    if byte >= 0x41 && byte <= 0x5A { lower = byte + 0x20 }
+                    if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) {
+                        if pendingDash && count > 0 { out[count] = 0x2D; count += 1 }
+                        pendingDash = false
+                        out[count] = lower
+                        count += 1
+                    } else {
+                        pendingDash = true
+                    }
+                }
+                return count
+            }
+        }
     }
 }

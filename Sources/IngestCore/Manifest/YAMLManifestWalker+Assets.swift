@@ -78,7 +78,7 @@ extension YAMLManifestWalker {
                   item: item, field: "video")
         }
         if let subtitleNodes {
-            asset.subtitles = walkSubtitles(subtitleNodes, item: item, locations: &locations)
+            asset.subtitleList = SubtitleList(walkSubtitles(subtitleNodes, item: item, locations: &locations))
         }
         locations.shrinkToFit()
         // The next items share this item's key names, unless a manifest with ever new keys grew the table.

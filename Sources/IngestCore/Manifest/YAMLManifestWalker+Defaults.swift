@@ -3,16 +3,16 @@ extension YAMLManifestWalker {
     /// Fills `defaults` into an advanced asset; reports subtitles left without a language.
     mutating func applyDefaults(_ defaults: ManifestDefaults, to asset: inout ManifestAsset) {
         if asset.mode == .advanced, asset.assetType == nil { asset.assetType = defaults.assetType }
-        for index in asset.subtitles.indices where asset.subtitles[index].language.isEmpty {
+        for index in asset.subtitleList.indices where asset.subtitleList[index].language.isEmpty {
             // An explicit (empty) `language:` is LANGUAGE_INVALID, reported by the rules.
             guard asset.fieldLocations["subtitles[\(index)].language"] == nil else { continue }
             if let language = defaults.language {
-                asset.subtitles[index].language = language
+                asset.subtitleList[index].language = language
             } else {
                 error(DiagnosticRule.languageMissing,
                       "subtitle \(index + 1) has no `language` and there is no `defaults.language`",
                       hint: "add `language: en-gb` (BCP 47) here or under `defaults:`",
-                      at: asset.fieldLocations["subtitles[\(index)]"] ?? asset.subtitles[index].location,
+                      at: asset.fieldLocations["subtitles[\(index)]"] ?? asset.subtitleList[index].location,
                       item: asset.id, field: "subtitles[\(index)].language")
             }
         }

@@ -46,8 +46,8 @@ enum ItemRules {
                                           hint: "clear the cell, or use `mode: advanced`", at: asset.location(of: key),
                                           item: asset.id, field: key))
             }
-            if asset.fieldLocations["subtitles"] != nil || !asset.subtitles.isEmpty {
-                let location = asset.fieldLocations["subtitles"] ?? asset.subtitles[0].location
+            if asset.fieldLocations["subtitles"] != nil || !asset.subtitleList.isEmpty {
+                let location = asset.fieldLocations["subtitles"] ?? asset.subtitleList[0].location
                 diagnostics.append(.error(DiagnosticRule.simpleModeExtras, "a simple-mode asset has subtitles; Skylark ignores them",
                                           hint: "use `mode: advanced` to attach subtitles", at: location,
                                           item: asset.id, field: "subtitles"))
@@ -100,7 +100,7 @@ enum ItemRules {
         check(asset.title, "title")
         check(asset.slug, "slug")
         if asset.fieldLocations["asset_type"] != nil { check(asset.assetType, "asset_type") }
-        for (index, subtitle) in asset.subtitles.enumerated() {
+        for (index, subtitle) in asset.subtitleList.enumerated() {
             guard let title = subtitle.title, title.count > ManifestKeys.maxTextLength else { continue }
             let field = "subtitles[\(index)].title"
             diagnostics.append(.error(DiagnosticRule.fieldTooLong, "`\(field)` is \(title.count) characters long; at most \(ManifestKeys.maxTextLength) are allowed",

@@ -2,7 +2,7 @@
 enum LanguageRules {
     static func check(_ asset: ManifestAsset, format: ManifestFormat, into diagnostics: inout [Diagnostic]) {
         var seen: [String: Int] = [:]
-        for (index, subtitle) in asset.subtitles.enumerated() {
+        for (index, subtitle) in asset.subtitleList.enumerated() {
             let (field, location) = asset.subtitleLanguageField(index, format: format)
             // CSV languages come from the header and are checked once there.
             if format == .yaml, !subtitle.language.isEmpty, let problem = BCP47.problem(subtitle.language) {
@@ -21,7 +21,7 @@ enum LanguageRules {
             if !normalized.isEmpty {
                 if let first = seen[normalized] {
                     diagnostics.append(.error(DiagnosticRule.subtitleLanguageDuplicate,
-                                              "two subtitles of this asset have the language `\(DiagnosticText.escaped(subtitle.language))` (the first is \(DiagnosticText.escaped(asset.subtitles[first].file)))",
+                                              "two subtitles of this asset have the language `\(DiagnosticText.escaped(subtitle.language))` (the first is \(DiagnosticText.escaped(asset.subtitleList[first].file)))",
                                               hint: "one text track per language: remove one or change its language",
                                               at: location, item: asset.id, field: field))
                 } else {

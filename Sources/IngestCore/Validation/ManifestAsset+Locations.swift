@@ -4,10 +4,10 @@ extension ManifestAsset {
         switch format {
         case .yaml:
             let field = "subtitles[\(index)].language"
-            return (field, fieldLocations[field] ?? subtitles[index].location)
+            return (field, fieldLocations[field] ?? subtitleList[index].location)
         case .csv:
-            let field = "subtitle.\(subtitles[index].language)"
-            return (field, subtitles[index].location)
+            let field = "subtitle.\(subtitleList[index].language)"
+            return (field, subtitleList[index].location)
         }
     }
 
@@ -15,7 +15,7 @@ extension ManifestAsset {
     func subtitleFileField(_ index: Int, format: ManifestFormat) -> String {
         switch format {
         case .yaml: return "subtitles[\(index)].file"
-        case .csv: return "subtitle.\(subtitles[index].language)"
+        case .csv: return "subtitle.\(subtitleList[index].language)"
         }
     }
 

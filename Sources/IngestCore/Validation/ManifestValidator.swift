@@ -33,9 +33,12 @@ public enum ManifestValidator {
     /// Every pure rule over a loaded manifest (no file-system access).
     public static func rules(_ manifest: Manifest) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        for asset in manifest.assets {
-            ItemRules.check(asset, into: &diagnostics)
-            LanguageRules.check(asset, format: manifest.format, into: &diagnostics)
+        // Through the buffer: iterating the array copies every item (a dozen retains and releases each).
+        manifest.assets.withUnsafeBufferPointer { assets in
+            for index in assets.indices {
+                ItemRules.check(assets[index], into: &diagnostics)
+                LanguageRules.check(assets[index], format: manifest.format, into: &diagnostics)
+            }
         }
         UniquenessRules.check(manifest.assets, into: &diagnostics)
         return diagnostics

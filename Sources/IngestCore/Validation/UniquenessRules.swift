@@ -33,21 +33,26 @@ enum UniquenessRules {
     }
 
     /// Reports every item whose `value` another item shares, each pointing at one other position.
+    ///
+    /// The index keeps each value's first position, not the value: a value is computed again only to
+    /// confirm an equal hash (an actual duplicate, or a rare collision), so derived slugs and keys are
+    /// never held for the whole manifest.
     private static func duplicates(_ assets: [ManifestAsset], rule: String, severity: Severity,
                                    into diagnostics: inout [Diagnostic],
                                    value: (ManifestAsset) -> String?,
                                    place: (ManifestAsset) -> (field: String, location: SourceLocation),
                                    message: (String, SourceLocation) -> String, hint: String?) {
-        var first: [String: Int] = [:]
-        first.reserveCapacity(assets.count)
         var groups: [String: [Int]] = [:]
-        // By index: `enumerated()` would copy every item (a dozen retains each).
-        for index in assets.indices {
-            guard let v = value(assets[index]) else { continue }
-            if let existing = first[v] {
-                groups[v, default: [existing]].append(index)
-            } else {
-                first[v] = index
+        // Through the buffer: an array's subscript (and `enumerated()`) copies the item (a dozen retains).
+        assets.withUnsafeBufferPointer { items in
+            var index = HashIndex(capacity: items.count)
+            for position in items.indices {
+                guard let v = value(items[position]) else { continue }
+                let hash = v.hashValue
+                switch index.lookup(hash: hash, matches: { value(items[$0]) == v }) {
+                case .found(let existing): groups[v, default: [existing]].append(position)
+                case .free(let slot): index.insert(position, hash: hash, slot: slot)
+                }
             }
         }
         for (v, members) in groups {
