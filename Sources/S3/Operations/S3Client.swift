@@ -22,6 +22,8 @@ public struct S3Client: Sendable {
     let stats: S3RequestStats
     /// The signing clock's correction, shared by copies of this client.
     let skew: ClockSkew
+    /// The MD5 lanes of the bodies this client (and its copies) hashes while sending.
+    public let md5Lanes: MD5LaneScheduler
 
     public init(http: any HTTPClient, configuration: S3Configuration, credentials: any CredentialProvider,
                 retry: RetryExecutor = RetryExecutor(policy: .uploads, budget: RetryBudget()),
@@ -34,6 +36,7 @@ public struct S3Client: Sendable {
         self.signer = SigV4Signer(region: configuration.region)
         self.stats = S3RequestStats()
         self.skew = ClockSkew()
+        self.md5Lanes = MD5LaneScheduler()
     }
 
     /// Whether uploads send a trailing CRC-32C (`S3Configuration.sendsTrailingChecksums`).
