@@ -22,8 +22,9 @@ public struct S3Client: Sendable {
     let stats: S3RequestStats
     /// The signing clock's correction, shared by copies of this client.
     let skew: ClockSkew
-    /// The MD5 lanes of the bodies this client (and its copies) hashes while sending.
-    public let md5Lanes: MD5LaneScheduler
+    /// The MD5 lanes of the bodies this client (and its copies) hashes while sending; nil (OpenSSL's MD5 per
+    /// body) only with `SKYLARK_MD5_LANES=off`, the before/after switch of the transfer benchmark.
+    public let md5Lanes: MD5LaneScheduler?
 
     public init(http: any HTTPClient, configuration: S3Configuration, credentials: any CredentialProvider,
                 retry: RetryExecutor = RetryExecutor(policy: .uploads, budget: RetryBudget()),
@@ -36,7 +37,7 @@ public struct S3Client: Sendable {
         self.signer = SigV4Signer(region: configuration.region)
         self.stats = S3RequestStats()
         self.skew = ClockSkew()
-        self.md5Lanes = MD5LaneScheduler()
+        self.md5Lanes = ProcessInfo.processInfo.environment["SKYLARK_MD5_LANES"] == "off" ? nil : MD5LaneScheduler()
     }
 
     /// Whether uploads send a trailing CRC-32C (`S3Configuration.sendsTrailingChecksums`).
