@@ -30,6 +30,8 @@ let package = Package(
 
         // CRC-32C for S3's trailing checksums (CPU instruction where there is one; no libcrypto equivalent).
         .target(name: "CCRC32C"),
+        // Multi-buffer MD5: the parts in flight hashed side by side in SIMD lanes (AVX-512, AVX2; scalar elsewhere).
+        .target(name: "CMD5Lanes"),
 
         // Hashes, HMAC, big numbers and secure random bytes over libcrypto.
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"]),
@@ -40,7 +42,7 @@ let package = Package(
         // The only module that touches libcurl.
         .target(name: "HTTPEngine", dependencies: ["CCurl", "IngestCore", .product(name: "Logging", package: "swift-log")]),
 
-        .target(name: "S3", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore", "CCRC32C"]),
+        .target(name: "S3", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore", "CCRC32C", "CMD5Lanes"]),
         .target(name: "Skylark", dependencies: ["HTTPEngine", "CryptoPrimitives", "IngestCore",
                                                  .product(name: "Logging", package: "swift-log")]),
         .target(name: "Pipeline", dependencies: ["IngestCore", "HTTPEngine", "S3", "Skylark"]),
@@ -78,6 +80,9 @@ let package = Package(
             "Session", "Pipeline", "IngestCore", "Skylark",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/JournalBenchmark"),
+        // CPU per GiB of MD5: OpenSSL's one stream against the lane scheduler at 1 to 16 streams
+        // (`swift build -c release --product md5-bench`; like journal-bench, not a declared product).
+        .executableTarget(name: "md5-bench", dependencies: ["S3", "CryptoPrimitives"], path: "Benchmarks/MD5Benchmark"),
 
         // Test support shipped as a target: temp dirs, server processes by pid, binary runner.
         // The Cognito SRP vectors live here, once, for SkylarkTests (client) and SkylarkSandboxTests (server).

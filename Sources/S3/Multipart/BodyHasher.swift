@@ -9,32 +9,63 @@ import Synchronization
 /// each attempt starts again from nothing (`restart`), so after a success the digests are of exactly the
 /// bytes S3 received.
 ///
+/// With an `MD5LaneScheduler` (the uploader's, shared by the bodies in flight) the MD5 runs in a SIMD lane
+/// beside the other bodies'; the lane is taken at the first attempt and freed by `finishMD5` (or when the
+/// hasher goes away). Without one, OpenSSL's MD5 hashes this body alone.
+///
 /// The engine thread writes while a request is in flight, the caller reads after its answer; a `Mutex`
 /// orders the two.
 public final class BodyHasher: HTTPBodyObserver, Sendable {
     /// The digests of one attempt's bytes so far.
     private struct Digests: ~Copyable {
-        var md5: StreamingDigest? = StreamingDigest(.md5)
+        /// The MD5 without a scheduler (nil once finished).
+        var md5: StreamingDigest?
+        /// The MD5's lane with a scheduler (nil before the first byte and once finished).
+        var lane: MD5LaneScheduler.Lane?
+        var finished = false
         var crc: UInt32 = 0
         var count: Int64 = 0
     }
 
     /// The checksum sent in the `aws-chunked` trailer, if any.
     public let trailingChecksum: TrailingChecksum?
-    private let digests = Mutex(Digests())
+    private let lanes: MD5LaneScheduler?
+    private let digests: Mutex<Digests>
 
-    public init(trailingChecksum: TrailingChecksum? = nil) {
+    public init(trailingChecksum: TrailingChecksum? = nil, lanes: MD5LaneScheduler? = nil) {
         self.trailingChecksum = trailingChecksum
+        self.lanes = lanes
+        digests = Mutex(Digests(md5: lanes == nil ? StreamingDigest(.md5) : nil))
+    }
+
+    deinit {
+        if let lanes, let lane = digests.withLock({ $0.lane }) { lanes.release(lane) }
     }
 
     public func restart() {
-        digests.withLock { $0 = Digests() }
+        let lanes = self.lanes
+        digests.withLock { digests in
+            digests.crc = 0
+            digests.count = 0
+            digests.finished = false
+            if let lanes {
+                if let lane = digests.lane { lanes.reset(lane) }
+            } else {
+                digests.md5 = StreamingDigest(.md5)
+            }
+        }
     }
 
     public func observe(_ bytes: UnsafeRawBufferPointer) {
         let crc32c = trailingChecksum != nil
+        let lanes = self.lanes
         digests.withLock { digests in
-            digests.md5?.update(bytes)
+            if let lanes {
+                if digests.lane == nil && !digests.finished { digests.lane = lanes.acquire() }
+                if let lane = digests.lane { lanes.append(lane, bytes) }
+            } else {
+                digests.md5?.update(bytes)
+            }
             if crc32c, let base = bytes.baseAddress { digests.crc = ccrc32c_update(digests.crc, base, bytes.count) }
             digests.count += Int64(bytes.count)
         }
@@ -49,7 +80,15 @@ public final class BodyHasher: HTTPBodyObserver, Sendable {
 
     /// The MD5 of the bytes the last attempt sent (ends that digest; ask once, after the answer).
     public func finishMD5() -> [UInt8] {
-        digests.withLock { $0.md5.take()?.finalize() ?? [] }
+        let lanes = self.lanes
+        return digests.withLock { digests in
+            guard let lanes else { return digests.md5.take()?.finalize() ?? [] }
+            if digests.finished { return [] }
+            digests.finished = true
+            let lane = digests.lane ?? lanes.acquire()
+            digests.lane = nil
+            return lanes.finish(lane)
+        }
     }
 }
 

@@ -28,7 +28,7 @@ extension MultipartUploader {
     private func sendPartBody(_ part: PartRange, request: UploadRequest, uploadId: String,
                               tracker: ProgressTracker) async throws -> (Int, String, [UInt8]) {
         let trailer = client.sendsTrailingChecksums
-        let hasher = BodyHasher(trailingChecksum: trailer ? .crc32c : nil)
+        let hasher = BodyHasher(trailingChecksum: trailer ? .crc32c : nil, lanes: client.md5Lanes)
         let etag = try await client.uploadPart(bucket: request.bucket, key: request.key, uploadId: uploadId,
                                                partNumber: part.number,
                                                body: .file(path: request.path, offset: part.offset, length: part.length),

@@ -101,7 +101,7 @@ public struct MultipartUploader: Sendable {
         do {
             if client.sendsTrailingChecksums {
                 // Read once: hashed while sent, the CRC-32C trailing the body checked by S3 before the object appears.
-                let hasher = BodyHasher(trailingChecksum: .crc32c)
+                let hasher = BodyHasher(trailingChecksum: .crc32c, lanes: client.md5Lanes)
                 etag = try await client.putObject(bucket: request.bucket, key: request.key,
                                                   body: .file(path: request.path, offset: 0, length: size), hasher: hasher,
                                                   metadata: request.metadata, contentType: request.contentType,

@@ -24,6 +24,9 @@ public struct S3Client: Sendable {
     let skew: ClockSkew
     /// What the store has shown of checksum headers, shared by copies of this client.
     public let checksums: StoreChecksums
+    /// The MD5 lanes of the bodies this client (and its copies) hashes while sending; nil (OpenSSL's MD5 per
+    /// body) only with `SKYLARK_MD5_LANES=off`, the before/after switch of the transfer benchmark.
+    public let md5Lanes: MD5LaneScheduler?
 
     public init(http: any HTTPClient, configuration: S3Configuration, credentials: any CredentialProvider,
                 retry: RetryExecutor = RetryExecutor(policy: .uploads, budget: RetryBudget()),
@@ -37,6 +40,7 @@ public struct S3Client: Sendable {
         self.stats = S3RequestStats()
         self.skew = ClockSkew()
         self.checksums = StoreChecksums()
+        self.md5Lanes = ProcessInfo.processInfo.environment["SKYLARK_MD5_LANES"] == "off" ? nil : MD5LaneScheduler()
     }
 
     /// Whether uploads send a trailing CRC-32C (`S3Configuration.sendsTrailingChecksums`).
