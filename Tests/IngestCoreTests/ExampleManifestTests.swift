@@ -3,7 +3,7 @@ import IngestTestSupport
 import Testing
 @testable import IngestCore
 
-@Suite(.onThreadOfItsOwn) struct ExampleManifestTests {
+@Suite(.offThePool) struct ExampleManifestTests {
     @Test(arguments: ["example.yaml", "example.csv"])
     func exampleManifestValidatesCleanly(_ name: String) throws {
         let path = repositoryRoot.appendingPathComponent("manifests/\(name)").path

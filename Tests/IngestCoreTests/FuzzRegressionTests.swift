@@ -5,7 +5,7 @@ import Testing
 
 /// Inputs that once crashed a fuzz target: each must now load without crashing and satisfy the
 /// target's invariants (see `Fixtures/fuzz-regressions/README.md`).
-@Suite(.onThreadOfItsOwn) struct FuzzRegressionTests {
+@Suite(.offThePool) struct FuzzRegressionTests {
     static var directory: URL {
         Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("fuzz-regressions")
     }

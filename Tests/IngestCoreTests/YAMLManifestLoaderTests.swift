@@ -2,7 +2,7 @@ import IngestTestSupport
 import Testing
 @testable import IngestCore
 
-@Suite(.onThreadOfItsOwn) struct YAMLManifestLoaderTests {
+@Suite(.offThePool) struct YAMLManifestLoaderTests {
     static let sample = """
         version: 1
         defaults:

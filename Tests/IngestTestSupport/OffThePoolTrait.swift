@@ -1,37 +1,37 @@
 import Foundation
 import Testing
 
-/// A test trait that runs each test (each case of a parameterised one) on a thread of its own instead of the
-/// cooperative pool: for tests whose body is seconds of synchronous CPU (validation of large manifests,
-/// vectors, every-prefix loops) or that block their thread (validation waits for its probe threads).
+/// A test trait that runs each test (each case of a parameterised one) on the heavy-test thread, one thread
+/// shared by every test with the trait, instead of the cooperative pool: for tests whose body is seconds of
+/// synchronous CPU (validation of large manifests, vectors, every-prefix loops) or that block their thread
+/// (validation waits for its probe threads).
 ///
 /// Swift Testing starts every test at once, and a synchronous test body runs on a pool thread until it
-/// returns: a few hundred such bodies queued at the start of the suite held the pool's two threads for ~25 s,
-/// and a timer of another test (an S3 journal's lease renewal) waited all that time. On threads of their own,
-/// the kernel shares the cores between them and the pool, whose jobs stay short.
+/// returns: the few hundred such bodies queued at the start of the suite held the pool's two threads for
+/// tens of seconds, and a timer of another test (an S3 journal's lease renewal) waited all that time. A
+/// thread per test does not help: a few hundred CPU-bound threads leave the pool's two a sliver of the
+/// cores. One shared thread takes at most one core, the kernel shares the cores between it and the pool,
+/// and the pool's jobs stay short.
 ///
-/// The body (and any child task it starts, which inherits the preference) runs on the test's thread; code
-/// isolated to an actor still runs on that actor's executor.
-public struct OnThreadOfItsOwn: TestTrait, SuiteTrait, TestScoping {
+/// The body (and any child task it starts, which inherits the preference) runs on that thread; code
+/// isolated to an actor still runs on that actor's executor. A test with the trait must not block waiting
+/// for a task that would run on the same thread (a child task or `Task {}` it starts).
+public struct OffThePool: TestTrait, SuiteTrait, TestScoping {
     public var isRecursive: Bool { true }
+
+    /// The one thread every test with the trait runs on.
+    public static let executor = ThreadTaskExecutor(name: "heavy tests")
 
     public func provideScope(for test: Test, testCase: Test.Case?,
                              performing function: @Sendable () async throws -> Void) async throws {
         guard testCase != nil else { return try await function() }  // the suite itself: nothing to run
-        let executor = ThreadTaskExecutor(name: "test \(test.name)")
-        defer { executor.shutdown() }
-        try await Self.$executor.withValue(executor) {
-            try await withTaskExecutorPreference(executor) { try await function() }
-        }
+        try await withTaskExecutorPreference(Self.executor) { try await function() }
     }
-
-    /// The executor of the test running in this task, when it has the trait.
-    @TaskLocal public static var executor: ThreadTaskExecutor?
 }
 
-extension Trait where Self == OnThreadOfItsOwn {
-    /// Runs each test on a thread of its own, off the cooperative pool (see `OnThreadOfItsOwn`).
-    public static var onThreadOfItsOwn: Self { OnThreadOfItsOwn() }
+extension Trait where Self == OffThePool {
+    /// Runs each test on the shared heavy-test thread, off the cooperative pool (see `OffThePool`).
+    public static var offThePool: Self { OffThePool() }
 }
 
 /// A task executor backed by one thread that runs its jobs in order until `shutdown()`.

@@ -2,7 +2,7 @@ import IngestCore
 import IngestTestSupport
 import Testing
 
-@Suite(.onThreadOfItsOwn) struct ReplayTests {
+@Suite(.offThePool) struct ReplayTests {
     func entry(_ item: String, _ stage: Stage, _ event: JournalEvent, op: String? = nil,
                _ data: [String: JSONValue] = [:]) -> JournalEntry {
         JournalEntry(item: item, stage: stage, event: event, op: op, data: data)
