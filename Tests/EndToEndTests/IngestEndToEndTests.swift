@@ -135,10 +135,17 @@ struct IngestEndToEndTests {
             let catalogue = try await Catalogue.generate(assets: 30, simple: 2)
             teardown.remove(catalogue.directory)
             let reportDir = catalogue.directory.path("report")
+            let log = catalogue.directory.path("run.log")
             let process = try CLI.launch(["run", catalogue.manifestPath, "--stages", "all", "--no-progress", "--concurrency", "2",
-                                          "--report-dir", reportDir], stack)
-            try await Task.sleep(for: .milliseconds(1500))
-            #expect(process.isRunning, "the run finished before it could be interrupted")
+                                          "--report-dir", reportDir], stack, output: log)
+            // Interrupt once a stage has finished (its log line): the run traps SIGINT before any item starts,
+            // so the signal finds the trap (a fixed wait did not on a loaded machine: SIGINT came first and
+            // killed the process).
+            let working = try await eventually(timeout: .seconds(60), interval: .milliseconds(50)) {
+                let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                return text.contains(" done") || !process.isRunning
+            }
+            #expect(working && process.isRunning, "the run finished before it could be interrupted")
             kill(process.processIdentifier, SIGINT)
             #expect(await ProcessRunner.waitForExit(process) == 130)
             #expect(FileManager.default.fileExists(atPath: reportDir + "/report.json"))

@@ -49,7 +49,7 @@ struct BadCorpusCase: Sendable, CustomTestStringConvertible {
 
 /// Every broken manifest of the corpus is rejected with its rule at its position, in-process and
 /// by the built binary, and no input (or any prefix of it) crashes the loaders.
-@Suite struct BadCorpusTests {
+@Suite(.offThePool) struct BadCorpusTests {
     static let cases: [BadCorpusCase] = (try? BadCorpusCase.all()) ?? []
 
     /// Cases where the validator disagrees with the position the corpus expects, and why. Each is run

@@ -1,7 +1,8 @@
+import IngestTestSupport
 import Testing
 @testable import IngestCore
 
-@Suite struct CSVManifestLoaderTests {
+@Suite(.offThePool) struct CSVManifestLoaderTests {
     @Test func rowsBecomeAssetsWithSubtitleAndFieldColumns() throws {
         let csv = "id,mode,title,video,key,subtitle.en-gb,subtitle.fr,field.synopsis\n"
             + "a1,,Title A,media/a.mp4,,subs/a.en.srt,,\"multi\nline\"\n"

@@ -1,10 +1,11 @@
 import Foundation
+import IngestTestSupport
 import Testing
 @testable import IngestCore
 
 /// A manifest with thousands of problems reports the first `ValidationResult.maxDiagnostics` and how
 /// many more there were, in text and in JSON; the totals and the verdict still count every one.
-@Suite struct DiagnosticCapTests {
+@Suite(.offThePool) struct DiagnosticCapTests {
     /// `count` assets, each with one `MODE_INVALID` error.
     static func manifest(errors count: Int) -> String {
         var yaml = "version: 1\nassets:\n"

@@ -5,7 +5,7 @@ import Testing
 
 /// Diagnostics quote user content (subtitle lines, manifest values, keys, ids) escaped and capped:
 /// a terminal shows `\u{1B}`, never runs an escape sequence or reorders text, and one line stays short.
-@Suite struct DiagnosticTextTests {
+@Suite(.offThePool) struct DiagnosticTextTests {
     /// Whether `text` has a character a terminal would act on or hide.
     static func hasUnsafe(_ text: String?) -> Bool { text?.unicodeScalars.contains { DiagnosticText.isUnsafe($0) } ?? false }
 

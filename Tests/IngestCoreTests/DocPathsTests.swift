@@ -4,7 +4,7 @@ import Testing
 
 /// Issue 14: `docs/sandbox.md` named `manifests/demo.yaml`, which does not exist. Every path README.md
 /// and docs/*.md name must exist (`scripts/check-doc-paths`).
-@Suite struct DocPathsTests {
+@Suite(.offThePool) struct DocPathsTests {
     static let python = ProcessRunner.which("python3")
     static let script = repositoryRoot.appendingPathComponent("scripts/check-doc-paths").path
 

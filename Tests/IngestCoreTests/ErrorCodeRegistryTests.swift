@@ -1,10 +1,11 @@
 import Foundation
+import IngestTestSupport
 import Testing
 @testable import IngestCore
 
 /// `ErrorCode` is the one registry of error codes: unique UPPER_SNAKE wire strings, and no code
 /// spelled as a string literal anywhere else in `Sources/`.
-@Suite struct ErrorCodeRegistryTests {
+@Suite(.offThePool) struct ErrorCodeRegistryTests {
     /// The package's `Sources/` folder, found from this file.
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Sources").standardized

@@ -1,8 +1,9 @@
 import Foundation
+import IngestTestSupport
 import Testing
 @testable import IngestCore
 
-@Suite struct ExampleManifestTests {
+@Suite(.offThePool) struct ExampleManifestTests {
     @Test(arguments: ["example.yaml", "example.csv"])
     func exampleManifestValidatesCleanly(_ name: String) throws {
         let path = repositoryRoot.appendingPathComponent("manifests/\(name)").path

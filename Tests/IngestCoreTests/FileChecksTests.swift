@@ -3,7 +3,7 @@ import IngestTestSupport
 import Testing
 @testable import IngestCore
 
-@Suite struct FileChecksTests {
+@Suite(.offThePool) struct FileChecksTests {
     static let ftyp: [UInt8] = [0, 0, 0, 0x18] + Array("ftypmp42".utf8) + [0, 0, 0, 0] + Array("mp42isom".utf8)
 
     private func validate(_ yaml: String, in dir: TempDirectory) throws -> ValidationResult {
@@ -102,7 +102,7 @@ import Testing
     }
 }
 
-@Suite struct ParallelFileChecksTests {
+@Suite(.offThePool) struct ParallelFileChecksTests {
     @Test func largeManifestsAreCheckedInParallelWithSharedFilesReportedOnce() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }

@@ -1,10 +1,11 @@
 import Foundation
+import IngestTestSupport
 import Testing
 @testable import IngestCore
 
 /// Inputs that once crashed a fuzz target: each must now load without crashing and satisfy the
 /// target's invariants (see `Fixtures/fuzz-regressions/README.md`).
-@Suite struct FuzzRegressionTests {
+@Suite(.offThePool) struct FuzzRegressionTests {
     static var directory: URL {
         Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("fuzz-regressions")
     }

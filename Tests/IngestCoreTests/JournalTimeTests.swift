@@ -1,9 +1,10 @@
 import Foundation
+import IngestTestSupport
 import IngestCore
 import Testing
 
 /// The journal's timestamps read without date formatters (the replay reads one per record) and written back.
-@Suite struct JournalTimeTests {
+@Suite(.offThePool) struct JournalTimeTests {
     @Test(arguments: [
         ("1970-01-01T00:00:00.000Z", Int64(0)), ("2026-11-25T15:04:05.123Z", Int64(1_795_619_045_123)),
         ("2000-02-29T23:59:59.999Z", Int64(951_868_799_999)), ("2100-03-01T00:00:00.000Z", Int64(4_107_542_400_000)),

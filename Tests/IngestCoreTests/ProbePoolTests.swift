@@ -5,7 +5,7 @@ import Testing
 
 /// The probe pool: many file probes in flight whatever the number of cores, with diagnostics that do
 /// not depend on how many.
-@Suite struct ProbePoolTests {
+@Suite(.offThePool) struct ProbePoolTests {
     /// Waits (on a condition, not a clock) until `target` callers are inside at once.
     /// `@unchecked Sendable`: every access holds `condition`.
     private final class Rendezvous: @unchecked Sendable {

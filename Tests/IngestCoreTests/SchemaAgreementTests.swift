@@ -5,7 +5,7 @@ import Testing
 
 /// The JSON Schema and the Swift validator must agree on what is structurally valid, checked by an
 /// independent validator (Python `jsonschema` over PyYAML) run as a subprocess.
-@Suite struct SchemaAgreementTests {
+@Suite(.offThePool) struct SchemaAgreementTests {
     /// Rules the schema expresses; a file is structurally invalid for Swift when one of them fires.
     static let structuralRules: Set<String> = [
         DiagnosticRule.type, DiagnosticRule.unknownKey, DiagnosticRule.missingField, DiagnosticRule.version,

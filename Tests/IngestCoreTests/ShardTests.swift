@@ -1,9 +1,10 @@
 import IngestCore
+import IngestTestSupport
 import Testing
 
 /// Issue 12: an item's shard depends on its id alone, shards partition and balance the items, and
 /// `--shard auto` reads the job engine's task index.
-@Suite struct ShardTests {
+@Suite(.offThePool) struct ShardTests {
     static func ids(_ count: Int, prefix: String = "item") -> [String] { (0..<count).map { "\(prefix)-\($0)" } }
 
     @Test func everyItemBelongsToExactlyOneShard() throws {

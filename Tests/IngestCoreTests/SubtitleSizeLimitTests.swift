@@ -8,7 +8,7 @@ import Glibc
 
 /// A subtitle larger than `SubtitleLimits.maxBytes` is refused from its size (`stat`), never read:
 /// a 300 MB `.srt` costs validation no memory.
-@Suite struct SubtitleSizeLimitTests {
+@Suite(.offThePool) struct SubtitleSizeLimitTests {
     static let ftyp: [UInt8] = [0, 0, 0, 0x18] + Array("ftypmp42".utf8) + [0, 0, 0, 0] + Array("mp42isom".utf8)
 
     /// The process's peak resident set size, in bytes.

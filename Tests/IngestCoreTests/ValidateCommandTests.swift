@@ -4,7 +4,7 @@ import Testing
 @testable import IngestCore
 
 /// Runs the built `skylark-ingest validate` and checks its output and exit status.
-@Suite struct ValidateCommandTests {
+@Suite(.offThePool) struct ValidateCommandTests {
     static let binary = ProcessRunner.product("skylark-ingest")
     static var binaryExists: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 

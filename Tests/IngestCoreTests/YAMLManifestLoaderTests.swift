@@ -1,7 +1,8 @@
+import IngestTestSupport
 import Testing
 @testable import IngestCore
 
-@Suite struct YAMLManifestLoaderTests {
+@Suite(.offThePool) struct YAMLManifestLoaderTests {
     static let sample = """
         version: 1
         defaults:

@@ -64,15 +64,16 @@ public final class DaemonProcess: @unchecked Sendable {
         String(((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").suffix(limit))
     }
 
-    /// Waits until 127.0.0.1:`port` accepts connections; throws when the daemon exits first or after `timeout`.
+    /// Waits until 127.0.0.1:`port` accepts connections; throws when the daemon exits first or after `timeout`
+    /// (probing once more after the deadline, as `ServerProcess.waitForPort` does).
     public func waitForPort(_ port: Int, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        while true {
             guard isRunning else { throw ServerProcessError.exited(status: terminationStatus, log: logTail()) }
             if PortProbe.isOpen(port: port) { return }
+            guard ContinuousClock.now < deadline else { throw ServerProcessError.notReady(port: port) }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw ServerProcessError.notReady(port: port)
     }
 
     /// SIGTERM to its pid, SIGKILL after `grace`, and waits until it has exited and been reaped. Polls

@@ -26,18 +26,37 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Waits until a TCP connection to 127.0.0.1:`port` succeeds, or throws after `timeout` seconds
     /// (or when the server exits first). Polls with `Task.sleep`: no thread is held while waiting, and
-    /// cancelling the task ends the wait.
+    /// cancelling the task ends the wait. The port is probed once more after the deadline: a wait whose
+    /// task was not scheduled for a while (a loaded machine) fails only if the server is really not there.
     public func waitForPort(_ port: Int, timeout: TimeInterval = 30) async throws {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
-        while ContinuousClock.now < deadline {
+        while true {
             if !process.isRunning {
                 let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
                 throw ServerProcessError.exited(status: process.terminationStatus, log: String(log.suffix(2000)))
             }
             if PortProbe.isOpen(port: port) { return }
+            guard ContinuousClock.now < deadline else { throw ServerProcessError.notReady(port: port) }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw ServerProcessError.notReady(port: port)
+    }
+
+    /// Waits until the server has written the port it listens on to `path` (a decimal number, written to a
+    /// temporary file and renamed once the socket listens) and returns it; throws when the server exits first
+    /// or after `timeout` seconds. A server that binds port 0 and reports the port it got cannot lose its port
+    /// to another test between a free-port probe and its bind.
+    public func waitForPortFile(_ path: String, timeout: TimeInterval = 60) async throws -> Int {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while true {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8),
+               let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) { return port }
+            if !process.isRunning {
+                let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+                throw ServerProcessError.exited(status: process.terminationStatus, log: String(log.suffix(2000)))
+            }
+            guard ContinuousClock.now < deadline else { throw ServerProcessError.noPortFile(path: path) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// Stops the server and waits until it has exited: SIGTERM to its pid, then SIGKILL after `grace`
@@ -79,11 +98,13 @@ extension ServerProcess: AsyncStoppable {
 public enum ServerProcessError: Error, CustomStringConvertible {
     case exited(status: Int32, log: String)
     case notReady(port: Int)
+    case noPortFile(path: String)
 
     public var description: String {
         switch self {
         case .exited(let status, let log): return "server exited with status \(status) before it was ready:\n\(log)"
         case .notReady(let port): return "server not listening on 127.0.0.1:\(port) in time"
+        case .noPortFile(let path): return "server wrote no port to \(path) in time"
         }
     }
 }

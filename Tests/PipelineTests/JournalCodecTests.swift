@@ -1,8 +1,9 @@
 import Foundation
+import IngestTestSupport
 @testable import IngestCore
 import Testing
 
-@Suite struct JournalCodecTests {
+@Suite(.offThePool) struct JournalCodecTests {
     static let entry = JournalEntry(seq: 42, item: "abc-123", stage: .documents, event: .done, op: "text_track:en-gb",
                                     data: ["language": .string("en-gb"), "text_track_uid": .string("text_\(String(repeating: "a", count: 32))"),
                                            "note": .string("quote \" backslash \\ newline \n tab \t é ✓"), "n": .number(7),

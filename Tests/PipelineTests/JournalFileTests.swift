@@ -4,7 +4,7 @@ import IngestTestSupport
 @testable import Pipeline
 import Testing
 
-@Suite struct JournalFileTests {
+@Suite(.offThePool) struct JournalFileTests {
     let header = JournalHeader(toolVersion: "test", manifestPath: "m.yaml", manifestSHA256: "00", createdAt: "t")
 
     func entry(_ item: String, _ n: Int) -> JournalEntry {

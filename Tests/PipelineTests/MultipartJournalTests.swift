@@ -13,7 +13,7 @@ import Testing
 /// A 2 GiB master at the default 8 MiB part size has 256 parts; the journal records a part's number and
 /// ETag whatever its size, so the video here is 256 parts of 4 KiB (below S3's 5 MiB minimum, which the
 /// fake does not enforce).
-@Suite struct MultipartJournalTests {
+@Suite(.offThePool) struct MultipartJournalTests {
     static let partCount = 256
     static let partSize = 4096
     static let item = "item-0"

@@ -1,7 +1,8 @@
 import IngestCore
+import IngestTestSupport
 import Testing
 
-@Suite struct ReplayTests {
+@Suite(.offThePool) struct ReplayTests {
     func entry(_ item: String, _ stage: Stage, _ event: JournalEvent, op: String? = nil,
                _ data: [String: JSONValue] = [:]) -> JournalEntry {
         JournalEntry(item: item, stage: stage, event: event, op: op, data: data)

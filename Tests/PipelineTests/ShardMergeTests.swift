@@ -1,9 +1,10 @@
 import IngestCore
 @testable import Pipeline
+import IngestTestSupport
 import Testing
 
 /// Issue 12: one view over the journals of a migration run as shards (`ShardMerge`).
-@Suite struct ShardMergeTests {
+@Suite(.offThePool) struct ShardMergeTests {
     let assets = ShardJournals.assets(30)
 
     func owned(_ index: Int, of count: Int = 3) -> [String] { ShardJournals.owned(assets, index: index, count: count) }

@@ -94,11 +94,27 @@ import Testing
     /// and status and the report look each item up in its owner's journal, with no merged copy.
     @Test func halfAMillionItemsOverSixtyFourShardsMergeAndRenderInOnePass() async throws {
         // Seconds of CPU: on a thread of its own, so the suites sharing the cooperative pool (timers of the
-        // S3 journal's lease among them) are not starved by it.
-        try await OffPool.run("shard-view-500k") { try Self.mergeAndRenderHalfAMillionItems() }
+        // S3 journal's lease among them) are not starved by it. The expectations are checked here, in the
+        // test's task: one recorded on that thread belongs to no test.
+        let run = try await OffPool.run("shard-view-500k") { try Self.mergeAndRenderHalfAMillionItems() }
+        #expect(run.succeeded == run.items - run.items / 10 && run.pending == run.items / 10)
+        #expect(run.itemsOverShards == run.items)
+        print("merge of \(run.items) items over 64 shards: \(run.mergeTime) CPU; status: \(run.statusTime) CPU")
+        // Measured (debug build, 2 cores shared with other builds): merge 0.8 s, status 12.8 s (the same
+        // per-item counting as one checkpoint's status); the bounds are more than 5x. CPU time of the thread
+        // that works, not wall time: under the whole suite and other builds (load 20+) the merge's wall time
+        // reached 8.3 s.
+        #expect(run.mergeTime < .seconds(5), "\(run.mergeTime)")
+        #expect(run.statusTime < .seconds(90), "\(run.statusTime)")
     }
 
-    static func mergeAndRenderHalfAMillionItems() throws {
+    /// What `mergeAndRenderHalfAMillionItems` counted and how much CPU time its two steps took.
+    struct HalfAMillionRun: Sendable {
+        var items = 0, succeeded = 0, pending = 0, itemsOverShards = 0
+        var mergeTime = Duration.zero, statusTime = Duration.zero
+    }
+
+    static func mergeAndRenderHalfAMillionItems() throws -> HalfAMillionRun {
         let count = 64, items = 500_000
         var states = [JournalState](repeating: JournalState(), count: count)
         var assets: [ManifestAsset] = []
@@ -115,18 +131,15 @@ import Testing
                          replay: JournalReplay.Result(state: state, validLength: 0, tornTail: nil))
         }
         states = []
-        let clock = ContinuousClock()
+        var run = HalfAMillionRun(items: items)
         var merged: ShardMerge.Result?
-        let mergeTime = try clock.measure { merged = try ShardMerge.merge(journals, location: "dir") }
-        let shards = try #require(merged).shards
+        run.mergeTime = try ThreadCPUTime.measure { merged = try ShardMerge.merge(journals, location: "dir") }
+        guard let shards = merged?.shards else { return run }
         var status: StatusSummary?
-        let statusTime = clock.measure { status = StatusSummary(assets: assets, shards: shards) }
-        #expect(status?.items["succeeded"] == items - items / 10 && status?.items["pending"] == items / 10)
-        #expect(status?.shards?.map(\.items).reduce(0, +) == items)
-        print("merge of \(items) items over \(count) shards: \(mergeTime); status: \(statusTime)")
-        // Measured (debug build, 2 cores shared with other builds): merge 0.8 s, status 12.8 s (the same
-        // per-item counting as one checkpoint's status); the bounds are more than 5x.
-        #expect(mergeTime < .seconds(5), "\(mergeTime)")
-        #expect(statusTime < .seconds(90), "\(statusTime)")
+        run.statusTime = ThreadCPUTime.measure { status = StatusSummary(assets: assets, shards: shards) }
+        run.succeeded = status?.items["succeeded"] ?? -1
+        run.pending = status?.items["pending"] ?? -1
+        run.itemsOverShards = status?.shards?.map(\.items).reduce(0, +) ?? -1
+        return run
     }
 }

@@ -37,7 +37,7 @@ struct ETagCase: Decodable, CustomStringConvertible {
     }
 }
 
-@Suite struct ETagVectorTests {
+@Suite(.offThePool) struct ETagVectorTests {
     static let cases: [ETagCase] = {
         let url = Vectors.directory("etag").appendingPathComponent("etag-vectors.json")
         struct File: Decodable { var cases: [ETagCase] }

@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import Foundation
+import IngestTestSupport
 import HTTPEngine
 import IngestCore
 import Testing

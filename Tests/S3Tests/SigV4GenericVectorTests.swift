@@ -1,4 +1,5 @@
 import Foundation
+import IngestTestSupport
 import HTTPEngine
 import IngestCore
 import Testing

@@ -107,8 +107,14 @@ struct UploadCommandTests {
             let arguments = ["upload"] + files + ["--bucket", "watch", "--concurrency", "1", "--max-bandwidth", "2MB/s"]
             let first = try ServerProcess(executable: Self.binary, arguments: arguments, environment: server.environment,
                                           logPath: dir.path("first.log"))
-            try await Task.sleep(for: .milliseconds(1000))
-            #expect(first.process.isRunning, "the upload finished before it could be interrupted")
+            // Interrupt once the first file is in the bucket: the command traps SIGINT before it starts any
+            // file, so the signal finds the trap (a fixed wait did not on a loaded machine: SIGINT came before
+            // the trap and killed the process), and the second file is in flight.
+            let s3 = LiveS3.client(server)
+            let firstLanded = try await eventually(timeout: .seconds(60), interval: .milliseconds(50)) {
+                try await s3.headObject(bucket: "watch", key: "v0.mp4") != nil || !first.process.isRunning
+            }
+            #expect(firstLanded && first.process.isRunning, "the upload finished before it could be interrupted")
             kill(first.pid, SIGINT)
             await first.waitForExit()
             let log = (try? String(contentsOfFile: dir.path("first.log"), encoding: .utf8)) ?? ""

@@ -1,8 +1,8 @@
 import Foundation
 import IngestTestSupport
 
-/// A small Python HTTP/1.1 server on 127.0.0.1 for engine tests, started on a free port and
-/// stopped by pid.
+/// A small Python HTTP/1.1 server on 127.0.0.1 for engine tests, on a port it binds itself (port 0,
+/// reported in a file once it listens) and stopped by pid.
 ///
 /// Endpoints: `/echo` (any method: JSON with method, body length, body MD5 and headers),
 /// `/status/N` (answers N), `/slow?seconds=S` (sleeps, then 200), `/stall` (sends headers and one
@@ -21,14 +21,16 @@ final class TestHTTPServer: AsyncStoppable, @unchecked Sendable {
     init(tls: (certificate: String, key: String)? = nil) async throws {
         directory = try TempDirectory(prefix: "httpserver")
         let script = try directory.write("server.py", TestHTTPServer.script)
-        port = PortProbe.freePort()
         scheme = tls == nil ? "http" : "https"
         let python = ProcessRunner.which("python3") ?? "/usr/bin/python3"
-        var arguments = [script, String(port)]
+        // The server binds port 0 and writes the port it got once it listens: no other test can take it
+        // between a free-port probe and the bind, and readiness is the server's word, not a deadline.
+        let portFile = directory.path("port")
+        var arguments = [script, portFile]
         if let tls { arguments += [tls.certificate, tls.key] }
         server = try ServerProcess(executable: python, arguments: arguments, logPath: directory.path("server.log"))
         do {
-            try await server.waitForPort(port, timeout: 20)
+            port = try await server.waitForPortFile(portFile)
         } catch {
             await server.stop()
             directory.remove()
@@ -148,11 +150,15 @@ class Server(ThreadingHTTPServer):
 # Stop promptly on SIGTERM even if the parent left it blocked or ignored.
 signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-server = Server(("127.0.0.1", int(sys.argv[1])), Handler)
+server = Server(("127.0.0.1", 0), Handler)
 if len(sys.argv) > 3:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(sys.argv[2], sys.argv[3])
     server.socket = context.wrap_socket(server.socket, server_side=True)
+# Listening since the constructor: report the port (renamed into place, so it is read whole).
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+os.replace(sys.argv[1] + ".tmp", sys.argv[1])
 server.serve_forever()
 """#
 }
