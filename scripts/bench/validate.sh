@@ -34,6 +34,7 @@ fi
 [[ -x /usr/bin/time ]] || { echo "needs GNU time (/usr/bin/time): apt-get install -y time" >&2; exit 1; }
 if [[ "${COLD:-0}" == 1 ]]; then
     [[ "$(id -u)" == 0 ]] || { echo "COLD=1 needs root to drop the page cache" >&2; exit 1; }
+    mkdir -p "$work"
     reader="$work/read-heads"
     cc -O2 -pthread -o "$reader" scripts/bench/read-heads.c
 fi
