@@ -57,25 +57,7 @@ void cmd5_avx2_x8(uint32_t state[4][16], const unsigned char *const data[16], si
 #define STEP_H(a, b, c, d, m) ADD(ADD(a, m), _mm256_xor_si256(b, _mm256_xor_si256(c, d)))
 #define STEP_I(a, b, c, d, m) \
     ADD(ADD(a, m), _mm256_xor_si256(c, _mm256_or_si256(b, _mm256_xor_si256(d, _mm256_set1_epi32(-1)))))
-    __m256i a = _mm256_loadu_si256((const __m256i *)state[0]);
-    __m256i b = _mm256_loadu_si256((const __m256i *)state[1]);
-    __m256i c = _mm256_loadu_si256((const __m256i *)state[2]);
-    __m256i d = _mm256_loadu_si256((const __m256i *)state[3]);
-    for (size_t n = 0; n < blocks; n++) {
-        size_t offset = n * 64;
-        __m256i w[16], r[8];
-        for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_si256((const __m256i *)(data[i] + offset));
-        TRANSPOSE8(r, w);
-        for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_si256((const __m256i *)(data[i] + offset + 32));
-        TRANSPOSE8(r, w + 8);
-        __m256i a0 = a, b0 = b, c0 = c, d0 = d;
-#include "md5_rounds.h"
-        a = ADD(a, a0); b = ADD(b, b0); c = ADD(c, c0); d = ADD(d, d0);
-    }
-    _mm256_storeu_si256((__m256i *)state[0], a);
-    _mm256_storeu_si256((__m256i *)state[1], b);
-    _mm256_storeu_si256((__m256i *)state[2], c);
-    _mm256_storeu_si256((__m256i *)state[3], d);
+#include "md5_x8_body.h"
 #undef ROL
 #undef STEP_F
 #undef STEP_G
@@ -92,25 +74,7 @@ void cmd5_avx512_x8(uint32_t state[4][16], const unsigned char *const data[16], 
 #define STEP_G(a, b, c, d, m) ADD(ADD(a, m), _mm256_ternarylogic_epi32(b, c, d, 0xE4))
 #define STEP_H(a, b, c, d, m) ADD(ADD(a, m), _mm256_ternarylogic_epi32(b, c, d, 0x96))
 #define STEP_I(a, b, c, d, m) ADD(ADD(a, m), _mm256_ternarylogic_epi32(b, c, d, 0x39))
-    __m256i a = _mm256_loadu_si256((const __m256i *)state[0]);
-    __m256i b = _mm256_loadu_si256((const __m256i *)state[1]);
-    __m256i c = _mm256_loadu_si256((const __m256i *)state[2]);
-    __m256i d = _mm256_loadu_si256((const __m256i *)state[3]);
-    for (size_t n = 0; n < blocks; n++) {
-        size_t offset = n * 64;
-        __m256i w[16], r[8];
-        for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_si256((const __m256i *)(data[i] + offset));
-        TRANSPOSE8(r, w);
-        for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_si256((const __m256i *)(data[i] + offset + 32));
-        TRANSPOSE8(r, w + 8);
-        __m256i a0 = a, b0 = b, c0 = c, d0 = d;
-#include "md5_rounds.h"
-        a = ADD(a, a0); b = ADD(b, b0); c = ADD(c, c0); d = ADD(d, d0);
-    }
-    _mm256_storeu_si256((__m256i *)state[0], a);
-    _mm256_storeu_si256((__m256i *)state[1], b);
-    _mm256_storeu_si256((__m256i *)state[2], c);
-    _mm256_storeu_si256((__m256i *)state[3], d);
+#include "md5_x8_body.h"
 #undef ROL
 #undef STEP_F
 #undef STEP_G

@@ -291,7 +291,11 @@ extension Manifest {
 public enum Slug {
     /// Lower-cases `title`, keeps ASCII letters and digits, and joins the runs between them with `-`.
     public static func derive(from title: String) -> String {
-        if let ascii = deriveASCII(title) { return ascii }
+        deriveASCII(title) ?? deriveScalars(title)
+    }
+
+    /// The derivation for any title, scalar by scalar (`derive` takes bytes for an ASCII title).
+    static func deriveScalars(_ title: String) -> String {
         var out = ""
         var pendingDash = false
         for scalar in title.lowercased().unicodeScalars {
