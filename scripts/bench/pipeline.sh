@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ASSETS="${ASSETS:-200}"
-LATENCIES="${LATENCY_MS:-20}"
+LATENCIES="${LATENCY_MS:-0 20}"
 RUNS="${RUNS:-3}"
 python3 -c "import pycognito, yaml" 2>/dev/null || python3 -m pip install -q pycognito pyyaml >&2
 
