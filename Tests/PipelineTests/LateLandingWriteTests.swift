@@ -69,17 +69,25 @@ import Testing
 
     @Test(arguments: [ErrorCode.netConnectionReset, .netTimeout, .skylarkUnavailable])
     func theRetrierReadsBackAWriteWhoseAnswerWasLostOnlyAfterItSettled(code: ErrorCode) async throws {
-        let retrier = Retrier(attempts: 3, baseDelay: .milliseconds(1), settle: Self.settle)
+        let (value, writes) = try await Self.writeThatLandsLate(failing: IngestError(code: code, message: "injected", retryable: true))
+        #expect(value == "found", "\(code): the write was sent again before the first could land")
+        #expect(writes == 1, "\(code)")
+    }
+
+    /// Sends a write through the retrier whose first attempt fails with `failure` but lands `landing` later (a
+    /// read-back before then finds nothing); a second attempt answers "written again". Returns what the retrier
+    /// returned and how many attempts were sent.
+    static func writeThatLandsLate(failing failure: any Error) async throws -> (value: String, writes: Int) {
+        let retrier = Retrier(attempts: 3, baseDelay: .milliseconds(1), settle: settle)
         let landsAt = Locked<ContinuousClock.Instant?>(nil)
         let writes = LockedCounter()
         let value = try await retrier.write({
             writes.increment()
             guard writes.value == 1 else { return "written again" }
-            landsAt.withLock { $0 = .now + Self.landing }
-            throw IngestError(code: code, message: "injected", retryable: true)
+            landsAt.withLock { $0 = .now + landing }
+            throw failure
         }, reconcile: { (landsAt.withLock { $0 }.map { ContinuousClock.now >= $0 } ?? false) ? "found" : nil })
-        #expect(value == "found", "\(code): the write was sent again before the first could land")
-        #expect(writes.value == 1, "\(code)")
+        return (value, writes.value)
     }
 
     @Test func theRetrierReadsBackAtOnceWhenTheServerAnswered() async throws {
@@ -102,17 +110,9 @@ import Testing
     func theRetrierReadsBackAnS3WriteAGatewayAnsweredOnlyAfterItSettled(status: Int, documented: Bool) async throws {
         let body = documented ? Array("<Error><Code>ServiceUnavailable</Code><Message>upstream</Message></Error>".utf8) : []
         let gateway = S3Error.from(HTTPResponse(status: status, body: body), operation: "PutObject watch/a.mp4")
-        let retrier = Retrier(attempts: 3, baseDelay: .milliseconds(1), settle: Self.settle)
-        let landsAt = Locked<ContinuousClock.Instant?>(nil)
-        let writes = LockedCounter()
-        let value = try await retrier.write({
-            writes.increment()
-            guard writes.value == 1 else { return "written again" }
-            landsAt.withLock { $0 = .now + Self.landing }
-            throw gateway
-        }, reconcile: { (landsAt.withLock { $0 }.map { ContinuousClock.now >= $0 } ?? false) ? "found" : nil })
+        let (value, writes) = try await Self.writeThatLandsLate(failing: gateway)
         #expect(value == "found", "\(gateway): the write was sent again before the first could land")
-        #expect(writes.value == 1)
+        #expect(writes == 1)
     }
 
     /// S3 refused the upload with 412 to `If-None-Match: *`: the key already holds a stored object, so it is
